@@ -1,0 +1,2 @@
+/** Public API of @lfe/face-pipeline. */
+export * from './runtime/index';
