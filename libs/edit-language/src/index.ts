@@ -1,2 +1,2 @@
-/** Public API of @lfe/edit-language. Nothing here yet: see README.md for what this project will hold. */
-export const projectName = 'edit-language';
+/** Public API of @lfe/edit-language: the attribute schema (more to come: vocabulary, parser, captions). */
+export * from './schema';
