@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { activeRange, SPEECH_SAMPLE_RATE } from '../audio/pcm';
+import { BadAudioError, InvalidStateError, RecognizerStartError } from '../errors';
+import { speak } from '../synth/espeak';
+import { soxMix, soxNoise } from '../synth/noise';
+import { loadCmudict, trimmedDictionary } from '../vocabulary/dictionary';
+import { grammarWords, parseJsgf } from '../vocabulary/jsgf';
+import { PocketsphinxRecognizer } from './pocketsphinx-recognizer';
+import type { Utterance } from './speech-recognizer';
+
+// A fixture grammar for the engine's own tests; the product grammar comes from @lfe/edit-language.
+const GRAMMAR = `#JSGF V1.0;
+grammar fixture;
+public <cmd> = <edit> | undo | reset;
+<edit> = [a bit | much] (bigger | smaller) eyes | (long | short) hair | (add | remove) glasses;
+`;
+const DICT = trimmedDictionary(grammarWords(parseJsgf(GRAMMAR)), loadCmudict());
+
+async function utteranceStream(texts: string[]): Promise<{ pcm: Int16Array; ends: number[] }> {
+  const gap = new Int16Array(SPEECH_SAMPLE_RATE);
+  const parts: Int16Array[] = [gap];
+  const ends: number[] = [];
+  let n = gap.length;
+  for (const t of texts) {
+    const s = await speak(t, { voice: 'en-us', speed: 160 });
+    parts.push(s, gap);
+    ends.push(n + (activeRange(s, SPEECH_SAMPLE_RATE)?.end ?? s.length));
+    n += s.length + gap.length;
+  }
+  const clean = new Int16Array(n);
+  let o = 0;
+  for (const p of parts) {
+    clean.set(p, o);
+    o += p.length;
+  }
+  return { pcm: await soxMix(clean, await soxNoise(n / SPEECH_SAMPLE_RATE, 'white', -60)), ends };
+}
+
+function collect(r: PocketsphinxRecognizer): Utterance[] {
+  const got: Utterance[] = [];
+  r.on('utterance', (u) => got.push(u));
+  return got;
+}
+
+describe('PocketsphinxRecognizer (real pocketsphinx, real espeak audio)', () => {
+  it('recognises a stream of spoken commands with stream times', async () => {
+    const texts = ['a bit bigger eyes', 'long hair', 'remove glasses'];
+    const { pcm, ends } = await utteranceStream(texts);
+    const r = await PocketsphinxRecognizer.start({ grammar: GRAMMAR, dictionary: DICT });
+    const got = collect(r);
+    for (let i = 0; i < pcm.length; i += 1600) r.write(pcm.subarray(i, i + 1600));
+    await r.end();
+    expect(r.closed).toBe(true);
+    expect(got.map((u) => u.text)).toEqual(texts);
+    got.forEach((u, i) => {
+      expect(u.endMs).toBeGreaterThan(u.startMs);
+      // The last word ends within 400 ms of where the spoken audio ends.
+      expect(Math.abs(u.endMs - ((ends[i] ?? 0) * 1000) / SPEECH_SAMPLE_RATE)).toBeLessThan(400);
+      expect(u.scorePerFrame).toBeLessThan(0);
+    });
+  });
+
+  it('recovers when the decoder is killed mid-stream, keeping the stream clock', async () => {
+    const texts = ['short hair', 'add glasses', 'undo'];
+    const { pcm } = await utteranceStream(texts);
+    const r = await PocketsphinxRecognizer.start({ grammar: GRAMMAR, dictionary: DICT });
+    const got = collect(r);
+    const restarts: string[] = [];
+    r.on('restart', (e) => restarts.push(e.reason));
+    const third = Math.floor(pcm.length / 3);
+    r.write(pcm.subarray(0, third));
+    await new Promise((res) => setTimeout(res, 300));
+    process.kill(-(r.pid ?? 0), 'SIGKILL');
+    await new Promise((res) => setTimeout(res, 100));
+    for (let i = third; i < pcm.length; i += 1600) r.write(pcm.subarray(i, i + 1600));
+    await r.end();
+    expect(restarts.length).toBe(1);
+    expect(got.map((u) => u.text)).toEqual(texts);
+    const last = got[got.length - 1];
+    expect(last?.endMs ?? 0).toBeGreaterThan(((pcm.length * 2) / 3 / SPEECH_SAMPLE_RATE) * 1000);
+  });
+
+  it('separates a failed start from a later death, and refuses use after close', async () => {
+    await expect(PocketsphinxRecognizer.start({ grammar: GRAMMAR, dictionary: DICT, binary: '/nonexistent/pocketsphinx' })).rejects.toThrow(
+      RecognizerStartError,
+    );
+    await expect(PocketsphinxRecognizer.start({ grammar: 'not jsgf', dictionary: DICT })).rejects.toThrow(RecognizerStartError);
+    await expect(PocketsphinxRecognizer.start({ grammar: GRAMMAR, dictionary: DICT, sampleRate: 8000 })).rejects.toThrow(BadAudioError);
+    const r = await PocketsphinxRecognizer.start({ grammar: GRAMMAR, dictionary: DICT });
+    let closes = 0;
+    r.on('close', () => closes++);
+    await Promise.all([r.close(), r.close()]);
+    expect(closes).toBe(1);
+    expect(() => r.write(new Int16Array(10))).toThrow(InvalidStateError);
+    await expect(r.end()).rejects.toThrow(InvalidStateError);
+    expect(() => r.write(new Uint8Array(10) as unknown as Int16Array)).toThrow(InvalidStateError);
+  });
+
+  it('rejects non-Int16 input with a TypeError and ignores empty chunks', async () => {
+    const r = await PocketsphinxRecognizer.start({ grammar: GRAMMAR, dictionary: DICT });
+    expect(() => r.write(new Uint8Array(10) as unknown as Int16Array)).toThrow(TypeError);
+    r.write(new Int16Array(0));
+    expect(r.samplesWritten).toBe(0);
+    await r.end();
+  });
+});
