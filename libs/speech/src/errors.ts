@@ -29,3 +29,8 @@ export class MissingPronunciationError extends Error {
 export class ToolError extends Error {
   override readonly name = 'ToolError';
 }
+
+/** Something this lib needs from another is not available (e.g. the vocabulary's speech exports). */
+export class UnsupportedError extends Error {
+  override readonly name = 'UnsupportedError';
+}
