@@ -11,6 +11,6 @@ export interface CommandRecognizerOptions extends Omit<PocketsphinxOptions, 'gra
 /** The default recogniser: pocketsphinx with the command grammar and dictionary generated now. */
 export async function createCommandRecognizer(options: CommandRecognizerOptions = {}): Promise<PocketsphinxRecognizer> {
   const { vocabulary, wakeWord, ...rest } = options;
-  const res = recognizerResources(vocabulary ?? loadVocabulary(), wakeWord === undefined ? {} : { wakeWord });
+  const res = recognizerResources(vocabulary ?? (await loadVocabulary()), wakeWord === undefined ? {} : { wakeWord });
   return PocketsphinxRecognizer.start({ ...rest, ...res });
 }

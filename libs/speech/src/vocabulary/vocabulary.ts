@@ -1,4 +1,3 @@
-import * as editLanguage from '@lfe/edit-language';
 import { UnsupportedError } from '../errors';
 import { loadCmudict, trimmedDictionary } from './dictionary';
 import { grammarWords, parseJsgf } from './jsgf';
@@ -20,9 +19,10 @@ interface EditLanguageSpeechApi {
 }
 
 /** The vocabulary from @lfe/edit-language, generated at start (never a copy kept here). */
-export function loadVocabulary(): SpeechVocabulary {
-  // Typed as optional: speech builds before edit-language exports its speech API.
-  const api = editLanguage as unknown as Partial<EditLanguageSpeechApi>;
+export async function loadVocabulary(): Promise<SpeechVocabulary> {
+  // Loaded lazily and typed as optional: speech builds (and runs with an explicit grammar) before
+  // edit-language exports its speech API.
+  const api = (await import('@lfe/edit-language')) as unknown as Partial<EditLanguageSpeechApi>;
   const { speechGrammar, speechWords, parseCommand } = api;
   if (typeof speechGrammar !== 'function' || typeof speechWords !== 'function' || typeof parseCommand !== 'function') {
     throw new UnsupportedError('speech: @lfe/edit-language does not export speechGrammar/speechWords/parseCommand yet');
@@ -31,9 +31,9 @@ export function loadVocabulary(): SpeechVocabulary {
 }
 
 /** True when @lfe/edit-language provides the speech API. */
-export function vocabularyAvailable(): boolean {
+export async function vocabularyAvailable(): Promise<boolean> {
   try {
-    loadVocabulary();
+    await loadVocabulary();
     return true;
   } catch (error) {
     if (error instanceof UnsupportedError) return false;

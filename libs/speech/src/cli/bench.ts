@@ -1,0 +1,232 @@
+/**
+ * nx run speech:bench -- --out b.json [--quick] [--n 240] [--streams 8] [--grammar G.jsgf] [--seed 1]
+ *
+ * Commands sampled from the vocabulary's grammar, spoken by espeak-ng (5 voices × 3 speeds),
+ * normalised to −20 dBFS active speech, mixed by sox with (a) a −60 dBFS white noise floor and
+ * (b) pink noise at 14 dB SNR; fed to the pocketsphinx recogniser in real time (several streams at
+ * once) for accuracy and end-of-speech → text latency, and as fast as possible for the real-time
+ * factor. Also reports how the score gate does on unrelated sentences. Prints a table, writes JSON.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { SPEECH_SAMPLE_RATE } from '../audio/pcm';
+import { buildStreams, speakAll, withNoise, type BenchStream, type NoiseCondition, type SpokenUtterance } from '../bench/corpus';
+import { feed } from '../bench/feed';
+import { percentile, seededRandom, wordErrors } from '../bench/metrics';
+import { createCommandRecognizer } from '../command-recognizer';
+import { ScoreGate } from '../gating/score-gate';
+import type { Utterance } from '../recognizer/speech-recognizer';
+import type { EspeakVoice } from '../synth/espeak';
+import { parseJsgf, sampleSentence } from '../vocabulary/jsgf';
+import { intentOf, loadVocabulary, type SpeechVocabulary } from '../vocabulary/vocabulary';
+import { parseArgs } from './args';
+
+const VOICES: EspeakVoice[] = [];
+for (const speed of [150, 175, 200]) {
+  for (const voice of ['en-us', 'en-gb', 'en-gb-scotland+f2', 'en-029', 'en-us-nyc+f4']) VOICES.push({ voice, speed });
+}
+
+const CONDITIONS: NoiseCondition[] = [
+  { name: 'floor-60dB', colour: 'white', levelDbfs: -60 },
+  { name: 'snr-14dB', colour: 'pink', levelDbfs: -20 - 14 },
+];
+
+// Unrelated talk for the gate: ordinary sentences a person might say during a call.
+const UNRELATED = [
+  'can you hear me now',
+  'the weather is nice today',
+  'let me share my screen',
+  'i will send you the report tomorrow',
+  'what time is the meeting',
+  'sorry i was on mute',
+  'my internet connection is slow',
+  'we should order some lunch',
+  'did you see the game last night',
+  'please call me back later',
+  'the train was late again this morning',
+  'i think we need more time for this',
+  'how was your weekend',
+  'there is a dog barking outside',
+  'could you repeat the question',
+  'thanks everyone for joining',
+  'i need another cup of coffee',
+  'the numbers look good this quarter',
+  'where did you put the keys',
+  'we are going to the beach on sunday',
+  'turn the music down please',
+  'this is taking longer than expected',
+  'hello is anyone there',
+  'i have a question about the budget',
+];
+
+interface ConditionResult {
+  intentAccuracy: number;
+  sentenceAccuracy: number;
+  wer: number;
+  rtf: number;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  n: number;
+  gatedIntentAccuracy: number;
+  noise: NoiseCondition;
+}
+
+type Recognize = () => ReturnType<typeof createCommandRecognizer>;
+
+/** Per reference utterance, the recognised text and the latency from its speech end. */
+async function runStreams(streams: BenchStream[], recognize: Recognize, realtime: boolean) {
+  const runs = await Promise.all(
+    streams.map(async (s) => {
+      const r = await recognize();
+      return { s, fed: await feed(r, s.pcm, realtime) };
+    }),
+  );
+  const perRef = new Map<number, { text: string; latencyMs?: number; utterances: Utterance[] }>();
+  let audioMs = 0;
+  let wallMs = 0;
+  for (const { s, fed } of runs) {
+    audioMs += (s.pcm.length * 1000) / SPEECH_SAMPLE_RATE;
+    wallMs += fed.wallMs;
+    for (let k = 0; k < s.utterances.length; k++) {
+      const ref = s.utterances[k]!;
+      const next = s.utterances[k + 1];
+      const lo = k === 0 ? 0 : (s.utterances[k - 1]!.speechEnd + ref.speechStart) / 2;
+      const hi = next === undefined ? Infinity : (ref.speechEnd + next.speechStart) / 2;
+      const mine = fed.utterances.filter(({ u }) => {
+        const mid = (((u.startMs + u.endMs) / 2) * SPEECH_SAMPLE_RATE) / 1000;
+        return mid >= lo && mid < hi;
+      });
+      const last = mine[mine.length - 1];
+      const entry: { text: string; latencyMs?: number; utterances: Utterance[] } = {
+        text: mine.map(({ u }) => u.text).join(' '),
+        utterances: mine.map(({ u }) => u),
+      };
+      if (last !== undefined) {
+        const written = fed.chunkWallMs[Math.floor(ref.speechEnd / fed.chunkSamples)];
+        if (written !== undefined) entry.latencyMs = last.arrivedMs - written;
+      }
+      perRef.set(ref.index, entry);
+    }
+  }
+  return { perRef, rtf: wallMs / audioMs };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), ['quick']);
+  const quick = args.get('quick') === true;
+  const n = Number(args.get('n') ?? (quick ? 60 : 240));
+  const streamsCount = Number(args.get('streams') ?? 8);
+  const seed = Number(args.get('seed') ?? 1);
+  const out = args.get('out');
+  const grammarPath = args.get('grammar');
+  let vocabulary: SpeechVocabulary;
+  if (typeof grammarPath === 'string') {
+    // A grammar under study (e.g. a proposed shape for edit-language); intent = exact sentence.
+    vocabulary = { grammar: await readFile(grammarPath, 'utf8'), words: [], parse: (t) => t };
+  } else vocabulary = await loadVocabulary();
+  const grammar = parseJsgf(vocabulary.grammar);
+  const rng = seededRandom(seed);
+  const texts = Array.from({ length: n }, () => sampleSentence(grammar, rng));
+  const devRng = seededRandom(seed + 1000);
+  const devTexts = Array.from({ length: Math.max(40, Math.round(n / 4)) }, () => sampleSentence(grammar, devRng));
+  const log = (m: string): void => void process.stderr.write(`${m}\n`);
+
+  log(`bench: speaking ${n} commands + ${devTexts.length} dev + ${UNRELATED.length} unrelated sentences…`);
+  const spoken = await speakAll(texts, VOICES);
+  const devSpoken = await speakAll(devTexts, VOICES.slice().reverse());
+  const unrelatedSpoken = await speakAll(UNRELATED, VOICES);
+  const recognize: Recognize = () => createCommandRecognizer({ vocabulary });
+
+  // Score-gate threshold: the 2nd percentile of scores on a separate development set of commands
+  // (floor condition), fixed before any test utterance or unrelated sentence is scored.
+  const devRun = await runStreams(
+    await Promise.all(buildStreams(devSpoken, streamsCount).map((s) => withNoise(s, CONDITIONS[0]!))),
+    recognize,
+    false,
+  );
+  const devScores = [...devRun.perRef.values()].flatMap((e) => e.utterances.map((u) => u.scorePerFrame ?? -Infinity));
+  const threshold = percentile(devScores, 2);
+  log(`bench: score gate threshold ${threshold.toFixed(1)} per frame (2nd percentile of ${devScores.length} dev commands)`);
+
+  const results: Record<string, ConditionResult> = {};
+  for (const c of CONDITIONS) {
+    log(`bench: ${c.name}: mixing and feeding ${streamsCount} streams in real time…`);
+    const streams = await Promise.all(buildStreams(spoken, streamsCount).map((s) => withNoise(s, c)));
+    const rt = await runStreams(streams, recognize, true);
+    const fast = await runStreams(streams, recognize, false);
+    let sentenceOk = 0;
+    let intentOk = 0;
+    let gatedOk = 0;
+    let errors = 0;
+    let words = 0;
+    const latencies: number[] = [];
+    const gate = new ScoreGate(threshold);
+    spoken.forEach((u: SpokenUtterance, i) => {
+      const got = rt.perRef.get(i) ?? { text: '', utterances: [] };
+      if (got.text === u.text) sentenceOk++;
+      const want = intentOf(vocabulary, u.text);
+      const intentHit = got.text !== '' && want !== undefined && intentOf(vocabulary, got.text) === want;
+      if (intentHit) intentOk++;
+      if (intentHit && got.utterances.every((x) => gate.process(x) !== undefined)) gatedOk++;
+      errors += wordErrors(u.text, got.text);
+      words += u.text.split(' ').length;
+      if (got.latencyMs !== undefined) latencies.push(got.latencyMs);
+    });
+    results[c.name] = {
+      intentAccuracy: intentOk / n,
+      sentenceAccuracy: sentenceOk / n,
+      wer: errors / words,
+      rtf: fast.rtf,
+      latencyP50Ms: Math.round(percentile(latencies, 50)),
+      latencyP95Ms: Math.round(percentile(latencies, 95)),
+      n,
+      gatedIntentAccuracy: gatedOk / n,
+      noise: c,
+    };
+  }
+
+  // Unrelated speech: how many sentences become an edit, without and with the score gate.
+  const unrelated = await runStreams(
+    await Promise.all(buildStreams(unrelatedSpoken, Math.min(streamsCount, 4)).map((s) => withNoise(s, CONDITIONS[0]!))),
+    recognize,
+    false,
+  );
+  let acceptedRaw = 0;
+  let acceptedGated = 0;
+  const gate = new ScoreGate(threshold);
+  for (const e of unrelated.perRef.values()) {
+    const edits = e.utterances.filter((u) => intentOf(vocabulary, u.text) !== undefined);
+    if (edits.length > 0) acceptedRaw++;
+    if (edits.some((u) => gate.process(u) !== undefined)) acceptedGated++;
+  }
+  const unrelatedReport = {
+    sentences: UNRELATED.length,
+    falseAcceptNoGate: acceptedRaw / UNRELATED.length,
+    falseAcceptScoreGate: acceptedGated / UNRELATED.length,
+    scoreGateThresholdPerFrame: threshold,
+  };
+
+  const rows = Object.entries(results).map(([name, r]) => ({
+    condition: name,
+    intent: `${(r.intentAccuracy * 100).toFixed(1)} %`,
+    sentence: `${(r.sentenceAccuracy * 100).toFixed(1)} %`,
+    wer: `${(r.wer * 100).toFixed(1)} %`,
+    rtf: r.rtf.toFixed(3),
+    'p50 ms': r.latencyP50Ms,
+    'p95 ms': r.latencyP95Ms,
+    'intent w/ gate': `${(r.gatedIntentAccuracy * 100).toFixed(1)} %`,
+    n: r.n,
+  }));
+  console.table(rows);
+  console.log(`unrelated sentences (${UNRELATED.length}): false accept ${(unrelatedReport.falseAcceptNoGate * 100).toFixed(0)} % without gate, ${(unrelatedReport.falseAcceptScoreGate * 100).toFixed(0)} % with score gate`);
+  if (typeof out === 'string') {
+    await mkdir(dirname(out), { recursive: true });
+    const voices = VOICES.map((v) => `${v.voice}@${v.speed}`);
+    await writeFile(out, `${JSON.stringify({ ...results, unrelated: unrelatedReport, voices, seed, streams: streamsCount }, null, 2)}\n`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

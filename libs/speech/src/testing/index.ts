@@ -1,0 +1,2 @@
+/** Test helpers for other libs: import from '@lfe/speech/testing'. */
+export { FakeRecognizer, type ScriptedUtterance } from './fake-recognizer';
