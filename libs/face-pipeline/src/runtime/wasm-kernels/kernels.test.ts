@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initRuntime } from '../init-runtime';
+import { chooseMatMulPlan } from './matmul';
 import { randomNormal, relativeError, valuesOn } from '../testing/compare-backends';
 
 // Every case builds fresh random inputs, runs the kernel on wasm (ours) and on cpu (reference).
@@ -106,7 +107,16 @@ describe('BatchMatMul and _FusedMatMul with transposes match cpu', () => {
     [[16, 33], [33, 17]],
     [[3, 4, 6], [3, 6, 5]],
     [[1, 4, 6], [3, 6, 5]],
+    // Small M against a wide operand: the transposed forms take the swapped plan (Cᵀ = Bᵀ·Aᵀ).
+    [[4, 40], [40, 64]],
+    [[1, 4, 40], [3, 40, 64]],
   ];
+
+  it('plans: swapped for a small batch against a wide weight, direct for square', () => {
+    expect(chooseMatMulPlan(16, 512, 2048, false, true)).toBe('swapped');
+    expect(chooseMatMulPlan(4, 40, 64, true, true)).toBe('swapped');
+    expect(chooseMatMulPlan(512, 512, 512, true, false)).toBe('direct');
+  });
   const combos = [
     [false, false],
     [true, false],
@@ -125,9 +135,14 @@ describe('BatchMatMul and _FusedMatMul with transposes match cpu', () => {
     expect(err).toBeLessThanOrEqual(TOL);
   });
 
-  it.each(cases.filter((c) => c.a.length === 2).map((c) => [`tA=${c.ta} tB=${c.tb} ${c.a.join('x')}`, c] as const))(
-    '_FusedMatMul with bias + relu %s',
-    async (_n, c) => {
+  const activations = ['relu', 'leakyrelu', 'prelu', 'linear'] as const;
+  it.each(
+    cases
+      .filter((c) => c.a.length === 2)
+      .flatMap((c, i) => [[`tA=${c.ta} tB=${c.tb} ${c.a.join('x')} ${activations[i % 4]!}`, c, activations[i % 4]!] as const]),
+  )(
+    '_FusedMatMul with bias + activation %s',
+    async (_n, c, activation) => {
       const as = tr(c.a, c.ta);
       const bs = tr(c.b, c.tb);
       const a = rnd(as);
@@ -140,7 +155,9 @@ describe('BatchMatMul and _FusedMatMul with transposes match cpu', () => {
           transposeA: c.ta,
           transposeB: c.tb,
           bias: tf.tensor1d(bias),
-          activation: 'relu',
+          activation,
+          preluActivationWeights: activation === 'prelu' ? tf.fill([c.b[1]!], 0.1) : undefined,
+          leakyreluAlpha: 0.3,
         }),
       );
       expect(err).toBeLessThanOrEqual(TOL);

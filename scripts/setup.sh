@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Idempotent setup for a fresh Debian machine (run as root, or with sudo available):
+# Debian packages the product and tests need, then npm dependencies. Skips what is present.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages: binary that proves the package is there → package name.
+declare -A NEED=(
+  [ffmpeg]=ffmpeg
+  [pocketsphinx_continuous]=pocketsphinx
+  [espeak-ng]=espeak-ng
+  [sox]=sox
+  [chromium]=chromium
+  [flock]=util-linux
+)
+missing=()
+for bin in "${!NEED[@]}"; do
+  command -v "$bin" >/dev/null 2>&1 || missing+=("${NEED[$bin]}")
+done
+# The acoustic model has no binary to look for.
+[ -d /usr/share/pocketsphinx/model/en-us ] || missing+=(pocketsphinx-en-us)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "setup: Debian packages present"
+fi
+
+# npm dependencies: `npm ci` when the lockfile and node_modules disagree, else nothing.
+# The optional @tensorflow/tfjs-node(-gpu) packages download libtensorflow at install; where that
+# fails (no internet but npm) npm drops them and the runtime falls back to wasm.
+stamp=node_modules/.setup-lock-sha
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+  echo "$want" > "$stamp"
+else
+  echo "setup: node_modules up to date"
+fi
+echo "setup: done"

@@ -1,0 +1,51 @@
+import { ESLint } from 'eslint';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+
+/** Lint `code` as if it were the content of an existing project file (Nx maps files to projects). */
+async function lintAs(relPath: string, code: string): Promise<string[]> {
+  const eslint = new ESLint({ cwd: root });
+  const [result] = await eslint.lintText(code, { filePath: join(root, relPath) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message);
+}
+
+describe('Nx module boundaries', () => {
+  it('forbid face-pipeline importing trainer', async () => {
+    const msgs = await lintAs('libs/face-pipeline/src/index.ts', "import { projectName } from '@lfe/trainer';\nexport const p = projectName;\n");
+    expect(msgs.join('\n')).toMatch(/lib:face-pipeline.*can not depend on.*lib:trainer/);
+  });
+
+  it('forbid a lib importing an app', async () => {
+    const msgs = await lintAs('libs/speech/src/index.ts', "import { projectName } from '@lfe/stream-server';\nexport const p = projectName;\n");
+    expect(msgs.length).toBeGreaterThan(0);
+  });
+
+  it('allow an app importing a lib, and trainer importing face-pipeline', async () => {
+    expect(await lintAs('apps/stream-server/src/index.ts', "import { initRuntime } from '@lfe/face-pipeline';\nexport const p = initRuntime;\n")).toEqual([]);
+    expect(await lintAs('libs/trainer/src/index.ts', "import { initRuntime } from '@lfe/face-pipeline';\nexport const p = initRuntime;\n")).toEqual([]);
+  });
+
+  it('the project graph has no lib → app edge and no face-pipeline → trainer edge', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'graph-')), 'graph.json');
+    execFileSync('npx', ['nx', 'graph', `--file=${file}`], { cwd: root, stdio: 'ignore' });
+    const graph = JSON.parse(readFileSync(file, 'utf8')) as {
+      graph: { nodes: Record<string, { type: string; data: { tags?: string[] } }>; dependencies: Record<string, Array<{ target: string }>> };
+    };
+    const { nodes, dependencies } = graph.graph;
+    expect(Object.keys(nodes)).toEqual(expect.arrayContaining(['stream-server', 'viewer', 'face-pipeline', 'trainer', 'speech', 'edit-language', 'face-synth', 'tools', 'tests']));
+    const isApp = (p: string): boolean => nodes[p]?.type === 'app';
+    const isLib = (p: string): boolean => nodes[p]?.data.tags?.includes('scope:lib') ?? false;
+    for (const [src, deps] of Object.entries(dependencies)) {
+      for (const d of deps) {
+        if (!(d.target in nodes)) continue; // npm packages
+        expect(isLib(src) && isApp(d.target), `${src} → ${d.target}`).toBe(false);
+        expect(src === 'face-pipeline' && d.target === 'trainer', `${src} → ${d.target}`).toBe(false);
+      }
+    }
+  });
+});
