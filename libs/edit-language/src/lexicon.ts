@@ -26,7 +26,7 @@ export type Meaning =
   /** "add", "put on", 戴: a positive edit follows (and stops a negation from carrying over). */
   | { readonly type: 'positive' }
   /** "no", "remove", "without", 去掉, 不要. */
-  | { readonly type: 'negation' }
+  | { readonly type: 'negation'; readonly attach: 'next' | 'prev' | 'either' }
   /** Clause separators: "and"-like ones let a negation carry ("remove the beard and moustache"). */
   | { readonly type: 'separator'; readonly strength: 'and' | 'break' }
   /** Degree words modify the adjective after them (`next`) or, Chinese 一点 / 得多, before them (`prev`, which also makes it comparative). */
@@ -91,9 +91,11 @@ en(
   { type: 'filler' },
 );
 en(['add', 'put on', 'put', 'on', 'wear', 'wearing', 'grow', 'apply', 'give'], { type: 'positive' });
-en(['no', 'without', 'remove', 'take off', 'off', 'not', 'stop', 'lose', 'shave', 'get rid of', 'drop'], {
+en(['no', 'without', 'remove', 'take off', 'not', 'stop', 'lose', 'shave', 'get rid of', 'drop'], {
   type: 'negation',
+  attach: 'next',
 });
+en(['off'], { type: 'negation', attach: 'prev' });
 en(['and'], { type: 'separator', strength: 'and' });
 en(['then'], { type: 'separator', strength: 'break' });
 
@@ -165,9 +167,8 @@ zh(
 zh(['戴', '戴上', '戴着', '加', '加上', '添加', '留', '留着', '有', '带', '带着', '涂', '涂上', '涂着', '抹', '长着'], {
   type: 'positive',
 });
-zh(['不要', '去掉', '摘掉', '摘下', '去除', '没有', '没', '不', '别', '刮掉', '擦掉', '取下', '拿掉', '无'], {
-  type: 'negation',
-});
+zh(['不要', '去掉', '摘掉', '摘下', '去除', '刮掉', '擦掉', '取下', '拿掉'], { type: 'negation', attach: 'either' });
+zh(['没有', '没', '不', '别', '无'], { type: 'negation', attach: 'next' });
 zh(['和', '跟', '与', '还有'], { type: 'separator', strength: 'and' });
 zh(['然后'], { type: 'separator', strength: 'break' });
 

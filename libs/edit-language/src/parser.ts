@@ -7,8 +7,11 @@
  *   before it ("make the hair longer", 头发长一点); the noun picks among its senses ("normal eyes").
  * - Degree words attach to an adjective; Chinese 一点 / 得多 after an adjective also make it
  *   comparative (头发长一点 = "a bit longer hair"), as do 更 / 再 / 变 before it.
- * - A negation applies to the next head (adjective or thing noun) or, failing that, the previous one
- *   (把胡子去掉), and carries over "and" to bare thing nouns ("remove the beard and moustache").
+ * - A negation applies to the next head (adjective or thing noun); "off" and a Chinese negation right
+ *   after a thing (把胡子去掉) apply to the one before. It carries over "and" to bare thing nouns
+ *   ("remove the beard and moustache").
+ * - Spoken text has no commas, so clauses may also just follow each other ("long hair no glasses"):
+ *   an adjective only reaches forward over other modifiers and 的, never over a verb like "make".
  * Anything that does not fit is an `InvalidCommandError` that names the words involved.
  */
 import type { Edit } from './edit';
@@ -87,16 +90,25 @@ function typeOf(item: Item | undefined): Meaning['type'] | undefined {
   return item?.meaning.type;
 }
 
-/** Index of the first item from `from` in direction `step` that is not one of `skip`, or -1. */
-function scan(items: readonly Item[], from: number, step: 1 | -1, skip: ReadonlySet<Meaning['type']>): number {
+/** Index of the first item from `from` in direction `step` that `skip` does not pass over, or -1. */
+function scan(items: readonly Item[], from: number, step: 1 | -1, skip: (item: Item) => boolean): number {
   let j = from;
-  while (j >= 0 && j < items.length && skip.has(items[j]?.meaning.type as Meaning['type'])) j += step;
+  while (j >= 0 && j < items.length && skip(items[j] as Item)) j += step;
   return j >= 0 && j < items.length ? j : -1;
 }
 
-const ADJ_SKIP = new Set<Meaning['type']>(['filler', 'degree', 'comparative', 'adjective']);
-const MOD_SKIP = new Set<Meaning['type']>(['filler', 'degree', 'comparative', 'negation', 'positive']);
-const FILLER_ONLY = new Set<Meaning['type']>(['filler']);
+const among =
+  (...types: Meaning['type'][]) =>
+  (item: Item): boolean =>
+    types.includes(item.meaning.type);
+/** Between an adjective and a noun after it: adjectives, degrees, determiners, 的 ("open the mouth", 很长的头发). */
+const RIGHT_OF_ADJECTIVE = (item: Item): boolean =>
+  among('degree', 'comparative', 'adjective')(item) ||
+  (item.meaning.type === 'filler' && (item.text === '的' || DETERMINERS.has(item.text)));
+/** Between a noun and an adjective after it: anything but another head ("make the hair a bit longer"). */
+const LEFT_OF_ADJECTIVE = among('filler', 'degree', 'comparative', 'adjective');
+const MOD_SKIP = among('filler', 'degree', 'comparative', 'negation', 'positive');
+const FILLER_ONLY = among('filler');
 
 function attributeList(attrs: readonly EditableAttributeName[]): string {
   return attrs.join(' / ');
@@ -108,7 +120,6 @@ interface ClauseResult {
 
 function parseClause(items: readonly Item[]): ClauseResult {
   const heads = new Map<number, Head>();
-  const usedNouns = new Set<number>();
 
   items.forEach((item, index) => {
     const m = item.meaning;
@@ -119,31 +130,55 @@ function parseClause(items: readonly Item[]): ClauseResult {
     }
   });
 
-  // Adjectives choose their noun: the one right after them, else the one before them.
-  for (const head of heads.values()) {
-    if (head.isThing) continue;
-    const compatible = (j: number): readonly AdjectiveSense[] | undefined => {
-      const m = items[j]?.meaning;
-      if (m?.type !== 'noun') return undefined;
-      const senses = head.senses.filter((s) => m.attributes.includes(s.attribute));
-      return senses.length > 0 ? senses : undefined;
-    };
-    const right = scan(items, head.index + 1, 1, ADJ_SKIP);
-    const left = scan(items, head.index - 1, -1, ADJ_SKIP);
-    const viaRight = right >= 0 ? compatible(right) : undefined;
-    const viaLeft = viaRight === undefined && left >= 0 ? compatible(left) : undefined;
-    if (viaRight !== undefined) {
-      head.senses = viaRight;
-      usedNouns.add(right);
-    } else if (viaLeft !== undefined) {
-      head.senses = viaLeft;
-      usedNouns.add(left);
-    } else if (right >= 0 && (typeOf(items[right]) === 'noun' || typeOf(items[right]) === 'thing')) {
-      throw new InvalidCommandError(
-        `command: ${quote(head.item.text)} does not go with ${quote(items[right]?.text ?? '')}`,
-      );
+  // Adjectives choose their noun: a tight prenominal chain after them ("long blond hair", 更长的头发),
+  // else the noun before them ("make the eyebrows medium", 头发长一点), else a looser one after.
+  const sensesWith = (head: Head, j: number): readonly AdjectiveSense[] | undefined => {
+    const m = items[j]?.meaning;
+    if (m?.type !== 'noun') return undefined;
+    const senses = head.senses.filter((sense) => m.attributes.includes(sense.attribute));
+    return senses.length > 0 ? senses : undefined;
+  };
+  const nounOf = new Map<Head, number>();
+  const adjectives = [...heads.values()].filter((h) => !h.isThing);
+  for (const head of adjectives) {
+    const right = scan(items, head.index + 1, 1, RIGHT_OF_ADJECTIVE);
+    const left = scan(items, head.index - 1, -1, LEFT_OF_ADJECTIVE);
+    const tight = items
+      .slice(head.index + 1, Math.max(right, head.index + 1))
+      .every((it) => (it.meaning.type === 'adjective' && !it.meaning.comparative) || it.meaning.type === 'filler');
+    const viaRight = right >= 0 && sensesWith(head, right) !== undefined;
+    const viaLeft = left >= 0 && sensesWith(head, left) !== undefined;
+    if (viaRight && (tight || !viaLeft)) nounOf.set(head, right);
+    else if (viaLeft) nounOf.set(head, left);
+    else if (
+      right >= 0 &&
+      typeOf(items[right]) === 'noun' &&
+      // Only when nothing else could own that noun: "bigger hair" is wrong, while "old normal eyes" and
+      // "thicker smile" are two clauses of speech that lost its commas.
+      items.slice(head.index + 1, right).every((it) => it.meaning.type === 'filler')
+    ) {
+      throw new InvalidCommandError(`command: ${quote(head.item.text)} does not go with ${quote(items[right]?.text ?? '')}`);
     }
-    const attributes = [...new Set(head.senses.map((s) => s.attribute))];
+  }
+  // Repair: a noun left without adjective takes one that reaches back to it, if that adjective's
+  // noun keeps another ("make her hair a little longer red wavy hair" is two clauses).
+  const users = (j: number): number => [...nounOf.values()].filter((n) => n === j).length;
+  items.forEach((item, j) => {
+    if (item.meaning.type !== 'noun' || users(j) > 0) return;
+    const taker = adjectives.find(
+      (h) =>
+        h.index > j &&
+        scan(items, h.index - 1, -1, LEFT_OF_ADJECTIVE) === j &&
+        sensesWith(h, j) !== undefined &&
+        (nounOf.get(h) === undefined || users(nounOf.get(h) as number) > 1),
+    );
+    if (taker !== undefined) nounOf.set(taker, j);
+  });
+  const usedNouns = new Set(nounOf.values());
+  for (const head of adjectives) {
+    const noun = nounOf.get(head);
+    if (noun !== undefined) head.senses = sensesWith(head, noun) ?? head.senses;
+    const attributes = [...new Set(head.senses.map((sense) => sense.attribute))];
     if (attributes.length > 1) {
       throw new InvalidCommandError(
         `command: ${quote(head.item.text)} is ambiguous (${attributeList(attributes)}): name what it describes, e.g. "${head.item.text} eyes"`,
@@ -158,6 +193,9 @@ function parseClause(items: readonly Item[]): ClauseResult {
     }
   });
 
+  const ordered = [...heads.values()].sort((a, b) => a.index - b.index);
+  const nextHead = (index: number): Head | undefined => ordered.find((h) => h.index > index);
+  const previousHead = (index: number): Head | undefined => ordered.filter((h) => h.index < index).pop();
   const adjectiveAt = (j: number): Head | undefined => {
     const h = heads.get(j);
     return h !== undefined && !h.isThing ? h : undefined;
@@ -176,16 +214,30 @@ function parseClause(items: readonly Item[]): ClauseResult {
       const target = adjectiveAt(scan(items, index + 1, 1, MOD_SKIP));
       if (target === undefined) throw new InvalidCommandError(`command: ${quote(item.text)} needs an adjective after it`);
       target.comparative = true;
-    } else if (m.type === 'negation' || m.type === 'positive') {
-      const ordered = [...heads.values()];
-      const target = ordered.find((h) => h.index > index) ?? ordered.filter((h) => h.index < index).pop();
-      if (target === undefined) throw new InvalidCommandError(`command: ${quote(item.text)} needs something to ${m.type === 'negation' ? 'remove' : 'add'}`);
-      if (m.type === 'negation') target.negations++;
-      else target.positive = true;
+    } else if (m.type === 'positive') {
+      const target = nextHead(index) ?? previousHead(index);
+      if (target === undefined) throw new InvalidCommandError(`command: ${quote(item.text)} needs something to add`);
+      target.positive = true;
     }
   });
 
-  return { heads: [...heads.values()].sort((a, b) => a.index - b.index) };
+  // Negations last, so they can see which things a positive verb already claimed (戴眼镜去掉胡子).
+  items.forEach((item, index) => {
+    const m = item.meaning;
+    if (m.type !== 'negation') return;
+    const before = heads.get(index - 1);
+    const adjacentThing = before !== undefined && before.isThing && !before.positive ? before : undefined;
+    const target =
+      m.attach === 'prev'
+        ? (previousHead(index) ?? nextHead(index))
+        : m.attach === 'either' && adjacentThing !== undefined
+          ? adjacentThing
+          : (nextHead(index) ?? previousHead(index));
+    if (target === undefined) throw new InvalidCommandError(`command: ${quote(item.text)} needs something to remove`);
+    target.negations++;
+  });
+
+  return { heads: ordered };
 }
 
 function editOf(head: Head): Edit {

@@ -28,7 +28,8 @@ export const EN_LEVEL_ADJECTIVES: Partial<Record<Attr, readonly (readonly string
 export const EN_COMPARATIVES: Partial<Record<Attr, readonly [readonly string[], readonly string[]]>> = {
   hairLength: [['shorter'], ['longer']],
   eyeSize: [['smaller'], ['bigger', 'larger']],
-  eyebrows: [['thinner'], ['thicker', 'bushier']],
+  // "bushier" and "curlier" stay typed-only: CMUdict cannot pronounce them, and these forms are spoken too.
+  eyebrows: [['thinner'], ['thicker']],
 };
 
 export const EN_NOUNS: Partial<Record<Attr, readonly string[]>> = {
