@@ -1,2 +1,16 @@
-/** Public API of @lfe/face-synth. Nothing here yet: see README.md for what this project will hold. */
-export const projectName = 'face-synth';
+/** Public API of @lfe/face-synth: procedural faces with ground-truth attributes. */
+export { sample, neutralAttributes } from './face/sample';
+export {
+  render,
+  drawFace,
+  portraitPlacement,
+  MIN_SIZE,
+  MAX_SIZE,
+  type RgbImage,
+  type RenderOptions,
+  type Placement,
+} from './face/render';
+export { nuisanceOf, type Nuisance } from './face/nuisance';
+export { checkDescription } from './face/validate';
+export { Raster, type Rgb } from './raster/raster';
+export { Rng, hashInts } from './random';
