@@ -42,3 +42,4 @@ export {
 } from './vocabulary';
 export type { DescribeOptions } from './captions';
 export { describeFace, editCommandFor, editsBetween, randomEdits } from './captions';
+export { speechGrammar, speechWords } from './speech-grammar';

@@ -36,7 +36,7 @@ export function tokenize(text: string): string[] {
     const c = chars[i] as string;
     const punct = PUNCT[c];
     if (punct !== undefined) {
-      tokens.push(punct);
+      if (tokens[tokens.length - 1] !== punct) tokens.push(punct); // "!!!" and "..." are one mark
       i++;
     } else if (HAN.test(c)) {
       let j = i;
@@ -78,15 +78,30 @@ function segmentChinese(run: readonly string[], out: string[]): void {
     }
     let j = i + 1;
     while (j < run.length && matchAt(j) === undefined) j++;
-    const unknown = run.slice(i, j).join('');
-    throw new UnknownWordError(unknown, closestWords(unknown, ZH_WORDS.keys()));
+    throw unknownChinese(run.slice(i, j).join(''), i > 0 ? out[out.length - 1] : undefined);
   }
+}
+
+/**
+ * A typo often hides behind a real word (眼境 reads as 眼 + 境), so the unknown run is also tried
+ * together with the word before it. One character alone is "close" to every other character, so
+ * it gets no suggestions of its own.
+ */
+function unknownChinese(unknown: string, previous: string | undefined): UnknownWordError {
+  const candidates = [...ZH_WORDS.keys()];
+  if (previous !== undefined) {
+    const joined = previous + unknown;
+    const near = closestWords(joined, candidates.filter((w) => [...w].length > 1));
+    if (near.length > 0) return new UnknownWordError(joined, near);
+  }
+  return new UnknownWordError(unknown, [...unknown].length > 1 ? closestWords(unknown, candidates) : []);
 }
 
 /** Tokens back to readable text: English words spaced, Chinese joined, punctuation attached. */
 export function joinTokens(tokens: readonly string[]): string {
   let out = '';
   let prev: 'none' | 'en' | 'zh' | 'punct' = 'none';
+  let lastWord: 'en' | 'zh' = 'en';
   for (const t of tokens) {
     if (t === ',' || t === '.' || t === '、') {
       out += t;
@@ -94,9 +109,11 @@ export function joinTokens(tokens: readonly string[]): string {
       continue;
     }
     const kind = HAN.test(t) ? 'zh' : 'en';
-    if (prev === 'en' || (prev !== 'none' && kind === 'en')) out += ' ';
+    const space = prev === 'en' || (prev === 'zh' && kind === 'en') || (prev === 'punct' && (kind === 'en' || lastWord === 'en'));
+    if (space) out += ' ';
     out += t;
     prev = kind;
+    lastWord = kind;
   }
   return out;
 }
