@@ -1,2 +1,2 @@
-/** Public API of @lfe/tests. Nothing here yet: see README.md for what this project will hold. */
-export const projectName = 'tests';
+/** Cross-project tests live here (module boundaries now; browser E2E, load, faults, bad input later). */
+export {};

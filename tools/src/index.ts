@@ -1,2 +1,3 @@
-/** Public API of @lfe/tools. Nothing here yet: see README.md for what this project will hold. */
-export const projectName = 'tools';
+/** Public API of @lfe/tools: benchmark helpers shared by the benches in src/bench. */
+export { gflops, table, time } from './bench/timing';
+export type { Timing } from './bench/timing';

@@ -1,2 +1,2 @@
-/** Public API of @lfe/stream-server. Nothing here yet: see README.md for what this project will hold. */
-export const projectName = 'stream-server';
+/** Public API of @lfe/stream-server: nothing yet (see README.md for what this project will hold and which issue brings it). */
+export {};

@@ -1,2 +1,2 @@
-/** Public API of @lfe/viewer. Nothing here yet: see README.md for what this project will hold. */
-export const projectName = 'viewer';
+/** Public API of @lfe/viewer: nothing yet (see README.md for what this project will hold and which issue brings it). */
+export {};

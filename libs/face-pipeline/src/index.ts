@@ -1,2 +1,3 @@
 /** Public API of @lfe/face-pipeline. */
 export * from './runtime/index';
+export * from './checkpoint/index';

@@ -1,2 +1,2 @@
-/** Public API of @lfe/trainer. Nothing here yet: see README.md for what this project will hold. */
-export const projectName = 'trainer';
+/** Public API of @lfe/trainer: nothing yet (see README.md for what this project will hold and which issue brings it). */
+export {};
