@@ -25,7 +25,8 @@ export const EYE_COLORS: readonly Rgb[] = [
   [60, 150, 70],
 ];
 
-export const NATURAL_LIP: Rgb = [190, 100, 100];
+/** Mixed with the skin's own shadow colour for unpainted lips. */
+export const NATURAL_LIP: Rgb = [170, 70, 75];
 export const LIPSTICK: Rgb = [200, 16, 52];
 export const MOUTH_INSIDE: Rgb = [62, 14, 22];
 export const TEETH: Rgb = [246, 244, 236];

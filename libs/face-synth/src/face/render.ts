@@ -1,5 +1,5 @@
 import type { FaceDescription } from '@lfe/edit-language';
-import { desaturate, hsl, mix, ramp, scale } from '../raster/color';
+import { desaturate, hsl, luma, mix, ramp, scale } from '../raster/color';
 import { fastSin } from '../raster/fast-sin';
 import { Raster, type Rgb, type Shader } from '../raster/raster';
 import {
@@ -18,6 +18,7 @@ import {
   union,
   type Shape,
 } from '../raster/shape';
+import { faceLayout } from './layout';
 import { nuisanceOf, type Nuisance } from './nuisance';
 import {
   EARRING_COLORS,
@@ -33,6 +34,8 @@ import {
   SUNGLASS_TINT,
   TEETH,
 } from './palette';
+import type { Placement } from './placement';
+import { portraitPlacement } from './placement';
 import { checkDescription } from './validate';
 
 /** An 8-bit RGB image, rows top to bottom, pixels interleaved. */
@@ -51,33 +54,10 @@ export interface RenderOptions {
   noise?: boolean;
 }
 
-/** Where the face goes in the picture: centre and size in pixels, roll in radians. */
-export interface Placement {
-  cx: number;
-  cy: number;
-  /** Pixels per local unit; the face oval is one unit tall. */
-  unit: number;
-  roll: number;
-}
-
 export const MIN_SIZE = 32;
 export const MAX_SIZE = 256;
 
-/** headRoll 0 / 1 = ∓12° (schema); far inside the ≤ 30° a face detector tolerates. */
-const MAX_ROLL = (12 * Math.PI) / 180;
-
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
-
-/** Placement of a square portrait: head ≈ 60 % of the frame, jittered by the identity's head traits. */
-export function portraitPlacement(desc: FaceDescription, size: number): Placement {
-  const id = desc.identity;
-  return {
-    cx: size * (0.5 + (id.headX - 0.5) * 0.14),
-    cy: size * (0.55 + (id.headY - 0.5) * 0.1),
-    unit: size * 0.54 * (0.88 + 0.24 * id.headScale),
-    roll: (id.headRoll - 0.5) * 2 * MAX_ROLL,
-  };
-}
 
 function blendPalette(palette: readonly Rgb[], v: number): Rgb {
   const i = Math.min(palette.length - 2, Math.max(0, Math.floor(v)));
@@ -130,10 +110,8 @@ export function drawFace(
   // ---- identity -------------------------------------------------------------------------------
   const man = clamp01(id.gender);
   const old = clamp01(a.age);
-  const fw = 0.37 + 0.08 * id.faceWidth + 0.02 * man;
-  const ryTop = 0.5;
-  const ryBottom = 0.54 - 0.02 * man;
-  const jaw = 0.55 * man;
+  const L = faceLayout(desc, nz);
+  const { fw, ryTop, ryBottom, jaw, hx, fx, fy } = L;
   const skinBase = ramp(SKIN_RAMP, id.skinTone);
   // Age: a greyer, paler skin tint (plus the wrinkles drawn below).
   const skin = mix(desaturate(skinBase, 0.45 * old), [200, 196, 190], 0.12 * old);
@@ -141,11 +119,6 @@ export function drawFace(
   const lightLen = Math.hypot(Math.cos(nz.lightAngle), Math.sin(nz.lightAngle), 0.9);
   const light = [Math.cos(nz.lightAngle) / lightLen, Math.sin(nz.lightAngle) / lightLen, 0.9 / lightLen] as const;
   const strength = nz.lightStrength;
-
-  // Pose: a turned head moves its features sideways (the nose most), a nod moves them vertically.
-  const fx = nz.yaw * 0.045;
-  const fy = nz.pitch * 0.03;
-  const hx = fx * 0.3; // the skull moves less than the features
 
   // ---- background -----------------------------------------------------------------------------
   const bgLight = (id.skinTone < 0.5 ? 0.3 : 0.74) + nz.backgroundLightness;
@@ -204,13 +177,8 @@ export function drawFace(
   }
 
   // ---- eyes and brows -------------------------------------------------------------------------
-  const es = 0.6 + 0.9 * clamp01(a.eyeSize);
-  const eyeY = -0.04 + fy;
-  const eyeDx = 0.165 + 0.015 * id.faceWidth;
+  const { eyeScale: es, eyeY, eyeDx, eyeXs, eyeRx, eyeRy } = L;
   const iris = blendPalette(EYE_COLORS, id.eyeColor);
-  const eyeRx = 0.085 * es;
-  const eyeRy = 0.05 * es;
-  const eyeXs = [-1, 1].map((side) => hx + fx + side * eyeDx);
   for (const [i, ex] of eyeXs.entries()) {
     const side = i === 0 ? -1 : 1;
     // Turning away narrows the far eye.
@@ -237,8 +205,11 @@ export function drawFace(
     }
   }
 
-  const browColor = mix(hairColor, [34, 26, 22], 0.45);
-  const browT = 0.012 + 0.075 * clamp01(a.eyebrows);
+  // Brows follow the hair colour but always stay well darker than the skin, so their thickness
+  // reads on every skin tone.
+  const browBase = mix(hairColor, [34, 26, 22], 0.45);
+  const browColor = scale(browBase, Math.min(1, (0.4 * luma(skin)) / Math.max(0.01, luma(browBase))));
+  const browT = 0.006 + 0.11 * clamp01(a.eyebrows);
   for (const [i, ex] of eyeXs.entries()) {
     const side = i === 0 ? -1 : 1;
     fill(
@@ -246,7 +217,7 @@ export function drawFace(
         cx: ex + side * 0.01,
         cy: -0.17 + fy + (0.01 - man * 0.015),
         angle: side * 0.08,
-        halfLength: 0.09,
+        halfLength: 0.075 + 0.03 * clamp01(a.eyebrows),
         bend: 1.6,
         halfThickness: browT / 2,
         endRatio: 0.45,
@@ -256,8 +227,7 @@ export function drawFace(
   }
 
   // ---- age lines ------------------------------------------------------------------------------
-  const mouthY = 0.29 + fy;
-  const mouthW = 0.125 + 0.015 * man;
+  const { mouthX, mouthY, mouthHalfWidth: mouthW } = L;
   if (old > 0) {
     const line = scale(skin, 0.5);
     const wa = 0.8 * old;
@@ -278,10 +248,7 @@ export function drawFace(
 
   // ---- nose -----------------------------------------------------------------------------------
   const ns = clamp01(id.noseSize);
-  const noseX = hx + fx * 1.5;
-  const noseLen = 0.1 + 0.08 * ns;
-  const noseW = 0.032 + 0.03 * ns;
-  const tipY = 0.03 + noseLen + fy;
+  const { noseX, noseWidth: noseW, noseTipY: tipY } = L;
   const shadowSide = light[0] > 0 ? -1 : 1;
   const shade = scale(skin, 0.62);
   fill(capsule(noseX + shadowSide * 0.022, -0.01 + fy, noseX + shadowSide * noseW * 0.8, tipY - 0.03, 0.01), shade, 0.35);
@@ -291,7 +258,10 @@ export function drawFace(
   }
 
   // ---- beard ----------------------------------------------------------------------------------
-  const beardColor = mix(hairColor, [40, 32, 28], 0.2);
+  // Facial hair must contrast with the skin: unless clearly lighter (grey on dark skin), darken it.
+  const beardBase = mix(hairColor, [40, 32, 28], 0.2);
+  const beardColor =
+    luma(beardBase) > luma(skin) + 0.25 ? beardBase : scale(beardBase, Math.min(1, (0.6 * luma(skin)) / Math.max(0.01, luma(beardBase))));
   const stubble = (x: number, y: number): number => 0.85 + 0.15 * fastSin(90 * x + nz.hairPhase) * fastSin(90 * y);
   if (a.beard > 0) {
     const beard = subtract(offset(faceOval(hx, 0.02, fw, ryTop, ryBottom, jaw), 0.025), ellipse(hx + fx, -0.06, fw * 0.86, 0.34));
@@ -300,19 +270,18 @@ export function drawFace(
   }
 
   // ---- mouth ----------------------------------------------------------------------------------
-  const lip = mix(mix(NATURAL_LIP, skin, 0.35), LIPSTICK, clamp01(a.lipstick));
-  const mouthX = hx + fx;
+  const lip = mix(mix(scale(skin, 0.72), NATURAL_LIP, 0.55), LIPSTICK, clamp01(a.lipstick));
   const expr = Math.min(2, Math.max(0, a.expression));
-  const lipFull = 0.014 + 0.006 * (1 - man);
+  const lipFull = 0.017 + 0.006 * (1 - man) + 0.004 * clamp01(a.lipstick);
   if (expr <= 1) {
     const s = expr;
-    const w = mouthW * (1 + 0.15 * s);
-    const bend = -4.2 * s;
+    const w = mouthW * (1 + 0.2 * s);
+    const bend = -5.5 * s;
     // A smile shows a crescent of teeth between the lips.
     fill(band({ cx: mouthX, cy: mouthY - 0.016 * s, halfLength: w, bend, halfThickness: lipFull + 0.004, endRatio: 0.2 }), lip);
     fill(band({ cx: mouthX, cy: mouthY + 0.018 + 0.01 * s, halfLength: w * 0.95, bend, halfThickness: lipFull + 0.006, endRatio: 0.2 }), lip);
     if (s > 0.05) {
-      fill(band({ cx: mouthX, cy: mouthY + 0.005, halfLength: w * 0.85, bend, halfThickness: 0.013 * s, endRatio: 0.1 }), TEETH);
+      fill(band({ cx: mouthX, cy: mouthY + 0.005, halfLength: w * 0.85, bend, halfThickness: 0.018 * s, endRatio: 0.1 }), TEETH);
     }
     fill(band({ cx: mouthX, cy: mouthY + 0.003 - 0.008 * s, halfLength: w * 1.02, bend, halfThickness: 0.0055, endRatio: 0.5 }), scale(lip, 0.45));
   } else {
@@ -327,7 +296,7 @@ export function drawFace(
   // ---- moustache ------------------------------------------------------------------------------
   if (a.moustache > 0) {
     fill(
-      band({ cx: mouthX, cy: mouthY - 0.048, halfLength: mouthW * 1.12, bend: 3.2, halfThickness: 0.024, endRatio: 0.3 }),
+      band({ cx: mouthX, cy: mouthY - 0.048, halfLength: mouthW * 1.25, bend: 3.2, halfThickness: 0.032, endRatio: 0.3 }),
       litSurface(beardColor, hx, 0.1, fw, 0.6, light, strength, stubble),
       clamp01(a.moustache),
     );
@@ -380,10 +349,11 @@ export function drawFace(
       if (tint > 0) {
         // Dark but not opaque: eye whites and pupils still read through (eye size stays visible).
         const tintShader: Shader = (x, y, out) => {
+          // A bluish sheen keeps dark lenses distinct from dark skin.
           const glint = 0.5 + 0.5 * fastSin((x - ex) * 20 - (y - lensY) * 14);
-          out[0] = SUNGLASS_TINT[0] + 30 * glint;
-          out[1] = SUNGLASS_TINT[1] + 30 * glint;
-          out[2] = SUNGLASS_TINT[2] + 36 * glint;
+          out[0] = SUNGLASS_TINT[0] + 18 * glint;
+          out[1] = SUNGLASS_TINT[1] + 28 * glint;
+          out[2] = SUNGLASS_TINT[2] + 60 * glint;
         };
         fill(lens, tintShader, 0.72 * tint);
       }
@@ -399,7 +369,7 @@ export function drawFace(
     const alpha = clamp01(a.earrings);
     for (const side of [-1, 1]) {
       const x = side * (fw + 0.005) + hx - fx * 0.4;
-      const drop = union(circle(x, 0.075, 0.02), capsule(x, 0.08, x, 0.13, 0.011), circle(x, 0.15, 0.032));
+      const drop = union(circle(x, 0.075, 0.022), capsule(x, 0.08, x, 0.14, 0.013), circle(x, 0.165, 0.04));
       fill(offset(drop, 0.012), [25, 20, 20], alpha);
       fill(drop, litSurface(metal, x, 0.14, 0.04, 0.04, light, 0.5), alpha);
     }
@@ -444,6 +414,7 @@ export function render(desc: FaceDescription, size: number, options: RenderOptio
     raster = new Raster(size, size);
     rasters.set(size, raster);
   }
-  drawFace(raster, desc, portraitPlacement(desc, size), options);
+  const checked = checkDescription(desc);
+  drawFace(raster, checked, portraitPlacement(checked, size), options);
   return { data: raster.toRgb8(), width: size, height: size };
 }
