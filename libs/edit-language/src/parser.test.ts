@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { editCommandFor, randomEdits } from './captions';
 import type { Edit } from './edit';
+import { canonicalEdit } from './edit';
 import { CommandError, InputTooLongError, InvalidCommandError, UnknownWordError } from './errors';
 import type { ParsedCommand } from './parser';
 import { parseCommand } from './parser';
 import { seededRandom } from './random-source';
+import { randomFace } from './testing/random-face';
 import { VOCABULARY } from './vocabulary';
 
 function edits(text: string): Edit[] {
@@ -85,6 +88,19 @@ describe('parseCommand: English', () => {
     const p = parseCommand('a man with long blond hair and big eyes') as Extract<ParsedCommand, { kind: 'edit' }>;
     expect(p.identity).toEqual({ gender: 1 });
     expect(p.edits).toEqual([set('hairLength', 2), set('hairColor', 2), set('eyeSize', 2)]);
+  });
+
+  it('typed text without commas or "and" still means the same edits (500 generated commands)', () => {
+    const rng = seededRandom(4);
+    for (let i = 0; i < 500; i++) {
+      const face = randomFace(rng);
+      const wanted = randomEdits(face.attributes, rng, 3);
+      const text = editCommandFor(face, wanted, rng, 'en').replace(/,/g, ' ').replace(/\b(and|then)\b/g, ' ').replace(/\s+/g, ' ').trim();
+      const key = (e: Edit): string => e.attribute;
+      expect([...edits(text)].sort((a, b) => key(a).localeCompare(key(b))), text).toEqual(
+        wanted.map(canonicalEdit).sort((a, b) => key(a).localeCompare(key(b))),
+      );
+    }
   });
 
   it('returns the tokens the text encoder reads', () => {

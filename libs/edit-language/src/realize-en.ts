@@ -232,7 +232,8 @@ export const english: Realizer = {
     clauses.forEach((c, i) => {
       const prev = clauses[i - 1];
       if (prev !== undefined) {
-        text += prev.negative && c.bareThing ? pick(rng, [', ', ', then ']) : pick(rng, [', ', ' and ', ', and ', ', then ']);
+        // After a removal a bare thing must not read as removed too ("no beard and glasses"): "then".
+        text += prev.negative && c.bareThing ? ', then ' : pick(rng, [', ', ' and ', ', and ', ', then ']);
       }
       text += c.text;
     });

@@ -55,7 +55,9 @@ export function speechGrammar(): string {
     'public <command> = <control> | <edits>;',
     '',
     '<control> = [please] (undo | redo | reset | start over | go back) [please];',
-    '<edits> = [please] <edit> [[and | then] <edit>] [[and | then] <edit>];',
+    // "and"/"then" are required between edits: with them optional the decoder glued short extra
+    // edits into utterances (intent accuracy 46 % vs 66 % on 50 espeak commands, see README).
+    '<edits> = [please] <edit> [(and | then) <edit>] [(and | then) <edit>];',
     '<edit> = <add_thing> | <remove_thing> | <hair> | <eyes> | <brows> | <eyes_change> | <brows_change> | <hair_change> | <age> | <expression> | bearded;',
     '',
     '<det> = the | her | his | my;',
