@@ -136,7 +136,8 @@ export function drawFace(
   // ---- hair geometry --------------------------------------------------------------------------
   const curly = clamp01(a.curlyHair);
   const hl = clamp01(a.hairLength);
-  const hairBottom = -0.35 + 1.6 * hl;
+  // Short hair ends above the ears, medium between jaw and chin, long on the shoulders.
+  const hairBottom = -0.45 + 1.75 * hl;
   const volume = 0.035 * curly;
   let skull: Shape = ellipse(hx, -0.1, fw + 0.065 + volume, 0.53 + volume);
   if (curly > 0) skull = bumpy(skull, 0.03 * curly, 38, nz.hairPhase);
@@ -160,7 +161,10 @@ export function drawFace(
   const neck = roundedBox(hx * 0.5, 0.66, fw * 0.5 + 0.04 * man, 0.32, 0.06);
   fill(neck, litSurface(scale(skin, 0.86), hx, 0.55, fw * 0.9, 0.5, light, strength));
   const shirtColor = hsl(nz.shirtHue, 0.45, nz.shirtLightness);
-  const shirt = subtract(ellipse(0, 1.26, 0.95 + 0.12 * man, 0.5), ellipse(hx * 0.5, 0.78, 0.17 + 0.04 * man, 0.1));
+  const shoulders = 0.95 + 0.12 * man;
+  // Shoulders plus a torso running off the bottom of any frame (clips show more than a portrait).
+  const torso = union(ellipse(0, 1.26, shoulders, 0.5), roundedBox(0, 2.6, shoulders, 1.34, 0));
+  const shirt = subtract(torso, ellipse(hx * 0.5, 0.78, 0.17 + 0.04 * man, 0.1));
   fill(shirt, litSurface(shirtColor, 0, 1.2, 1.1, 0.7, light, strength));
 
   for (const side of [-1, 1]) {
@@ -305,8 +309,8 @@ export function drawFace(
   // ---- front hair: cap, side locks, bangs -----------------------------------------------------
   const window = ellipse(hx + 0.03 * nz.hairPart, 0.12, fw * 0.94, 0.5);
   fill(above(subtract(skull, window), -0.1), hairShader);
-  if (hairBottom > -0.05) {
-    const lockBottom = Math.max(-0.05, hairBottom);
+  if (hairBottom > 0) {
+    const lockBottom = hairBottom;
     for (const side of [-1, 1]) {
       let lock: Shape = roundedBox(hx + side * (fw + 0.01), (lockBottom - 0.3) / 2, 0.075 + 0.02 * curly, (lockBottom + 0.3) / 2, 0.05);
       if (curly > 0) lock = bumpy(lock, 0.03 * curly, 38, nz.hairPhase);
