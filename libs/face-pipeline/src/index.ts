@@ -1,3 +1,4 @@
 /** Public API of @lfe/face-pipeline. */
 export * from './runtime/index';
 export * from './checkpoint/index';
+export * from './models/index';

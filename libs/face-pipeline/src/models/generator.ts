@@ -57,6 +57,8 @@ export type NoiseMode = 'random' | 'const' | 'none';
 export interface SynthesisOptions {
   /** Per-pixel noise: fresh random (training), the stored constant maps (deterministic), or none. */
   noise?: NoiseMode;
+  /** Seed for 'random' noise, so a training step can be replayed exactly (resume). */
+  noiseSeed?: number;
 }
 
 /** A mulberry32 stream for the stored constant noise (deterministic from the seed). */
@@ -170,7 +172,10 @@ export class Generator {
           const style = dense(wAt(idx + j), p.get(`${name}/affine/w`), p.get(`${name}/affine/b`));
           x = modulatedConv(x, p.get(`${name}/w`) as tf.Tensor4D, style);
           if (noise !== 'none') {
-            const n = noise === 'const' ? p.get(`${name}/noise_const`) : tf.randomNormal([b, r, r, 1]);
+            const n =
+              noise === 'const'
+                ? p.get(`${name}/noise_const`)
+                : tf.randomNormal([b, r, r, 1], 0, 1, 'float32', opts.noiseSeed === undefined ? undefined : opts.noiseSeed * 64 + idx + j);
             x = tf.add(x, tf.mul(n, p.get(`${name}/noise_strength`)));
           }
           x = lrelu(tf.add(x, p.get(`${name}/bias`))) as tf.Tensor4D;

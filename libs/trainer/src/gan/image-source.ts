@@ -1,0 +1,73 @@
+import { render, sample, hashInts, type FaceDataset, type Batch } from '@lfe/face-synth';
+
+/** Where training images come from. `batch(step)` is a pure function of the step (resume replays it). */
+export interface ImageSource {
+  readonly resolution: number;
+  /** What it is, for logs and provenance. */
+  describe(): { kind: string; detail: string; manifestSha256: string | null };
+  /** Images of `step` as [B,R,R,3] floats in [-1, 1]. */
+  batch(step: number, batchSize: number): Promise<Float32Array>;
+}
+
+/** Faces rendered on the fly from the procedural world: infinite, deterministic, nothing on disk. */
+export class SyntheticFaceSource implements ImageSource {
+  constructor(
+    readonly resolution: number,
+    readonly seed: number,
+  ) {}
+
+  describe(): { kind: string; detail: string; manifestSha256: string | null } {
+    return { kind: 'synthetic', detail: `face-synth on the fly, seed ${this.seed}, ${this.resolution}px`, manifestSha256: null };
+  }
+
+  batch(step: number, batchSize: number): Promise<Float32Array> {
+    const r = this.resolution;
+    const out = new Float32Array(batchSize * r * r * 3);
+    for (let i = 0; i < batchSize; i++) {
+      const img = render(sample(hashInts(this.seed, step * batchSize + i)), r);
+      const off = i * r * r * 3;
+      for (let j = 0; j < img.data.length; j++) out[off + j] = img.data[j]! / 127.5 - 1;
+    }
+    return Promise.resolve(out);
+  }
+}
+
+/**
+ * A face-synth dataset (shards) or a folder of real photos, read in epochs of shuffled batches.
+ * Step s maps to (epoch, batch within epoch); asking for a step out of order re-opens the epoch
+ * and skips ahead, so a resumed run sees exactly the batches an uninterrupted one would.
+ */
+export class DatasetSource implements ImageSource {
+  readonly resolution: number;
+  #iter: AsyncGenerator<Batch, void, undefined> | null = null;
+  #next = -1;
+
+  constructor(
+    readonly dataset: FaceDataset,
+    readonly seed: number,
+    readonly detail: string,
+    readonly manifestSha256: string | null,
+  ) {
+    this.resolution = dataset.size;
+  }
+
+  describe(): { kind: string; detail: string; manifestSha256: string | null } {
+    return { kind: 'dataset', detail: this.detail, manifestSha256: this.manifestSha256 };
+  }
+
+  async batch(step: number, batchSize: number): Promise<Float32Array> {
+    const perEpoch = Math.floor(this.dataset.count / batchSize);
+    if (perEpoch < 1) throw new TypeError(`dataset has ${this.dataset.count} images, fewer than one batch of ${batchSize}`);
+    const epoch = Math.floor(step / perEpoch);
+    const within = step % perEpoch;
+    if (this.#iter === null || step !== this.#next || within === 0) {
+      await this.#iter?.return();
+      this.#iter = this.dataset.batches({ batchSize, seed: this.seed, epoch, dropRemainder: true, shuffle: true });
+      for (let i = 0; i < within; i++) await this.#iter.next();
+    }
+    const r = await this.#iter.next();
+    if (r.done === true) throw new Error(`dataset ended early at step ${step}`);
+    this.#next = step + 1;
+    return r.value.images;
+  }
+}

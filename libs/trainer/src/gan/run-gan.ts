@@ -1,0 +1,103 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { toUint8 } from '@lfe/face-pipeline';
+import { encodePng, imageGrid } from '../util/png';
+import { lossCurvesHtml } from '../util/plot';
+import { resolveGanConfig, type GanConfig } from './gan-config';
+import { GanTrainer, type StepStats } from './gan-trainer';
+import type { ImageSource } from './image-source';
+
+export interface RunGanOptions {
+  outDir: string;
+  config: GanConfig;
+  source: ImageSource;
+  /** Continue from `outDir/state` when it exists. */
+  resume: boolean;
+  /** Stop after this many steps in this process (sessions are time-boxed); default: to config.steps. */
+  maxSteps?: number;
+  command: string;
+  /** Progress output (stderr by default); tests pass a no-op. */
+  progress?: (line: string) => void;
+  shouldStop?: () => boolean;
+}
+
+function fmtDuration(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+}
+
+/** Train with checkpoints, a JSON log, sample grids and loss curves in `outDir`. Returns the last stats. */
+export async function runGan(opts: RunGanOptions): Promise<{ trainer: GanTrainer; last: StepStats | null }> {
+  const { outDir, source } = opts;
+  mkdirSync(join(outDir, 'samples'), { recursive: true });
+  const cfgFile = join(outDir, 'config.json');
+  let config = opts.config;
+  if (opts.resume && existsSync(join(outDir, 'state', 'manifest.json'))) {
+    config = resolveGanConfig(JSON.parse(readFileSync(cfgFile, 'utf8')));
+  }
+  writeFileSync(cfgFile, `${JSON.stringify(config, null, 2)}\n`);
+  const trainer = new GanTrainer(config, source);
+  if (opts.resume && existsSync(join(outDir, 'state', 'manifest.json'))) await trainer.restore(outDir);
+  const logFile = join(outDir, 'log.jsonl');
+  const progress = opts.progress ?? ((l: string) => process.stderr.write(`\r${l}`));
+  const data = source.describe();
+  const provenance = {
+    command: opts.command,
+    seed: config.seed,
+    dataManifestSha256: data.manifestSha256,
+    data: data.detail,
+    date: new Date().toISOString(),
+    runtime: 'tfjs wasm + lfe training kernels',
+  };
+  const end = Math.min(config.steps, trainer.step + (opts.maxSteps ?? Infinity));
+  let last: StepStats | null = null;
+  const startStep = trainer.step;
+  const t0 = performance.now();
+  while (trainer.step < end && !(opts.shouldStop?.() ?? false)) {
+    last = await trainer.trainStep();
+    appendFileSync(logFile, `${JSON.stringify(last)}\n`);
+    const done = trainer.step - startStep;
+    const rate = done / ((performance.now() - t0) / 1000);
+    const bar = '#'.repeat(Math.round((20 * trainer.step) / config.steps)).padEnd(20, '.');
+    progress(
+      `step ${trainer.step}/${config.steps} [${bar}] ${rate.toFixed(2)} step/s ETA ${fmtDuration((config.steps - trainer.step) / rate)} ` +
+        `lossD ${last.lossD.toFixed(3)} lossG ${last.lossG.toFixed(3)}${last.r1 !== null ? ` r1 ${last.r1.toFixed(3)}` : ''}   `,
+    );
+    if (trainer.step % config.sampleEvery === 0) writeSamples(trainer, outDir);
+    if (trainer.step % config.checkpointEvery === 0) await trainer.save(outDir, provenance);
+  }
+  await trainer.save(outDir, provenance);
+  writeSamples(trainer, outDir);
+  writeCurves(outDir);
+  return { trainer, last };
+}
+
+function writeSamples(trainer: GanTrainer, outDir: string): void {
+  const imgs = trainer.samples(64);
+  const r = trainer.config.generator.resolution;
+  const u8 = toUint8(imgs);
+  imgs.dispose();
+  const grid = imageGrid(u8, 64, r, 8);
+  const png = encodePng(grid.rgb, grid.width, grid.height);
+  writeFileSync(join(outDir, 'samples', `step-${String(trainer.step).padStart(6, '0')}.png`), png);
+  writeFileSync(join(outDir, 'samples', 'latest.png'), png);
+}
+
+/** Loss curves (smoothed over 20 steps) as a self-contained HTML page, from the JSON log. */
+export function writeCurves(outDir: string): void {
+  const lines = readFileSync(join(outDir, 'log.jsonl'), 'utf8').trim().split('\n').filter(Boolean);
+  const rows = lines.map((l) => JSON.parse(l) as StepStats);
+  const smooth = (xs: number[]): number[] => xs.map((_, i) => {
+    const w = xs.slice(Math.max(0, i - 19), i + 1);
+    return w.reduce((a, b) => a + b, 0) / w.length;
+  });
+  const html = lossCurvesHtml('GAN losses (20-step mean)', rows.map((r) => r.step), {
+    lossD: smooth(rows.map((r) => r.lossD)),
+    lossG: smooth(rows.map((r) => r.lossG)),
+    'D(real)': smooth(rows.map((r) => r.realScore)),
+    'D(fake)': smooth(rows.map((r) => r.fakeScore)),
+  });
+  writeFileSync(join(outDir, 'curves.html'), html);
+}
