@@ -1,2 +1,10 @@
-/** Public API of @lfe/trainer: nothing yet (see README.md for what this project will hold and which issue brings it). */
-export {};
+/** Public API of @lfe/trainer: training stages behind `nx run trainer:<stage>`. */
+export { GanTrainer, GAN_STATE_KIND } from './gan/gan-trainer';
+export type { StepStats, RunProvenance } from './gan/gan-trainer';
+export { resolveGanConfig, DEFAULT_GAN_CONFIG } from './gan/gan-config';
+export type { GanConfig, DataConfig } from './gan/gan-config';
+export { Discriminator } from './gan/discriminator';
+export { SyntheticFaceSource, DatasetSource } from './gan/image-source';
+export type { ImageSource } from './gan/image-source';
+export { runGan } from './gan/run-gan';
+export { encodePng, imageGrid } from './util/png';
