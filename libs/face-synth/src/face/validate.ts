@@ -19,15 +19,16 @@ export function checkDescription(desc: unknown): FaceDescription {
   const { attributes, identity } = desc as Partial<FaceDescription>;
   if (typeof attributes !== 'object' || attributes === null) throw new TypeError('face: attributes must be an object');
   if (typeof identity !== 'object' || identity === null) throw new TypeError('face: identity must be an object');
-  const out = { attributes: { ...attributes }, identity: { ...identity } } as FaceDescription;
+  // A fresh object with exactly the schema's fields: unknown keys are dropped, the input is untouched.
+  const out = { attributes: {}, identity: {} } as FaceDescription;
   for (const name of EDITABLE_ATTRIBUTE_NAMES) {
-    const v: unknown = out.attributes[name];
+    const v: unknown = (attributes as Record<string, unknown>)[name];
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`face: attributes.${name} must be a finite number`);
     const spec = editableAttribute(name);
     out.attributes[name] = Math.min(maxOf(spec.kind, spec.levels), Math.max(0, v));
   }
   for (const name of IDENTITY_TRAIT_NAMES) {
-    const v: unknown = out.identity[name];
+    const v: unknown = (identity as Record<string, unknown>)[name];
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new TypeError(`face: identity.${name} must be a finite number`);
     const spec = identityTrait(name);
     // The background hue wraps around; everything else clamps.
