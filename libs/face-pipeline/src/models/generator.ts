@@ -170,7 +170,8 @@ export class Generator {
         for (let j = 0; j < convs; j++) {
           const name = `synth/b${r}/conv${j}`;
           const style = dense(wAt(idx + j), p.get(`${name}/affine/w`), p.get(`${name}/affine/b`));
-          x = modulatedConv(x, p.get(`${name}/w`) as tf.Tensor4D, style);
+          // Every conv but the first reads an activation stored without its √2 lrelu gain.
+          x = modulatedConv(x, p.get(`${name}/w`) as tf.Tensor4D, style, true, r === 4 ? 1 : Math.SQRT2);
           if (noise !== 'none') {
             const n =
               noise === 'const'
@@ -178,12 +179,13 @@ export class Generator {
                 : tf.randomNormal([b, r, r, 1], 0, 1, 'float32', opts.noiseSeed === undefined ? undefined : opts.noiseSeed * 64 + idx + j);
             x = tf.add(x, tf.mul(n, p.get(`${name}/noise_strength`)));
           }
-          x = lrelu(tf.add(x, p.get(`${name}/bias`))) as tf.Tensor4D;
+          // StyleGAN's √2 lrelu gain is folded into the weights of the convs that read x.
+          x = tf.leakyRelu(tf.add(x, p.get(`${name}/bias`)), 0.2) as tf.Tensor4D;
         }
         const tw = wAt(idx + convs);
         idx += r === 4 ? 1 : 2;
         const style = dense(tw, p.get(`synth/b${r}/torgb/affine/w`), p.get(`synth/b${r}/torgb/affine/b`));
-        const y = tf.add(modulatedConv(x, p.get(`synth/b${r}/torgb/w`) as tf.Tensor4D, style, false), p.get(`synth/b${r}/torgb/bias`)) as tf.Tensor4D;
+        const y = tf.add(modulatedConv(x, p.get(`synth/b${r}/torgb/w`) as tf.Tensor4D, style, false, Math.SQRT2), p.get(`synth/b${r}/torgb/bias`)) as tf.Tensor4D;
         rgb = rgb === null ? y : (tf.add(tf.image.resizeBilinear(rgb, [r, r], false, true), y) as tf.Tensor4D);
       }
       return rgb!;

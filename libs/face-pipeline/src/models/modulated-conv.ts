@@ -7,11 +7,13 @@ import { convScale } from './params';
  * which equals convolving each sample with its own weights W[b] = W ⊙ s[b] normalised per output
  * channel. One shared conv keeps XNNPACK's fast path for the whole batch.
  */
-export function modulatedConv(x: tf.Tensor4D, w: tf.Tensor4D, style: tf.Tensor2D, demodulate = true): tf.Tensor4D {
+export function modulatedConv(x: tf.Tensor4D, w: tf.Tensor4D, style: tf.Tensor2D, demodulate = true, gain = 1): tf.Tensor4D {
   const [b, , , ci] = x.shape;
   const ws = tf.mul(w, convScale(w)) as tf.Tensor4D;
   const xs = tf.mul(x, tf.reshape(style, [b, 1, 1, ci]));
-  const y = tf.conv2d(xs as tf.Tensor4D, ws, 1, 'same');
+  // `gain` scales the input; it is folded into the conv weights (far smaller than activations).
+  // Demodulation normalises by weights and styles only, so it is computed without the gain.
+  const y = tf.conv2d(xs as tf.Tensor4D, gain === 1 ? ws : (tf.mul(ws, gain) as tf.Tensor4D), 1, 'same');
   if (!demodulate) return y;
   const wsq = tf.sum(tf.square(ws), [0, 1]) as tf.Tensor2D; // [ci, co]
   const d = tf.rsqrt(tf.add(tf.matMul(tf.square(style), wsq), 1e-8)); // [b, co]

@@ -71,15 +71,19 @@ export class ParamStore {
   }
 }
 
-/** Leaky ReLU with the √2 gain that keeps activations unit-variance (StyleGAN's `lrelu`). */
+/**
+ * Leaky ReLU with the √2 gain that keeps activations unit-variance (StyleGAN's `lrelu`). Where the
+ * next op is linear, models use `tf.leakyRelu` and fold the √2 into that op's weight scale instead:
+ * the same function without a full-size multiply (and its gradient) per layer.
+ */
 export function lrelu(x: tf.Tensor): tf.Tensor {
   return tf.mul(tf.leakyRelu(x, 0.2), Math.SQRT2);
 }
 
-/** Equalized dense layer: y = x · (W · lrMul/√fanIn) + b · lrMul. */
-export function dense(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor | null, lrMul = 1): tf.Tensor2D {
+/** Equalized dense layer: y = (gain·x) · (W · lrMul/√fanIn) + b · lrMul (the input gain is folded into W). */
+export function dense(x: tf.Tensor2D, w: tf.Tensor, b: tf.Tensor | null, lrMul = 1, gain = 1): tf.Tensor2D {
   const fanIn = w.shape[0]!;
-  const y = tf.matMul(x, tf.mul(w, lrMul / Math.sqrt(fanIn)) as tf.Tensor2D);
+  const y = tf.matMul(x, tf.mul(w, (gain * lrMul) / Math.sqrt(fanIn)) as tf.Tensor2D);
   return (b === null ? y : tf.add(y, lrMul === 1 ? b : tf.mul(b, lrMul))) as tf.Tensor2D;
 }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { convScale, dense, lrelu, ParamStore } from '@lfe/face-pipeline';
+import { convScale, dense, ParamStore } from '@lfe/face-pipeline';
 
 export interface DiscriminatorConfig {
   resolution: number;
@@ -11,8 +11,10 @@ export interface DiscriminatorConfig {
 
 const chAt = (c: DiscriminatorConfig, r: number): number => Math.max(1, Math.min(c.channelMax, Math.floor(c.channelBase / r)));
 
-function conv(x: tf.Tensor4D, w: tf.Tensor, b: tf.Tensor): tf.Tensor4D {
-  return tf.add(tf.conv2d(x, tf.mul(w, convScale(w)) as tf.Tensor4D, 1, 'same'), b) as tf.Tensor4D;
+/** Equalized conv; `gain` scales the input, folded into the weights. */
+function conv(x: tf.Tensor4D, w: tf.Tensor, b: tf.Tensor | null, gain = 1): tf.Tensor4D {
+  const y = tf.conv2d(x, tf.mul(w, convScale(w) * gain) as tf.Tensor4D, 1, 'same');
+  return (b === null ? y : tf.add(y, b)) as tf.Tensor4D;
 }
 
 /**
@@ -59,24 +61,33 @@ export class Discriminator {
     p.add('b4/out/b', tf.zeros([1]));
   }
 
-  /** images [B,R,R,3] in [-1,1] → scores [B] (logits). */
+  /**
+   * images [B,R,R,3] in [-1,1] → scores [B] (logits).
+   * Activations are kept without StyleGAN's √2 lrelu gain; each gain is folded into the weight
+   * scale of the linear op that reads the activation (see params.ts `lrelu`), and the residual
+   * 1/√2 into the skip conv. Same function, no full-size multiplies.
+   */
   apply(images: tf.Tensor4D): tf.Tensor1D {
     return tf.tidy(() => {
       const c = this.config;
       const p = this.params;
-      let x = lrelu(conv(images, p.get('fromrgb/w'), p.get('fromrgb/b'))) as tf.Tensor4D;
+      const act = (t: tf.Tensor): tf.Tensor4D => tf.leakyRelu(t, 0.2) as tf.Tensor4D;
+      let x = act(conv(images, p.get('fromrgb/w'), p.get('fromrgb/b')));
+      let gain = Math.SQRT2; // the stored x is the true activation divided by `gain`
       for (let r = c.resolution; r > 4; r /= 2) {
-        const skip = tf.conv2d(downsample2x(x), tf.mul(p.get(`b${r}/skip/w`), convScale(p.get(`b${r}/skip/w`))) as tf.Tensor4D, 1, 'same');
-        let y = lrelu(conv(x, p.get(`b${r}/conv0/w`), p.get(`b${r}/conv0/b`))) as tf.Tensor4D;
-        y = lrelu(conv(y, p.get(`b${r}/conv1/w`), p.get(`b${r}/conv1/b`))) as tf.Tensor4D;
-        y = downsample2x(y);
-        x = tf.mul(tf.add(y, skip), Math.SQRT1_2) as tf.Tensor4D;
+        const skip = conv(downsample2x(x), p.get(`b${r}/skip/w`), null, gain * Math.SQRT1_2);
+        let y = act(conv(x, p.get(`b${r}/conv0/w`), p.get(`b${r}/conv0/b`), gain));
+        y = act(conv(y, p.get(`b${r}/conv1/w`), p.get(`b${r}/conv1/b`), Math.SQRT2));
+        // (√2·y + skip) / √2 = y + skip/√2
+        x = tf.add(downsample2x(y), skip) as tf.Tensor4D;
+        gain = 1;
       }
+      if (gain !== 1) x = tf.mul(x, gain) as tf.Tensor4D; // only when the input is already 4×4
       x = tf.concat([x, this.#mbstd(x)], 3);
-      x = lrelu(conv(x, p.get('b4/conv/w'), p.get('b4/conv/b'))) as tf.Tensor4D;
+      x = act(conv(x, p.get('b4/conv/w'), p.get('b4/conv/b')));
       const flat = tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D;
-      const h = lrelu(dense(flat, p.get('b4/fc/w'), p.get('b4/fc/b'))) as tf.Tensor2D;
-      return tf.reshape(dense(h, p.get('b4/out/w'), p.get('b4/out/b')), [-1]) as tf.Tensor1D;
+      const h = tf.leakyRelu(dense(flat, p.get('b4/fc/w'), p.get('b4/fc/b'), 1, Math.SQRT2), 0.2) as tf.Tensor2D;
+      return tf.reshape(dense(h, p.get('b4/out/w'), p.get('b4/out/b'), 1, Math.SQRT2), [-1]) as tf.Tensor1D;
     });
   }
 
