@@ -1,0 +1,74 @@
+/**
+ * Generator / GAN benchmark: generator forward ms per image at batch 1 and 16 with its GFLOP/s
+ * against the forward-conv ceiling measured in the same run, and one G+D training step (batch 16,
+ * 64×64, the shipped architecture) in seconds.
+ *   npx nx run tools:bench-gan [-- --json out.json] [-- --config training/gan-default.json]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { blockResolutions, channelsAt, Generator, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
+import { GanTrainer, resolveGanConfig, SyntheticFaceSource } from '@lfe/trainer';
+import { gflops, table, time } from './timing';
+
+const { values: args } = parseArgs({ options: { json: { type: 'string' }, config: { type: 'string' }, steps: { type: 'string', default: '5' } } });
+const rt = await initRuntime();
+const config = resolveGanConfig(args.config !== undefined ? JSON.parse(readFileSync(args.config, 'utf8')) : undefined);
+
+/** Multiply-adds ×2 of the synthesis convs (3×3 modulated convs and 1×1 toRGB) per image. */
+function synthesisFlop(c: GeneratorConfig): number {
+  let flop = 0;
+  let cin = channelsAt(c, 4);
+  for (const r of blockResolutions(c)) {
+    const cout = channelsAt(c, r);
+    flop += 2 * r * r * 9 * cin * cout; // conv0
+    if (r > 4) flop += 2 * r * r * 9 * cout * cout; // conv1
+    flop += 2 * r * r * cout * 3; // toRGB
+    cin = cout;
+  }
+  return flop;
+}
+
+const G = new Generator(config.generator, 1);
+const flopPerImage = synthesisFlop(config.generator);
+const rows: Array<{ what: string; ms: number; perImageMs: number; gflops: number | null }> = [];
+for (const b of [1, 16]) {
+  const z = tf.randomNormal([b, config.generator.zDim]) as tf.Tensor2D;
+  const t = await time(() => G.generate(z, { noise: 'const' }), { runs: 10, warmup: 2 });
+  rows.push({ what: `generator forward, batch ${b}`, ms: t.medianMs, perImageMs: t.medianMs / b, gflops: gflops(flopPerImage * b, t.medianMs) });
+  z.dispose();
+}
+G.dispose();
+
+// The conv ceiling on the generator's own busiest shape (its largest 3×3 conv) and on the runtime bench shape.
+const c = config.generator;
+const r = c.resolution;
+const ch = channelsAt(c, r);
+const cx = tf.randomNormal([16, r, r, ch]) as tf.Tensor4D;
+const cw = tf.randomNormal([3, 3, ch, ch]) as tf.Tensor4D;
+const ceilSmall = await time(() => tf.conv2d(cx, cw, 1, 'same'), { runs: 10 });
+const bx = tf.randomNormal([16, 64, 64, 64]) as tf.Tensor4D;
+const bw = tf.randomNormal([3, 3, 64, 64]) as tf.Tensor4D;
+const ceilBig = await time(() => tf.conv2d(bx, bw, 1, 'same'), { runs: 5 });
+tf.dispose([cx, cw, bx, bw]);
+const ceiling = {
+  conv2dGflops: gflops(2 * 16 * 64 * 64 * 9 * 64 * 64, ceilBig.medianMs),
+  ownShapeGflops: gflops(2 * 16 * r * r * 9 * ch * ch, ceilSmall.medianMs),
+  ownShape: `16x${r}x${r}x${ch}→${ch} k3`,
+};
+
+const trainer = new GanTrainer({ ...config, batchSize: 16 }, new SyntheticFaceSource(c.resolution, 1));
+const stepTimes: number[] = [];
+await trainer.trainStep(); // warm-up (kernel setup, optimizer slots)
+for (let i = 0; i < Number(args.steps); i++) stepTimes.push((await trainer.trainStep()).seconds);
+trainer.dispose();
+stepTimes.sort((a, b) => a - b);
+const step = { medianS: stepTimes[Math.floor(stepTimes.length / 2)]!, minS: stepTimes[0]!, steps: stepTimes.length, batch: 16, resolution: c.resolution, includesR1Step: true };
+
+console.log(`backend ${rt.backend}; ${cpus().length} cpus; node ${process.version}; generator ${JSON.stringify(c)}`);
+console.log(table(['what', 'ms', 'ms/image', 'GFLOP/s', '% of conv ceiling'], rows.map((x) => [x.what, x.ms, x.perImageMs, x.gflops, x.gflops === null ? null : (100 * x.gflops) / ceiling.conv2dGflops])));
+console.log(`conv ceiling: ${ceiling.conv2dGflops.toFixed(1)} GFLOP/s (16x64x64x64→64 k3), ${ceiling.ownShapeGflops.toFixed(1)} GFLOP/s on ${ceiling.ownShape}`);
+console.log(`G+D training step (batch 16, ${c.resolution}x${c.resolution}, incl. one lazy R1 step in ${config.r1Interval}): median ${step.medianS.toFixed(2)} s, min ${step.minS.toFixed(2)} s over ${step.steps} steps`);
+const json = { machine: { cpus: cpus().length, node: process.version, backend: rt.backend }, generator: rows, flopPerImage, ceiling, trainingStep: step };
+if (args.json !== undefined) writeFileSync(args.json, JSON.stringify(json, null, 2));
