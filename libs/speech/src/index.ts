@@ -20,7 +20,6 @@ export {
   intentOf,
   loadVocabulary,
   recognizerResources,
-  vocabularyAvailable,
   withWakeWord,
   type RecognizerResources,
   type SpeechVocabulary,

@@ -28,7 +28,8 @@ const HYP_LOG = /^INFO: pocketsphinx\.c\(\d+\): (.*) \((-?\d+)\)$/;
 const TABLE_HEADER = /^word\s+start\s+end\s+pprob/;
 const TABLE_ROW = /^(\S+)\s+(-?\d+)\s+(-?\d+)\s+(-?[\d.]+(?:e[-+]?\d+)?)\s+(-?\d+)\s+(-?\d+)\s+(-?\d+)\s*$/;
 const READY = /pocketsphinx_continuous COMPILED ON/;
-const FILLER = /^(<.*>|\[.*\]|\+\+.*\+\+)$/;
+// `(null)` rows are the grammar's null transitions, which the backtrace lists as zero-length words.
+const FILLER = /^(<.*>|\[.*\]|\+\+.*\+\+|\(null\))$/;
 
 /** `glasses(2)` → `glasses`: alternate pronunciations are the same word. */
 export function baseWord(word: string): string {

@@ -129,6 +129,11 @@ export class PocketsphinxRecognizer extends SafeEmitter<SpeechRecognizerEvents> 
     return this.#samplesWritten;
   }
 
+  /** Samples queued in our pipe to the decoder (not yet read by it). */
+  get bufferedSamples(): number {
+    return (this.#engine?.child.stdin?.writableLength ?? 0) / 2;
+  }
+
   /** Process id of the decoder's process group leader (for diagnostics and fault tests). */
   get pid(): number | undefined {
     return this.#engine?.child.pid;

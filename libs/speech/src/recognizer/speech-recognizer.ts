@@ -41,6 +41,8 @@ export interface SpeechRecognizer extends SafeEmitter<SpeechRecognizerEvents> {
   readonly closed: boolean;
   /** Samples written so far (the stream clock: ms = samples / 16). */
   readonly samplesWritten: number;
+  /** Samples written but not yet taken by the engine (for flow control when feeding faster than real time). */
+  readonly bufferedSamples?: number;
   write(pcm: Int16Array): void;
   /** End of input: resolves once every utterance in the written audio has been emitted; then closes. */
   end(): Promise<void>;

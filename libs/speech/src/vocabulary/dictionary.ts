@@ -31,16 +31,16 @@ export function loadCmudict(path = process.env[CMUDICT_ENV] ?? DEFAULT_CMUDICT):
 }
 
 /**
- * The dictionary text pocketsphinx needs for `words`: every pronunciation variant of each word and
- * nothing else (a small dictionary loads in milliseconds). Throws `MissingPronunciationError`
- * listing every word without one.
+ * The dictionary text pocketsphinx needs for `words`: every pronunciation variant of each word in
+ * `source`, then those `extra` adds (accent variants), and nothing else (a small dictionary loads in
+ * milliseconds). Throws `MissingPronunciationError` listing every word without one.
  */
 export function trimmedDictionary(words: Iterable<string>, source: PronunciationDictionary, extra?: PronunciationDictionary): string {
   const lines: string[] = [];
   const missing: string[] = [];
   for (const w of [...new Set([...words].map((x) => x.toLowerCase()))].sort()) {
-    const prons = extra?.get(w) ?? source.get(w);
-    if (prons === undefined || prons.length === 0) {
+    const prons = [...new Set([...(source.get(w) ?? []), ...(extra?.get(w) ?? [])])];
+    if (prons.length === 0) {
       missing.push(w);
       continue;
     }

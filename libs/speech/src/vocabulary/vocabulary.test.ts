@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MissingPronunciationError } from '../errors';
 import { loadCmudict, parseDictionary, trimmedDictionary } from './dictionary';
 import { grammarWords, parseJsgf, sampleSentence } from './jsgf';
-import { loadVocabulary, recognizerResources, vocabularyAvailable, withWakeWord } from './vocabulary';
+import { intentOf, loadVocabulary, recognizerResources, withWakeWord } from './vocabulary';
 import { seededRandom } from '../bench/metrics';
 
 const FIXTURE = `#JSGF V1.0;
@@ -46,9 +46,7 @@ describe('JSGF and dictionary', () => {
   });
 });
 
-// The product vocabulary comes from @lfe/edit-language; these run once it exports its speech API.
-const available = await vocabularyAvailable().catch(() => false);
-describe.skipIf(!available)('vocabulary from @lfe/edit-language', () => {
+describe('vocabulary from @lfe/edit-language', () => {
   it('has a pronunciation for every word of the grammar and of speechWords()', async () => {
     const v = await loadVocabulary();
     const res = recognizerResources(v);
@@ -61,5 +59,19 @@ describe.skipIf(!available)('vocabulary from @lfe/edit-language', () => {
     const g = parseJsgf(v.grammar);
     const rng = seededRandom(11);
     for (let i = 0; i < 300; i++) expect(() => v.parse(sampleSentence(g, rng))).not.toThrow();
+  });
+});
+
+describe('intent', () => {
+  it('is the same for synonyms and degree words of one strength, and differs otherwise', async () => {
+    const v = await loadVocabulary();
+    expect(intentOf(v, 'add glasses')).toBe(intentOf(v, 'add eyeglasses'));
+    expect(intentOf(v, 'very long hair')).toBe(intentOf(v, 'really long hair'));
+    expect(intentOf(v, 'a bit bigger eyes')).toBe(intentOf(v, 'slightly bigger eyes'));
+    expect(intentOf(v, 'undo')).toBe(intentOf(v, 'go back'));
+    expect(intentOf(v, 'a bit bigger eyes')).not.toBe(intentOf(v, 'much bigger eyes'));
+    expect(intentOf(v, 'add glasses')).not.toBe(intentOf(v, 'add sunglasses'));
+    expect(intentOf(v, 'undo')).not.toBe(intentOf(v, 'redo'));
+    expect(intentOf(v, 'blorp')).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { UnsupportedError } from '../errors';
+import { parseCommand, speechGrammar, speechWords, type ParsedCommand } from '@lfe/edit-language';
 import { loadCmudict, trimmedDictionary } from './dictionary';
 import { grammarWords, parseJsgf } from './jsgf';
 
@@ -12,47 +12,31 @@ export interface SpeechVocabulary {
   parse(text: string): unknown;
 }
 
-interface EditLanguageSpeechApi {
-  speechGrammar(): string;
-  speechWords(): readonly string[];
-  parseCommand(text: string): unknown;
-}
-
-/** The vocabulary from @lfe/edit-language, generated at start (never a copy kept here). */
-export async function loadVocabulary(): Promise<SpeechVocabulary> {
-  // Loaded lazily and typed as optional: speech builds (and runs with an explicit grammar) before
-  // edit-language exports its speech API.
-  const api = (await import('@lfe/edit-language')) as unknown as Partial<EditLanguageSpeechApi>;
-  const { speechGrammar, speechWords, parseCommand } = api;
-  if (typeof speechGrammar !== 'function' || typeof speechWords !== 'function' || typeof parseCommand !== 'function') {
-    throw new UnsupportedError('speech: @lfe/edit-language does not export speechGrammar/speechWords/parseCommand yet');
-  }
-  return { grammar: speechGrammar(), words: speechWords(), parse: (text) => parseCommand(text) };
-}
-
-/** True when @lfe/edit-language provides the speech API. */
-export async function vocabularyAvailable(): Promise<boolean> {
-  try {
-    await loadVocabulary();
-    return true;
-  } catch (error) {
-    if (error instanceof UnsupportedError) return false;
-    throw error;
-  }
+/** The vocabulary of @lfe/edit-language, generated now (never a copy kept here). */
+export function loadVocabulary(): Promise<SpeechVocabulary> {
+  return Promise.resolve({ grammar: speechGrammar(), words: speechWords(), parse: (text: string) => parseCommand(text) });
 }
 
 /**
- * The meaning of a text as a canonical JSON string (same edit ⇔ same string), or undefined when
- * it does not parse. Used to score intent accuracy.
+ * What a command does, as a canonical JSON string (same action or same edits ⇔ same string), or
+ * undefined when the text does not parse. The tokens are left out: "glasses" and "eyeglasses", or
+ * "very" and "really", say the same edit. Used to score intent accuracy.
  */
-export function intentOf(vocabulary: SpeechVocabulary, text: string): string | undefined {
+export function intentOf(vocabulary: Pick<SpeechVocabulary, 'parse'>, text: string): string | undefined {
   let parsed: unknown;
   try {
     parsed = vocabulary.parse(text);
   } catch {
     return undefined;
   }
-  return canonicalJson(parsed);
+  return canonicalJson(meaningOf(parsed));
+}
+
+function meaningOf(parsed: unknown): unknown {
+  if (parsed === null || typeof parsed !== 'object' || !('kind' in parsed)) return parsed;
+  const p = parsed as ParsedCommand;
+  if (p.kind === 'control') return { kind: p.kind, action: p.action };
+  return { kind: p.kind, edits: p.edits, identity: p.identity };
 }
 
 function canonicalJson(v: unknown): string {
