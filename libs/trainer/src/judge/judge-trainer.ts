@@ -1,0 +1,225 @@
+import * as tf from '@tensorflow/tfjs';
+import { loadCheckpoint, saveCheckpoint, type NamedArray, type Provenance } from '@lfe/face-pipeline';
+import { renderFaces } from './face-batch';
+import { encodeTargets } from './heads';
+import { DEFAULT_JUDGE_CONFIG, Judge, validateJudgeConfig, type JudgeConfig } from './judge';
+
+export const JUDGE_STATE_KIND = 'judge-training-state';
+
+/** Everything a judge run depends on; saved with the state so `--resume` needs nothing else. */
+export interface JudgeTrainConfig {
+  model: JudgeConfig;
+  /** Training faces: stream `seed`, step s reads faces [s·B, (s+1)·B). Also seeds the initial weights. */
+  seed: number;
+  /** Held-out streams: validation during training, and the final report. Never trained on. */
+  validationSeed: number;
+  reportSeed: number;
+  batchSize: number;
+  steps: number;
+  /** Adam(lr, 0.9, 0.999); linear warm-up, then cosine decay to lr · finalLrFraction. */
+  lr: number;
+  warmupSteps: number;
+  finalLrFraction: number;
+  /** Weight of the regression MSE (values in [0,1]) against the summed cross-entropies. */
+  regressionWeight: number;
+  checkpointEvery: number;
+  validateEvery: number;
+  validateN: number;
+  reportN: number;
+}
+
+export const DEFAULT_JUDGE_TRAIN_CONFIG: JudgeTrainConfig = {
+  model: DEFAULT_JUDGE_CONFIG,
+  seed: 101,
+  validationSeed: 102,
+  reportSeed: 103,
+  batchSize: 32,
+  steps: 3000,
+  lr: 1e-3,
+  warmupSteps: 100,
+  finalLrFraction: 0.02,
+  regressionWeight: 10,
+  checkpointEvery: 200,
+  validateEvery: 500,
+  validateN: 500,
+  reportN: 2000,
+};
+
+export function resolveJudgeTrainConfig(user: Partial<JudgeTrainConfig> = {}): JudgeTrainConfig {
+  const known = new Set(Object.keys(DEFAULT_JUDGE_TRAIN_CONFIG));
+  for (const k of Object.keys(user)) if (!known.has(k)) throw new TypeError(`judge train config: unknown field "${k}"`);
+  const c: JudgeTrainConfig = { ...DEFAULT_JUDGE_TRAIN_CONFIG, ...user };
+  c.model = validateJudgeConfig(c.model);
+  for (const k of ['seed', 'validationSeed', 'reportSeed', 'batchSize', 'steps', 'warmupSteps', 'checkpointEvery', 'validateEvery', 'validateN', 'reportN'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 0) throw new TypeError(`judge train config: ${k} must be a non-negative integer`);
+  }
+  if (c.batchSize < 1) throw new TypeError('judge train config: batchSize must be ≥ 1');
+  for (const k of ['lr', 'finalLrFraction', 'regressionWeight'] as const) {
+    if (!Number.isFinite(c[k]) || c[k] < 0) throw new TypeError(`judge train config: ${k} must be a non-negative number`);
+  }
+  const seeds = new Set([c.seed, c.validationSeed, c.reportSeed]);
+  if (seeds.size !== 3) throw new TypeError('judge train config: seed, validationSeed and reportSeed must differ (held-out sets)');
+  return c;
+}
+
+export interface JudgeStepStats {
+  step: number;
+  loss: number;
+  crossEntropy: number;
+  regression: number;
+  lr: number;
+  seconds: number;
+}
+
+/** tfjs's Adam keeps its running β products in (untyped) public fields; store them for an exact resume. */
+function adamInternals(opt: tf.AdamOptimizer): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
+  const o = opt as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+  if (o.accBeta1 === undefined || o.accBeta2 === undefined) throw new Error('tfjs AdamOptimizer without accBeta1/accBeta2: update adamInternals()');
+  return { accBeta1: o.accBeta1, accBeta2: o.accBeta2 };
+}
+
+/** Learning rate at a step: linear warm-up, then cosine decay. */
+export function learningRateAt(c: JudgeTrainConfig, step: number): number {
+  if (step < c.warmupSteps) return (c.lr * (step + 1)) / c.warmupSteps;
+  const t = Math.min(1, (step - c.warmupSteps) / Math.max(1, c.steps - c.warmupSteps));
+  return c.lr * (c.finalLrFraction + (1 - c.finalLrFraction) * 0.5 * (1 + Math.cos(Math.PI * t)));
+}
+
+/** Per-head cross-entropy summed over heads + weighted MSE of the regressions, mean over the batch. */
+export function judgeLoss(judge: Judge, outputs: tf.Tensor2D, onehot: tf.Tensor2D, regression: tf.Tensor2D, regressionWeight: number): { total: tf.Scalar; ce: tf.Scalar; reg: tf.Scalar } {
+  return tf.tidy(() => {
+    const L = judge.layout;
+    const b = outputs.shape[0];
+    const logSoft = L.heads
+      .filter((h) => h.kind === 'softmax')
+      .sort((a, c) => a.offset - c.offset)
+      .map((h) => tf.logSoftmax(tf.slice(outputs, [0, h.offset], [b, h.width])));
+    const ce = tf.div(tf.neg(tf.sum(tf.mul(tf.concat(logSoft, 1), onehot))), b) as tf.Scalar;
+    const raw = tf.slice(outputs, [0, L.softmaxWidth], [b, L.regressionWidth]);
+    // Sigmoid heads are squashed; circular pairs are compared raw against (cos, sin).
+    const cols = L.heads.filter((h) => h.kind !== 'softmax').sort((a, c) => a.offset - c.offset);
+    const parts = cols.map((h) => {
+      const z = tf.slice(raw, [0, h.offset - L.softmaxWidth], [b, h.width]);
+      return h.kind === 'sigmoid' ? tf.sigmoid(z) : z;
+    });
+    const pred = tf.concat(parts, 1);
+    const reg = tf.div(tf.sum(tf.square(tf.sub(pred, regression))), b) as tf.Scalar;
+    const total = tf.add(ce, tf.mul(reg, regressionWeight)) as tf.Scalar;
+    return { total, ce, reg };
+  });
+}
+
+/**
+ * Trains a judge on faces rendered on the fly. Every step is a pure function of (seed, step):
+ * `restore` + more steps give the same weights as an uninterrupted run.
+ */
+export class JudgeTrainer {
+  readonly config: JudgeTrainConfig;
+  readonly judge: Judge;
+  readonly opt: tf.AdamOptimizer;
+  #step = 0;
+  #disposed = false;
+
+  constructor(config: JudgeTrainConfig) {
+    this.config = resolveJudgeTrainConfig(config);
+    this.judge = new Judge(this.config.model, this.config.seed);
+    this.opt = tf.train.adam(this.config.lr, 0.9, 0.999, 1e-8);
+  }
+
+  get step(): number {
+    return this.#step;
+  }
+
+  async trainStep(): Promise<JudgeStepStats> {
+    const c = this.config;
+    const s = this.#step;
+    const t0 = performance.now();
+    const r = c.model.resolution;
+    const { images, faces } = renderFaces(c.seed, s * c.batchSize, c.batchSize, r);
+    const t = encodeTargets(faces, this.judge.layout);
+    const x = tf.tensor4d(images, [c.batchSize, r, r, 3]);
+    const onehot = tf.tensor2d(t.onehot, [c.batchSize, this.judge.layout.softmaxWidth]);
+    const reg = tf.tensor2d(t.regression, [c.batchSize, this.judge.layout.regressionWidth]);
+    const lr = learningRateAt(c, s);
+    (this.opt as unknown as { learningRate: number }).learningRate = lr;
+    let ce: tf.Scalar | null = null;
+    let rg: tf.Scalar | null = null;
+    try {
+      const loss = this.opt.minimize(
+        () => {
+          const l = judgeLoss(this.judge, this.judge.outputs(x), onehot, reg, c.regressionWeight);
+          ce = tf.keep(l.ce);
+          rg = tf.keep(l.reg);
+          return l.total;
+        },
+        true,
+        this.judge.trainableVariables(),
+      )!;
+      const [lv, cv, rv] = await Promise.all([loss.data(), ce!.data(), rg!.data()]);
+      loss.dispose();
+      this.#step++;
+      return { step: this.#step, loss: lv[0]!, crossEntropy: cv[0]!, regression: rv[0]!, lr, seconds: (performance.now() - t0) / 1000 };
+    } finally {
+      tf.dispose([x, onehot, reg]);
+      if (ce !== null) (ce as tf.Scalar).dispose();
+      if (rg !== null) (rg as tf.Scalar).dispose();
+    }
+  }
+
+  /** Save weights + Adam state (exact resume) to `dir` (a checkpoint folder). */
+  async save(dir: string, provenance: Omit<Provenance, 'steps'>): Promise<void> {
+    const tensors = new Map<string, NamedArray>();
+    for (const [k, v] of this.judge.params.toArrays()) tensors.set(`judge/${k}`, v);
+    const weights = await this.opt.getWeights();
+    weights.forEach((w, i) => tensors.set(`opt/${i}`, { shape: [...w.tensor.shape], values: w.tensor.dataSync() as Float32Array }));
+    weights[0]?.tensor.dispose(); // the iteration count is a fresh scalar; the rest are the optimizer's variables
+    const acc = adamInternals(this.opt);
+    tensors.set('opt/accBeta1', { shape: [], values: acc.accBeta1.dataSync() as Float32Array });
+    tensors.set('opt/accBeta2', { shape: [], values: acc.accBeta2.dataSync() as Float32Array });
+    saveCheckpoint(dir, {
+      architecture: { kind: JUDGE_STATE_KIND, config: { ...this.config } as unknown as Record<string, unknown> },
+      tensors,
+      provenance: { ...provenance, steps: this.#step } as Provenance,
+    });
+  }
+
+  /** Restore a state saved by `save` into this freshly constructed trainer (same config). */
+  async restore(dir: string): Promise<void> {
+    const { manifest, tensors } = loadCheckpoint(dir, { kind: JUDGE_STATE_KIND });
+    if (JSON.stringify(manifest.architecture.config['model']) !== JSON.stringify(this.config.model)) {
+      throw new TypeError(`resume: the checkpoint's model config differs from this run's (${dir})`);
+    }
+    const take = (prefix: string): Map<string, NamedArray> => {
+      const m = new Map<string, NamedArray>();
+      for (const [k, v] of tensors) if (k.startsWith(`${prefix}/`)) m.set(k.slice(prefix.length + 1), v);
+      return m;
+    };
+    this.judge.params.fromArrays(take('judge'));
+    const o = take('opt');
+    const b1 = o.get('accBeta1');
+    const b2 = o.get('accBeta2');
+    if (b1 === undefined || b2 === undefined) throw new TypeError(`resume: optimizer state opt/accBeta missing (${dir})`);
+    o.delete('accBeta1');
+    o.delete('accBeta2');
+    const list = [...Array(o.size).keys()].map((i) => {
+      const a = o.get(String(i));
+      if (a === undefined) throw new TypeError(`resume: optimizer state opt/${i} missing (${dir})`);
+      return { name: `opt_${i}`, tensor: tf.tensor(a.values, a.shape) };
+    });
+    if (list.length > 0) await this.opt.setWeights(list);
+    tf.dispose(list.map((l) => l.tensor));
+    const acc = adamInternals(this.opt);
+    tf.tidy(() => {
+      acc.accBeta1.assign(tf.scalar(b1.values[0]!));
+      acc.accBeta2.assign(tf.scalar(b2.values[0]!));
+    });
+    this.#step = manifest.provenance.steps;
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.judge.dispose();
+    this.opt.dispose();
+  }
+}

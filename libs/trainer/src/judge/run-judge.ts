@@ -1,0 +1,187 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SCHEMA_VERSION } from '@lfe/edit-language';
+import type { Provenance, WeightDtype } from '@lfe/face-pipeline';
+import { evaluateJudge, failingEntries, formatReport, type JudgeReport } from './evaluate';
+import { Judge } from './judge';
+import { JudgeTrainer, resolveJudgeTrainConfig, type JudgeStepStats, type JudgeTrainConfig } from './judge-trainer';
+
+export interface RunJudgeOptions {
+  /** Where the shipped judge goes (manifest.json, weights.bin, report.json). */
+  outDir: string;
+  /** Training state (state/), log.jsonl, config.json. */
+  workDir: string;
+  config: JudgeTrainConfig;
+  resume: boolean;
+  command: string;
+  progress?: (line: string) => void;
+  shouldStop?: () => boolean;
+}
+
+export interface FinalReport {
+  /** The held-out report of the shipped weights. */
+  shipped: JudgeReport;
+  dtype: WeightDtype;
+  float32: JudgeReport;
+  float16: JudgeReport;
+  /** Why this dtype. */
+  dtypeDecision: string;
+  failing: string[];
+  training: { steps: number; batchSize: number; images: number; seconds: number; seed: number; validationSeed: number; reportSeed: number };
+  provenance: Provenance;
+}
+
+function fmtDuration(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const m = Math.floor(s / 60);
+  return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+}
+
+/** Mean accuracy over discrete entries and mean MAE over continuous ones, for log lines. */
+function summary(r: JudgeReport): { meanAccuracy: number; minAccuracy: number; worst: string; meanMae: number } {
+  let acc = 0;
+  let na = 0;
+  let min = 1;
+  let worst = '';
+  let mae = 0;
+  let nm = 0;
+  for (const rec of [r.perAttribute, r.perIdentityTrait]) {
+    for (const [name, m] of Object.entries(rec)) {
+      if (m.accuracy !== undefined) {
+        acc += m.accuracy;
+        na++;
+        if (m.accuracy < min) {
+          min = m.accuracy;
+          worst = name;
+        }
+      } else if (m.mae !== undefined) {
+        mae += m.mae;
+        nm++;
+      }
+    }
+  }
+  return { meanAccuracy: acc / na, minAccuracy: min, worst, meanMae: mae / Math.max(1, nm) };
+}
+
+/**
+ * float16 halves the file; ship it only if no discrete entry loses accuracy and no MAE grows by
+ * more than 1 % relative on the same held-out faces.
+ */
+function chooseDtype(f32: JudgeReport, f16: JudgeReport): { dtype: WeightDtype; why: string } {
+  const worse: string[] = [];
+  for (const key of ['perAttribute', 'perIdentityTrait'] as const) {
+    for (const [name, a] of Object.entries(f32[key])) {
+      const b = f16[key][name];
+      if (b === undefined) continue;
+      if (a.accuracy !== undefined && (b.accuracy ?? 0) < a.accuracy) worse.push(`${name} accuracy ${a.accuracy} → ${b.accuracy}`);
+      if (a.mae !== undefined && (b.mae ?? Infinity) > a.mae * 1.01) worse.push(`${name} MAE ${a.mae} → ${b.mae}`);
+    }
+  }
+  return worse.length === 0
+    ? { dtype: 'float16', why: 'float16 loses no accuracy and adds < 1 % relative MAE on the report set' }
+    : { dtype: 'float32', why: `float16 is worse: ${worse.join('; ')}` };
+}
+
+/** Train (or resume) a judge, validate along the way, and write the shipped judge + report. */
+export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | null> {
+  const { outDir, workDir } = opts;
+  mkdirSync(workDir, { recursive: true });
+  const stateDir = join(workDir, 'state');
+  const cfgFile = join(workDir, 'config.json');
+  const resuming = opts.resume && existsSync(join(stateDir, 'manifest.json'));
+  let config = opts.config;
+  if (resuming) {
+    const saved = resolveJudgeTrainConfig(JSON.parse(readFileSync(cfgFile, 'utf8')) as Partial<JudgeTrainConfig>);
+    // The step budget may be raised on resume; everything else comes from the run.
+    config = { ...saved, steps: opts.config.steps };
+  }
+  writeFileSync(cfgFile, `${JSON.stringify(config, null, 2)}\n`);
+  const trainer = new JudgeTrainer(config);
+  try {
+    if (resuming) await trainer.restore(stateDir);
+    const progress = opts.progress ?? ((l: string) => process.stderr.write(`${l}\n`));
+    const logFile = join(workDir, 'log.jsonl');
+    const baseProvenance = {
+      command: opts.command,
+      seed: config.seed,
+      dataManifestSha256: null,
+      data: `face-synth rendered on the fly: face k = sample(hashInts(${config.seed}, k)) at ${config.model.resolution}px, step s reads faces [s·${config.batchSize}, (s+1)·${config.batchSize})`,
+      heldOut: { validationSeed: config.validationSeed, reportSeed: config.reportSeed },
+      schemaVersion: SCHEMA_VERSION,
+      optimizer: `Adam(${config.lr}, 0.9, 0.999), ${config.warmupSteps} warm-up steps, cosine to ${config.lr * config.finalLrFraction}`,
+      runtime: 'tfjs wasm + lfe training kernels',
+    };
+    const startedAt = new Date().toISOString();
+    const t0 = performance.now();
+    const start = trainer.step;
+    let last: JudgeStepStats | null = null;
+    let lossAvg = 0;
+    while (trainer.step < config.steps && !(opts.shouldStop?.() ?? false)) {
+      last = await trainer.trainStep();
+      lossAvg = trainer.step - start === 1 ? last.loss : 0.95 * lossAvg + 0.05 * last.loss;
+      appendFileSync(logFile, `${JSON.stringify(last)}\n`);
+      const s = trainer.step;
+      if (s % 25 === 0) {
+        const rate = (s - start) / ((performance.now() - t0) / 1000);
+        progress(`step ${s}/${config.steps} ${rate.toFixed(2)} step/s ETA ${fmtDuration((config.steps - s) / rate)} loss ${lossAvg.toFixed(4)} (ce ${last.crossEntropy.toFixed(4)} reg ${last.regression.toFixed(5)}) lr ${last.lr.toExponential(2)}`);
+      }
+      if (s % config.checkpointEvery === 0) await trainer.save(stateDir, { ...baseProvenance, date: new Date().toISOString() });
+      if (s % config.validateEvery === 0) {
+        const v = evaluateJudge(trainer.judge, { seed: config.validationSeed, n: config.validateN });
+        const sm = summary(v);
+        appendFileSync(logFile, `${JSON.stringify({ step: s, validation: sm, perAttribute: v.perAttribute, perIdentityTrait: v.perIdentityTrait })}\n`);
+        progress(`validation @${s}: mean accuracy ${(100 * sm.meanAccuracy).toFixed(2)} %, worst ${sm.worst} ${(100 * sm.minAccuracy).toFixed(2)} %, mean MAE ${sm.meanMae.toFixed(4)}`);
+      }
+    }
+    await trainer.save(stateDir, { ...baseProvenance, date: new Date().toISOString() });
+    if (trainer.step < config.steps) {
+      progress(`stopped at step ${trainer.step}/${config.steps}; resume with --resume`);
+      return null;
+    }
+    // Final: evaluate float32 and float16 exports on the report set, ship the better.
+    const provenance: Provenance = { ...baseProvenance, steps: trainer.step, date: new Date().toISOString(), trainingStarted: startedAt };
+    const f32Dir = join(workDir, 'export-float32');
+    const f16Dir = join(workDir, 'export-float16');
+    trainer.judge.save(f32Dir, provenance, 'float32');
+    trainer.judge.save(f16Dir, provenance, 'float16');
+    const reports: Record<WeightDtype, JudgeReport> = { float32: evalDir(f32Dir, config), float16: evalDir(f16Dir, config) };
+    const choice = chooseDtype(reports.float32, reports.float16);
+    const seconds = sumSeconds(logFile);
+    const final: FinalReport = {
+      shipped: reports[choice.dtype],
+      dtype: choice.dtype,
+      float32: reports.float32,
+      float16: reports.float16,
+      dtypeDecision: choice.why,
+      failing: failingEntries(reports[choice.dtype]),
+      training: { steps: trainer.step, batchSize: config.batchSize, images: trainer.step * config.batchSize, seconds, seed: config.seed, validationSeed: config.validationSeed, reportSeed: config.reportSeed },
+      provenance: { ...provenance, dtype: choice.dtype, trainingSeconds: Math.round(seconds) },
+    };
+    trainer.judge.save(outDir, final.provenance, choice.dtype);
+    writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(final, null, 2)}\n`);
+    progress(`\n${formatReport(final.shipped)}\n\nshipped ${choice.dtype} (${choice.why}) to ${outDir}`);
+    return final;
+  } finally {
+    trainer.dispose();
+  }
+}
+
+function evalDir(dir: string, config: JudgeTrainConfig): JudgeReport {
+  const j = Judge.load(dir);
+  try {
+    return evaluateJudge(j, { seed: config.reportSeed, n: config.reportN });
+  } finally {
+    j.dispose();
+  }
+}
+
+/** Training time summed over every step logged (across resumes). */
+function sumSeconds(logFile: string): number {
+  let s = 0;
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (line === '') continue;
+    const row = JSON.parse(line) as { seconds?: number };
+    if (typeof row.seconds === 'number') s += row.seconds;
+  }
+  return s;
+}
