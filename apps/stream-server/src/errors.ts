@@ -1,0 +1,101 @@
+/**
+ * The one errors module of the stream server. Callers (the HTTP layer, the WebSocket handler) match
+ * on class, never on message text; each HTTP-facing error carries its status and protocol code.
+ */
+
+/** Base of every error the server turns into an HTTP status or a protocol `error` message. */
+export class StreamServerError extends Error {
+  override readonly name: string = 'StreamServerError';
+  readonly status: number = 500;
+  readonly code: string = 'internal';
+}
+
+/** Malformed input: SDP, JSON, a field out of range. Always a client mistake (400). */
+export class BadInputError extends StreamServerError {
+  override readonly name: string = 'BadInputError';
+  override readonly status: number = 400;
+  override readonly code: string = 'bad-request';
+}
+
+/** A ws / data channel message that is not one of the protocol's client messages. */
+export class BadMessageError extends BadInputError {
+  override readonly name = 'BadMessageError';
+  override readonly code = 'bad-message';
+}
+
+export class UnsupportedMediaTypeError extends StreamServerError {
+  override readonly name = 'UnsupportedMediaTypeError';
+  override readonly status = 415;
+  override readonly code = 'content-type';
+}
+
+export class PayloadTooLargeError extends StreamServerError {
+  override readonly name = 'PayloadTooLargeError';
+  override readonly status = 413;
+  override readonly code = 'too-large';
+}
+
+export class NotFoundError extends StreamServerError {
+  override readonly name = 'NotFoundError';
+  override readonly status = 404;
+  override readonly code = 'not-found';
+}
+
+export class ConflictError extends StreamServerError {
+  override readonly name = 'ConflictError';
+  override readonly status = 409;
+  override readonly code = 'conflict';
+}
+
+export class CapacityError extends StreamServerError {
+  override readonly name = 'CapacityError';
+  override readonly status = 503;
+  override readonly code = 'capacity';
+}
+
+export class AuthError extends StreamServerError {
+  override readonly name = 'AuthError';
+  override readonly status = 401;
+  override readonly code = 'auth';
+}
+
+export class MethodNotAllowedError extends StreamServerError {
+  override readonly name = 'MethodNotAllowedError';
+  override readonly status = 405;
+  override readonly code = 'method';
+  constructor(
+    message: string,
+    /** Value of the `Allow` header. */
+    readonly allow: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A call on something already closed (session, subprocess, pipeline). */
+export class InvalidStateError extends StreamServerError {
+  override readonly name = 'InvalidStateError';
+}
+
+/** ffmpeg could not be started at all (missing binary, spawn failure). */
+export class FfmpegStartError extends StreamServerError {
+  override readonly name = 'FfmpegStartError';
+}
+
+/** ffmpeg started but exited on its own (crash, kill, bad input). */
+export class FfmpegExitError extends StreamServerError {
+  override readonly name = 'FfmpegExitError';
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+    readonly signal: NodeJS.Signals | null,
+    readonly stderrTail: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `--effect` names an effect this build cannot run yet. */
+export class UnsupportedError extends StreamServerError {
+  override readonly name = 'UnsupportedError';
+}
