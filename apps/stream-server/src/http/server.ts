@@ -1,0 +1,290 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer } from 'ws';
+import {
+  AuthError,
+  BadInputError,
+  CapacityError,
+  ConflictError,
+  MethodNotAllowedError,
+  NotFoundError,
+  StreamServerError,
+} from '../errors';
+import type { FfmpegBinary } from '../media/ffmpeg-path';
+import type { FrameProcessor } from '../media/frame-processor';
+import { MAX_SDP_BYTES } from '../peer/sdp-check';
+import { MAX_MESSAGE_BYTES } from '../session/messages';
+import { Session, checkSessionId, newSessionId } from '../session/session';
+import type { RecognizerFactory } from '../session/voice';
+import type { Logger } from '../util/log';
+import { type AuthPolicy, checkAuth, generateToken, isLoopbackHost } from './auth';
+import { readBody, requireMediaType } from './body';
+import { serveStatic } from './static-files';
+
+export interface StreamServerOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  token?: string;
+  requireToken?: boolean;
+  maxSessions: number;
+  processor: FrameProcessor;
+  width: number;
+  height: number;
+  fps: number;
+  /** apps/viewer/dist; a placeholder page is served when it does not exist. */
+  viewerDist: string;
+  log: Logger;
+  recognizer?: RecognizerFactory;
+  binary?: FfmpegBinary;
+}
+
+/** Hard limit at which `ws` closes the socket (1009); between 4 KiB and this, an error message. */
+const WS_HARD_LIMIT = 64 * 1024;
+
+const CORS: Record<string, string> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE, OPTIONS',
+  'Access-Control-Allow-Headers': 'Authorization, Content-Type, If-Match',
+  'Access-Control-Expose-Headers': 'Location, ETag, Link, Accept-Patch, Accept-Post',
+};
+
+/**
+ * HTTP + WebSocket front of the server: WHIP / WHEP signalling, the per-session WebSocket, health,
+ * and the viewer's static files. Sessions live in `sessions`; everything else is stateless.
+ */
+export class StreamServer {
+  readonly sessions = new Map<string, Session>();
+  readonly auth: AuthPolicy;
+  readonly #o: StreamServerOptions;
+  readonly #http: Server;
+  readonly #wss: WebSocketServer;
+  readonly #reserved = new Set<string>();
+  readonly #sockets = new Map<string, Set<WebSocket>>();
+  #closed = false;
+
+  private constructor(options: StreamServerOptions) {
+    this.#o = options;
+    this.auth = {
+      token: options.token ?? generateToken(),
+      required: options.requireToken === true || !isLoopbackHost(options.host),
+    };
+    this.#http = createServer((req, res) => void this.#route(req, res));
+    this.#http.headersTimeout = 10_000;
+    this.#http.requestTimeout = 30_000;
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: WS_HARD_LIMIT });
+    this.#http.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
+  }
+
+  static async start(options: StreamServerOptions): Promise<StreamServer> {
+    const s = new StreamServer(options);
+    await new Promise<void>((resolve, reject) => {
+      s.#http.once('error', reject);
+      s.#http.listen(options.port, options.host, () => {
+        s.#http.off('error', reject);
+        resolve();
+      });
+    });
+    options.log.info('listening', { url: s.url, authRequired: s.auth.required, effect: options.processor.effect, maxSessions: options.maxSessions });
+    return s;
+  }
+
+  get port(): number {
+    return (this.#http.address() as AddressInfo).port;
+  }
+
+  get url(): string {
+    const host = this.#o.host.includes(':') ? `[${this.#o.host}]` : this.#o.host;
+    return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${this.port}`;
+  }
+
+  /** Close every session, then the listeners. Children (ffmpeg, recognisers) are gone when it resolves. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const c of this.#wss.clients) c.terminate();
+    await Promise.allSettled([...this.sessions.values()].map((s) => s.close('server shutdown')));
+    this.#wss.close();
+    this.#http.closeAllConnections();
+    await new Promise<void>((r) => this.#http.close(() => r()));
+  }
+
+  async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://server');
+    const path = url.pathname;
+    const method = req.method ?? 'GET';
+    try {
+      if (method === 'OPTIONS') {
+        const headers: Record<string, string> = { ...CORS };
+        if (path === '/whip' || path.startsWith('/whep/')) headers['Accept-Post'] = 'application/sdp';
+        res.writeHead(204, headers).end();
+        return;
+      }
+      if (path === '/healthz' && method === 'GET') return this.#json(res, 200, { ok: true, sessions: this.sessions.size });
+      if (path === '/whip') {
+        if (method !== 'POST') throw new MethodNotAllowedError('whip: use POST', 'POST, OPTIONS');
+        checkAuth(req, url, this.auth);
+        return await this.#whipPost(req, res, url);
+      }
+      const whip = /^\/whip\/([^/]+)$/.exec(path);
+      if (whip) {
+        checkAuth(req, url, this.auth);
+        const id = whip[1] as string;
+        if (method === 'DELETE') {
+          const s = this.sessions.get(id);
+          if (s === undefined) throw new NotFoundError(`whip: no session ${id}`);
+          await s.close('whip delete');
+          res.writeHead(200, CORS).end();
+          return;
+        }
+        if (method === 'PATCH') {
+          // The answer already carries every candidate; trickle and ICE restart are not supported.
+          if (!this.sessions.has(id)) throw new NotFoundError(`whip: no session ${id}`);
+          throw new MethodNotAllowedError('whip: trickle ICE / ICE restart not supported', 'DELETE, OPTIONS');
+        }
+        throw new MethodNotAllowedError('whip: resource accepts DELETE', 'DELETE, PATCH, OPTIONS');
+      }
+      const whep = /^\/whep\/([^/]+)(?:\/([^/]+))?$/.exec(path);
+      if (whep) {
+        checkAuth(req, url, this.auth);
+        const session = this.sessions.get(whep[1] as string);
+        if (session === undefined) throw new NotFoundError(`whep: no session ${whep[1] ?? ''}`);
+        if (whep[2] === undefined) {
+          if (method !== 'POST') throw new MethodNotAllowedError('whep: use POST', 'POST, OPTIONS');
+          requireMediaType(req, 'application/sdp', 'whep');
+          const offer = await readBody(req, MAX_SDP_BYTES, 'whep');
+          const { viewerId, answer } = await session.addViewer(offer);
+          res.writeHead(201, { ...CORS, 'Content-Type': 'application/sdp', Location: `/whep/${session.id}/${viewerId}` }).end(answer);
+          return;
+        }
+        if (method === 'DELETE') {
+          await session.removeViewer(whep[2]);
+          res.writeHead(200, CORS).end();
+          return;
+        }
+        if (method === 'PATCH') throw new MethodNotAllowedError('whep: trickle ICE not supported', 'DELETE, OPTIONS');
+        throw new MethodNotAllowedError('whep: resource accepts DELETE', 'DELETE, OPTIONS');
+      }
+      if (method !== 'GET' && method !== 'HEAD') throw new MethodNotAllowedError('only GET here', 'GET');
+      if (path === '/obs' || path === '/' || path === '/index.html') checkAuth(req, url, this.auth);
+      const file = await serveStatic(this.#o.viewerDist, path);
+      res.writeHead(file.status, { 'Content-Type': file.type, 'Cache-Control': 'no-cache' }).end(method === 'HEAD' ? undefined : file.body);
+    } catch (err) {
+      this.#fail(res, err, method, path);
+    }
+  }
+
+  async #whipPost(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    requireMediaType(req, 'application/sdp', 'whip');
+    const offer = await readBody(req, MAX_SDP_BYTES, 'whip');
+    const wanted = url.searchParams.get('session');
+    const id = wanted !== null ? checkSessionId(wanted) : newSessionId();
+    if (this.sessions.has(id) || this.#reserved.has(id)) throw new ConflictError(`whip: session ${id} exists`);
+    if (this.sessions.size + this.#reserved.size >= this.#o.maxSessions) throw new CapacityError(`whip: session limit (${this.#o.maxSessions}) reached`);
+    this.#reserved.add(id);
+    try {
+      const { session, answer } = await Session.fromOffer(offer, {
+        id,
+        processor: this.#o.processor,
+        width: this.#o.width,
+        height: this.#o.height,
+        fps: this.#o.fps,
+        log: this.#o.log,
+        ...(this.#o.recognizer ? { recognizer: this.#o.recognizer } : {}),
+        ...(this.#o.binary ? { binary: this.#o.binary } : {}),
+      });
+      if (this.#closed) {
+        await session.close('server shutdown');
+        throw new CapacityError('whip: server is shutting down');
+      }
+      this.sessions.set(id, session);
+      session.on('close', () => {
+        this.sessions.delete(id);
+        for (const ws of this.#sockets.get(id) ?? []) ws.close(1001, 'session closed');
+        this.#sockets.delete(id);
+      });
+      res
+        .writeHead(201, {
+          ...CORS,
+          'Content-Type': 'application/sdp',
+          Location: `/whip/${id}`,
+          // RFC 9725 §4.3.1: tells OBS and other clients which resource PATCH/DELETE go to.
+          'Accept-Patch': 'application/trickle-ice-sdpfrag',
+        })
+        .end(answer);
+    } finally {
+      this.#reserved.delete(id);
+    }
+  }
+
+  #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://server');
+    const refuse = (status: number, body: object): void => {
+      const text = JSON.stringify(body);
+      const extra = status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
+      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\n${extra}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+    };
+    const m = /^\/ws\/([^/]+)$/.exec(url.pathname);
+    if (!m) return refuse(404, { error: 'not-found', message: 'ws: use /ws/<session>' });
+    try {
+      checkAuth(req, url, this.auth);
+    } catch (err) {
+      return refuse(401, { error: 'auth', message: err instanceof Error ? err.message : 'auth' });
+    }
+    const session = this.sessions.get(m[1] as string);
+    if (session === undefined) return refuse(404, { error: 'not-found', message: `ws: no session ${m[1] ?? ''}` });
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#onSocket(session, ws));
+  }
+
+  #onSocket(session: Session, ws: WebSocket): void {
+    let sockets = this.#sockets.get(session.id);
+    if (sockets === undefined) this.#sockets.set(session.id, (sockets = new Set()));
+    sockets.add(ws);
+    const sink = {
+      send: (m: object): void => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(m));
+      },
+    };
+    const detach = session.attachClient(sink);
+    ws.on('message', (data, isBinary) => {
+      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+      if (buf.length > MAX_MESSAGE_BYTES) {
+        sink.send({ type: 'error', code: 'bad-message', message: `message: ${buf.length} bytes exceeds ${MAX_MESSAGE_BYTES}` });
+        return;
+      }
+      session.handleMessage(isBinary ? buf : buf.toString('utf8'), sink);
+    });
+    ws.on('error', () => undefined);
+    ws.on('close', () => {
+      detach();
+      sockets.delete(ws);
+    });
+  }
+
+  #json(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { ...CORS, 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
+  }
+
+  #fail(res: ServerResponse, err: unknown, method: string, path: string): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (err instanceof StreamServerError && err.status < 500) {
+      const headers: Record<string, string> = {};
+      if (err instanceof AuthError) headers['WWW-Authenticate'] = 'Bearer';
+      if (err instanceof MethodNotAllowedError) headers['Allow'] = err.allow;
+      this.#o.log.info('request refused', { method, path, status: err.status, reason: err.message });
+      this.#json(res, err.status, { error: err.code, message: err.message }, headers);
+      return;
+    }
+    if (err instanceof CapacityError) {
+      this.#json(res, 503, { error: 'capacity', message: err.message });
+      return;
+    }
+    this.#o.log.error('request failed', { method, path, error: err });
+    const message = err instanceof BadInputError ? err.message : 'internal error';
+    this.#json(res, 500, { error: 'internal', message });
+  }
+}

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamServer } from './http/server';
+import { meanAbsDiff, testPattern } from './testing/test-pattern';
+import { startTestServer } from './testing/server-fixture';
+import { TestPublisher, TestViewer } from './testing/werift-client';
+
+const W = 320;
+const H = 240;
+
+describe('media loop: werift client ⇄ server ⇄ ffmpeg (passthrough)', () => {
+  let server: StreamServer;
+  let pub: TestPublisher;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    pub = new TestPublisher({ baseUrl: server.url, width: W, height: H });
+    await pub.publish('loop');
+    pub.start();
+  });
+
+  afterAll(async () => {
+    await pub?.close();
+    await server?.close();
+  });
+
+  it('returns the published frames to the publisher, unchanged within codec error', async () => {
+    const deadline = Date.now() + 10_000;
+    while (pub.frames.length < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const frames = pub.frames.slice();
+    expect(frames.length).toBeGreaterThanOrEqual(30);
+    // Steady state (after the encoders' start-up keyframes): in order, no repeats, numbers really sent.
+    const ns = frames.slice(-20).map((f) => f.n);
+    for (let i = 1; i < ns.length; i++) expect(ns[i]).toBeGreaterThan(ns[i - 1] as number);
+    for (const f of frames.slice(-10)) {
+      expect(pub.sentAt.has(f.n)).toBe(true);
+      expect(meanAbsDiff(f.frame, testPattern(W, H, f.n))).toBeLessThan(8);
+    }
+    const session = server.sessions.get('loop');
+    expect(session?.video.stats().fpsOut).toBeGreaterThan(15);
+  });
+
+  it('sends the same processed video to a WHEP viewer', async () => {
+    const viewer = new TestViewer({ baseUrl: server.url, width: W, height: H });
+    try {
+      await viewer.watch('loop');
+      const deadline = Date.now() + 5000;
+      while (viewer.frames.length < 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(viewer.frames.length).toBeGreaterThanOrEqual(10);
+      const last = viewer.frames.at(-1);
+      expect(last && meanAbsDiff(last.frame, testPattern(W, H, last.n))).toBeLessThan(8);
+      expect(server.sessions.get('loop')?.viewerCount).toBe(1);
+    } finally {
+      await viewer.close();
+    }
+  });
+});
+
+describe('keyframes and faults', () => {
+  let server: StreamServer;
+  let pub: TestPublisher;
+  let other: TestPublisher;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    pub = new TestPublisher({ baseUrl: server.url, width: W, height: H });
+    other = new TestPublisher({ baseUrl: server.url, width: W, height: H });
+    await pub.publish('faulty');
+    await other.publish('healthy');
+    pub.start();
+    other.start();
+    await pub.receiver?.waitFrames(5, 10_000);
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([pub?.close(), other?.close()]);
+    await server?.close();
+  });
+
+  it('answers a PLI with a keyframe within 1 s', async () => {
+    const track = pub.pc.getTransceivers()[0];
+    const ssrc = track?.receiver.track.ssrc;
+    expect(ssrc).toBeDefined();
+    const before = pub.receiver?.keyframeArrivals.length ?? 0;
+    const t0 = performance.now();
+    await track?.receiver.sendRtcpPLI(ssrc as number);
+    const deadline = Date.now() + 2000;
+    while ((pub.receiver?.keyframeArrivals.length ?? 0) <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const arrival = pub.receiver?.keyframeArrivals[before];
+    expect(arrival).toBeDefined();
+    expect((arrival as number) - t0).toBeLessThan(1000);
+  });
+
+  it('recovers from a killed decoder and a killed encoder while other sessions keep streaming', async () => {
+    const session = server.sessions.get('faulty');
+    expect(session).toBeDefined();
+    const otherCount = other.frames.length;
+    session?.video.decoder?.killForTest();
+    await new Promise((r) => setTimeout(r, 300));
+    session?.video.encoder?.killForTest();
+    const t0 = Date.now();
+    const before = pub.frames.length;
+    await pub.receiver?.waitFrames(10, 5000);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    const stats = session?.video.stats();
+    expect(stats?.decoderRestarts).toBeGreaterThanOrEqual(1);
+    expect(stats?.encoderRestarts).toBeGreaterThanOrEqual(1);
+    expect(pub.frames.length).toBeGreaterThan(before);
+    const last = pub.frames.at(-1);
+    expect(last && meanAbsDiff(last.frame, testPattern(W, H, last.n))).toBeLessThan(8);
+    expect(other.frames.length).toBeGreaterThan(otherCount + 10);
+    expect(server.sessions.has('healthy')).toBe(true);
+  });
+});

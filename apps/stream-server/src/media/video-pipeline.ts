@@ -1,0 +1,266 @@
+import { randomInt } from 'node:crypto';
+import { RtpHeader, RtpPacket } from 'werift';
+import { SafeEmitter } from '../util/safe-emitter';
+import type { Logger } from '../util/log';
+import type { RgbFrame } from './frame';
+import type { FrameProcessor, SessionView } from './frame-processor';
+import type { FfmpegBinary } from './ffmpeg-path';
+import { LatestFrameScheduler } from './latest-frame-scheduler';
+import { LatencyWindow, RateMeter, round1 } from './stats';
+import { type InputVideoCodec, VideoDecoder } from './video-decoder';
+import { type EncodedFrame, VideoEncoder } from './video-encoder';
+import { Vp8Packetizer } from './vp8-packetizer';
+
+export interface VideoPipelineOptions {
+  width: number;
+  height: number;
+  fps: number;
+  processor: FrameProcessor;
+  /** The session as the processor sees it, read once per frame. */
+  session: () => SessionView;
+  log: Logger;
+  binary?: FfmpegBinary;
+  bitrateKbps?: number;
+  /** Restarts of decoder + encoder allowed per `restartWindowMs` before the pipeline gives up. */
+  maxRestarts?: number;
+  restartWindowMs?: number;
+  /** Minimum time between two encoder restarts for keyframe requests (PLI bursts coalesce). */
+  keyframeRestartMinMs?: number;
+}
+
+export interface VideoPipelineEvents extends Record<string, unknown[]> {
+  /** The decoder needs a keyframe from the publisher (start, decoder restart): send a PLI. */
+  'need-keyframe': [];
+  /** Too many restarts: the pipeline closed itself; the session should close. */
+  fatal: [Error];
+}
+
+export interface VideoPipelineStats {
+  fpsIn: number;
+  fpsOut: number;
+  procMs: { p50: number; p95: number };
+  pipelineMs: { p50: number; p95: number };
+  dropped: number;
+  decoderRestarts: number;
+  encoderRestarts: number;
+}
+
+/** A consumer of the processed video: an outgoing track (`track.writeRtp`). Gets serialized RTP. */
+export type RtpSink = (packet: Buffer) => void;
+
+/**
+ * One session's video path: compressed frames in → ffmpeg decode → latest-frame-wins →
+ * FrameProcessor → ffmpeg VP8 encode → RTP packets to every sink (the publisher's own track and
+ * WHEP viewers). It owns its subprocesses: a decoder or encoder that dies is replaced (the decoder
+ * then waits for a keyframe, asked for with `need-keyframe`); a PLI from any receiver restarts the
+ * encoder so a keyframe follows within one encoder start (~100–200 ms).
+ */
+export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
+  readonly #o: Required<Omit<VideoPipelineOptions, 'binary'>> & { binary: FfmpegBinary | undefined };
+  readonly #sinks = new Set<RtpSink>();
+  readonly #packetizer = new Vp8Packetizer(1200, randomInt(0x8000));
+  readonly #scheduler: LatestFrameScheduler<{ frame: RgbFrame; timestampMs: number }>;
+  readonly #fpsIn = new RateMeter();
+  readonly #fpsOut = new RateMeter();
+  readonly #procMs = new LatencyWindow();
+  readonly #pipelineMs = new LatencyWindow();
+  readonly #restarts: number[] = [];
+  #codec: InputVideoCodec = 'vp8';
+  #decoder: VideoDecoder | undefined;
+  #encoder: VideoEncoder | undefined;
+  #seq = randomInt(0x10000);
+  readonly #tsBase = randomInt(0x100000000);
+  #lastEncoderRestart = -Infinity;
+  #decoderRestarts = 0;
+  #encoderRestarts = 0;
+  #droppedInput = 0;
+  #processFailures = 0;
+  #closed = false;
+
+  constructor(options: VideoPipelineOptions) {
+    super();
+    this.#o = {
+      bitrateKbps: 1500,
+      maxRestarts: 10,
+      restartWindowMs: 10_000,
+      keyframeRestartMinMs: 250,
+      ...options,
+      binary: options.binary,
+    };
+    this.#scheduler = new LatestFrameScheduler(
+      (item) => this.#process(item.frame, item.timestampMs),
+      (err) => {
+        this.#processFailures++;
+        if (this.#processFailures <= 3 || this.#processFailures % 100 === 0) this.#o.log.warn('frame processor failed', { error: err, failures: this.#processFailures });
+      },
+    );
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Test hooks: the current children, to kill them as a fault would. */
+  get decoder(): VideoDecoder | undefined {
+    return this.#decoder;
+  }
+  get encoder(): VideoEncoder | undefined {
+    return this.#encoder;
+  }
+
+  /** Set the publisher's codec (from the negotiated SDP) before the first frame. */
+  setInputCodec(codec: InputVideoCodec): void {
+    if (codec === this.#codec) return;
+    this.#codec = codec;
+    if (this.#decoder !== undefined) {
+      void this.#decoder.close();
+      this.#decoder = undefined;
+    }
+  }
+
+  addSink(sink: RtpSink): void {
+    this.#sinks.add(sink);
+  }
+
+  removeSink(sink: RtpSink): void {
+    this.#sinks.delete(sink);
+  }
+
+  /** A depacketized frame from the publisher. `arrivalMs` on the performance.now() clock. */
+  pushEncoded(data: Buffer, isKeyframe: boolean, arrivalMs: number): void {
+    if (this.#closed) return;
+    const dec = this.#decoder ?? this.#startDecoder();
+    if (!dec.decode(data, isKeyframe, arrivalMs)) {
+      this.#droppedInput++;
+      if (dec.needsKeyframe) this.safeEmit('need-keyframe');
+    }
+  }
+
+  /** A receiver lost the picture (PLI/FIR): restart the encoder so its next frame is a keyframe. */
+  requestKeyframe(nowMs = performance.now()): void {
+    if (this.#closed || this.#encoder === undefined) return;
+    if (nowMs - this.#lastEncoderRestart < this.#o.keyframeRestartMinMs) return;
+    this.#lastEncoderRestart = nowMs;
+    this.#o.log.debug('keyframe requested: restarting encoder');
+    this.#replaceEncoder();
+  }
+
+  stats(nowMs = performance.now()): VideoPipelineStats {
+    return {
+      fpsIn: round1(this.#fpsIn.rate(nowMs)),
+      fpsOut: round1(this.#fpsOut.rate(nowMs)),
+      procMs: { p50: round1(this.#procMs.percentile(50)), p95: round1(this.#procMs.percentile(95)) },
+      pipelineMs: { p50: round1(this.#pipelineMs.percentile(50)), p95: round1(this.#pipelineMs.percentile(95)) },
+      dropped: this.#scheduler.dropped + (this.#encoder?.dropped ?? 0) + this.#droppedInput,
+      decoderRestarts: this.#decoderRestarts,
+      encoderRestarts: this.#encoderRestarts,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#scheduler.close();
+    this.#sinks.clear();
+    const children = [this.#decoder?.close(), this.#encoder?.close()];
+    this.#decoder = undefined;
+    this.#encoder = undefined;
+    await Promise.all(children);
+  }
+
+  #startDecoder(): VideoDecoder {
+    const dec = new VideoDecoder({ codec: this.#codec, width: this.#o.width, height: this.#o.height, ...(this.#o.binary ? { binary: this.#o.binary } : {}) });
+    dec.ready.catch((err: unknown) => this.#giveUp(err instanceof Error ? err : new Error(String(err))));
+    dec.on('frame', (frame, arrivalMs) => {
+      this.#fpsIn.record(performance.now());
+      this.#scheduler.push({ frame, timestampMs: arrivalMs });
+    });
+    dec.on('died', (err) => {
+      if (this.#decoder !== dec || this.#closed) return;
+      this.#o.log.warn('decoder died, restarting', { error: err });
+      this.#decoder = undefined;
+      this.#decoderRestarts++;
+      if (this.#countRestart()) this.safeEmit('need-keyframe'); // the next decoder waits for one
+    });
+    this.#decoder = dec;
+    return dec;
+  }
+
+  #startEncoder(): VideoEncoder {
+    const enc = new VideoEncoder({
+      width: this.#o.width,
+      height: this.#o.height,
+      fps: this.#o.fps,
+      bitrateKbps: this.#o.bitrateKbps,
+      ...(this.#o.binary ? { binary: this.#o.binary } : {}),
+    });
+    enc.ready.catch((err: unknown) => this.#giveUp(err instanceof Error ? err : new Error(String(err))));
+    enc.on('frame', (f) => {
+      if (this.#encoder === enc) this.#send(f);
+    });
+    enc.on('died', (err) => {
+      if (this.#encoder !== enc || this.#closed) return;
+      this.#o.log.warn('encoder died, restarting', { error: err });
+      this.#encoder = undefined;
+      this.#encoderRestarts++;
+      this.#countRestart();
+    });
+    this.#encoder = enc;
+    return enc;
+  }
+
+  #replaceEncoder(): void {
+    const old = this.#encoder;
+    this.#encoder = undefined;
+    this.#encoderRestarts++;
+    if (old !== undefined) void old.close();
+    this.#startEncoder();
+  }
+
+  /** Records a restart; false (and the pipeline closes) when the budget is spent. */
+  #countRestart(): boolean {
+    const now = performance.now();
+    this.#restarts.push(now);
+    while (this.#restarts.length > 0 && (this.#restarts[0] as number) < now - this.#o.restartWindowMs) this.#restarts.shift();
+    if (this.#restarts.length > this.#o.maxRestarts) {
+      this.#giveUp(new Error(`video pipeline: more than ${this.#o.maxRestarts} ffmpeg restarts in ${this.#o.restartWindowMs} ms`));
+      return false;
+    }
+    return true;
+  }
+
+  #giveUp(err: Error): void {
+    if (this.#closed) return;
+    this.#o.log.error('video pipeline gives up', { error: err });
+    void this.close();
+    this.safeEmit('fatal', err);
+  }
+
+  async #process(frame: RgbFrame, timestampMs: number): Promise<void> {
+    const t0 = performance.now();
+    const out = await this.#o.processor.process(frame, timestampMs, this.#o.session());
+    this.#procMs.record(performance.now() - t0);
+    if (this.#closed) return;
+    const enc = this.#encoder ?? this.#startEncoder();
+    enc.encode(out, timestampMs);
+  }
+
+  #send(f: EncodedFrame): void {
+    const now = performance.now();
+    const timestamp = (this.#tsBase + Math.round(f.timestampMs * 90)) >>> 0;
+    for (const p of this.#packetizer.packetize(f.data)) {
+      const header = new RtpHeader({ payloadType: 96, sequenceNumber: this.#seq, timestamp, marker: p.marker, ssrc: 0 });
+      this.#seq = (this.#seq + 1) & 0xffff;
+      const bytes = new RtpPacket(header, p.payload).serialize();
+      for (const sink of this.#sinks) {
+        try {
+          sink(bytes);
+        } catch (err) {
+          this.#o.log.warn('rtp sink threw', { error: err });
+        }
+      }
+    }
+    this.#fpsOut.record(now);
+    this.#pipelineMs.record(now - f.timestampMs);
+  }
+}

@@ -1,0 +1,176 @@
+import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, type RTCDataChannel, RtcpPayloadSpecificFeedback, type RTCRtpTransceiver } from 'werift';
+import { DepacketizeCallback, JitterBufferCallback, RtpSourceCallback } from 'werift/nonstandard';
+import { BadInputError } from '../errors';
+import type { Logger } from '../util/log';
+import type { InputVideoCodec } from '../media/video-decoder';
+import { chooseVideoCodec, peerConfig } from './codecs';
+import { checkOffer } from './sdp-check';
+
+export interface PublisherHandlers {
+  /** A whole compressed video frame (after jitter buffer and depacketizer). */
+  onVideoFrame(data: Buffer, isKeyframe: boolean, arrivalMs: number): void;
+  onAudioPayload(payload: Buffer): void;
+  /** The publisher's decoder lost the returned picture (PLI on our sender). */
+  onPictureLoss(): void;
+  onDataChannel(dc: RTCDataChannel): void;
+  /** ICE/DTLS failed, closed, or stayed disconnected: the session should end. */
+  onGone(reason: string): void;
+}
+
+export interface PublisherPeer {
+  readonly pc: RTCPeerConnection;
+  readonly answer: string;
+  readonly videoCodec: InputVideoCodec;
+  /** The processed video back to the publisher; undefined when its offer was sendonly or H.264. */
+  readonly returnTrack: MediaStreamTrack | undefined;
+  /** Ask the publisher for a keyframe (rate-limited). */
+  requestKeyframe(): void;
+  close(): Promise<void>;
+}
+
+const PLI_MIN_INTERVAL_MS = 300;
+
+/**
+ * The WHIP peer: answers the offer with every candidate gathered (no trickle), receives video
+ * through werift's jitter buffer + depacketizer, Opus payloads as they come, and — when the offer
+ * is sendrecv VP8 — sends the processed video back on the same m-line.
+ */
+export async function createPublisherPeer(offer: string, handlers: PublisherHandlers, log: Logger, timeouts = { connectMs: 30_000, disconnectedMs: 10_000 }): Promise<PublisherPeer> {
+  const summary = checkOffer(offer);
+  if (summary.video === undefined) throw new BadInputError('sdp: offer has no video m-line');
+  if (summary.video.direction !== 'sendonly' && summary.video.direction !== 'sendrecv') throw new BadInputError('sdp: video must be sendonly or sendrecv for WHIP');
+  if (!summary.video.codecs.some((c) => c === 'vp8' || c === 'h264')) throw new BadInputError('sdp: video offers neither VP8 nor H.264');
+
+  const pc = new RTCPeerConnection(peerConfig());
+  const cleanups: Array<() => void> = [];
+  let closed = false;
+  let lastPli = -Infinity;
+  let videoTransceiver: RTCRtpTransceiver | undefined;
+
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    for (const c of cleanups.splice(0)) c();
+    await pc.close().catch(() => undefined);
+  };
+
+  try {
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+  } catch (err) {
+    await close();
+    throw new BadInputError(`sdp: offer rejected: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  const transceivers = pc.getTransceivers();
+  videoTransceiver = transceivers.find((t) => t.kind === 'video');
+  const audioTransceiver = transceivers.find((t) => t.kind === 'audio');
+  const videoCodec = videoTransceiver ? chooseVideoCodec(videoTransceiver) : undefined;
+  if (videoTransceiver === undefined || videoCodec === undefined) {
+    await close();
+    throw new BadInputError('sdp: no usable video codec (VP8 or H.264)');
+  }
+  const vt = videoTransceiver;
+
+  let returnTrack: MediaStreamTrack | undefined;
+  if (summary.video.direction === 'sendrecv' && videoCodec === 'vp8') {
+    returnTrack = new MediaStreamTrack({ kind: 'video' });
+    vt.setDirection('sendrecv');
+    await vt.sender.replaceTrack(returnTrack);
+    const sub = vt.sender.onPictureLossIndication.subscribe(() => handlers.onPictureLoss());
+    // On a sendrecv m-line werift routes the publisher's PLI by its sender SSRC, which is also the
+    // SSRC of the video it sends us, so the PLI lands on our receiver: look for it there too.
+    const rtcpSub = vt.receiver.onRtcp.subscribe((packet) => {
+      if (
+        packet instanceof RtcpPayloadSpecificFeedback &&
+        packet.feedback instanceof PictureLossIndication &&
+        packet.feedback.mediaSsrc === vt.sender.ssrc
+      ) {
+        handlers.onPictureLoss();
+      }
+    });
+    cleanups.push(() => {
+      sub.unSubscribe();
+      rtcpSub.unSubscribe();
+    });
+  }
+  for (const t of transceivers) if (t !== vt && t !== audioTransceiver) t.setDirection('inactive');
+
+  const requestKeyframe = (): void => {
+    const now = performance.now();
+    const ssrc = vt.receiver.track.ssrc;
+    if (closed || ssrc === undefined || now - lastPli < PLI_MIN_INTERVAL_MS) return;
+    lastPli = now;
+    vt.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
+  };
+
+  // Video: RTP → jitter buffer → whole frames. waitForKeyframe makes the depacketizer hold inter
+  // frames until a keyframe and without isFinalPacketInSequence every packet would be a "frame".
+  const source = new RtpSourceCallback();
+  const jitter = new JitterBufferCallback(90000, { latency: 100 });
+  const depacketizer = new DepacketizeCallback(videoCodec === 'vp8' ? 'vp8' : 'MPEG4/ISO/AVC', {
+    isFinalPacketInSequence: (h) => h.marker,
+    waitForKeyframe: true,
+  });
+  source.pipe((o) => jitter.input(o));
+  jitter.pipe((o) => depacketizer.input(o));
+  depacketizer.pipe((o) => {
+    if (o.frame) handlers.onVideoFrame(o.frame.data, o.frame.isKeyframe, performance.now());
+  });
+  const needKey = depacketizer.onNeedKeyFrame.subscribe(() => requestKeyframe());
+  const videoSub = vt.receiver.track.onReceiveRtp.subscribe((rtp) => {
+    // Packet intake never throws into werift's socket handler: count and drop instead.
+    try {
+      source.input(rtp);
+    } catch (err) {
+      log.debug('video packet dropped', { error: err });
+    }
+  });
+  cleanups.push(() => {
+    needKey.unSubscribe();
+    videoSub.unSubscribe();
+    source.destroy();
+    jitter.destroy();
+    depacketizer.destroy();
+  });
+
+  if (audioTransceiver !== undefined) {
+    const sub = audioTransceiver.receiver.track.onReceiveRtp.subscribe((rtp) => handlers.onAudioPayload(rtp.payload));
+    cleanups.push(() => sub.unSubscribe());
+  }
+
+  const dcSub = pc.onDataChannel.subscribe((dc) => handlers.onDataChannel(dc));
+  cleanups.push(() => dcSub.unSubscribe());
+
+  let everConnected = false;
+  let disconnectTimer: NodeJS.Timeout | undefined;
+  const connectTimer = setTimeout(() => {
+    if (!everConnected) handlers.onGone('ice: no connection within timeout');
+  }, timeouts.connectMs);
+  cleanups.push(() => {
+    clearTimeout(connectTimer);
+    clearTimeout(disconnectTimer);
+  });
+  const stateSub = pc.connectionStateChange.subscribe((state) => {
+    log.debug('publisher connection state', { state });
+    if (state === 'connected') {
+      everConnected = true;
+      clearTimeout(disconnectTimer);
+      disconnectTimer = undefined;
+      requestKeyframe();
+    } else if (state === 'failed' || state === 'closed') {
+      handlers.onGone(`peer connection ${state}`);
+    } else if (state === 'disconnected') {
+      disconnectTimer ??= setTimeout(() => handlers.onGone('peer connection disconnected'), timeouts.disconnectedMs);
+    }
+  });
+  cleanups.push(() => stateSub.unSubscribe());
+
+  const answer = await pc.createAnswer();
+  await pc.setLocalDescription(answer);
+  const sdp = pc.localDescription?.sdp;
+  if (sdp === undefined) {
+    await close();
+    throw new BadInputError('sdp: could not build an answer');
+  }
+  return { pc, answer: sdp, videoCodec, returnTrack, requestKeyframe, close };
+}

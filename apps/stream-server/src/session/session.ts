@@ -1,0 +1,337 @@
+import { randomBytes } from 'node:crypto';
+import type { RTCDataChannel } from 'werift';
+import { CommandError, InputTooLongError, UnknownWordError, parseCommand } from '@lfe/edit-language';
+import { BadInputError, InvalidStateError, NotFoundError } from '../errors';
+import { AudioPcmStream } from '../media/audio-pcm';
+import type { FfmpegBinary } from '../media/ffmpeg-path';
+import type { FrameProcessor, SessionView } from '../media/frame-processor';
+import { VideoPipeline } from '../media/video-pipeline';
+import { type PublisherPeer, createPublisherPeer } from '../peer/publisher-peer';
+import { type ViewerPeer, createViewerPeer } from '../peer/viewer-peer';
+import type { Logger } from '../util/log';
+import { SafeEmitter } from '../util/safe-emitter';
+import { EditState } from './edit-state';
+import { type ClientMessage, type ServerMessage, parseClientMessage } from './messages';
+import { type RecognizerFactory, VoiceInput } from './voice';
+
+/** Where server → client messages go: a WebSocket or the `commands` data channel. */
+export interface MessageSink {
+  send(message: ServerMessage): void;
+}
+
+export interface SessionOptions {
+  id: string;
+  processor: FrameProcessor;
+  width: number;
+  height: number;
+  fps: number;
+  log: Logger;
+  binary?: FfmpegBinary;
+  /** Voice commands: a recogniser per session, started with the first audio. */
+  recognizer?: RecognizerFactory;
+  statsIntervalMs?: number;
+}
+
+export interface SessionEvents extends Record<string, unknown[]> {
+  close: [string];
+}
+
+/**
+ * One publisher and everything hanging off it: the WHIP peer, the video pipeline, the audio → PCM
+ * stream, voice input, WHEP viewers, the edit state and the clients (ws + data channel) that
+ * command it. `close()` runs once and takes all of it down; every path out (DELETE, peer gone,
+ * pipeline fatal, server shutdown) goes through it.
+ */
+export class Session extends SafeEmitter<SessionEvents> {
+  readonly id: string;
+  readonly edits = new EditState();
+  readonly video: VideoPipeline;
+  /** 16 kHz mono s16le PCM of the publisher's microphone (started when something listens). */
+  readonly audio: AudioPcmStream;
+  readonly createdAt = Date.now();
+  readonly #o: SessionOptions;
+  readonly #log: Logger;
+  readonly #clients = new Set<MessageSink>();
+  readonly #viewers = new Map<string, ViewerPeer>();
+  readonly #voice: VoiceInput | undefined;
+  #publisher: PublisherPeer | undefined;
+  #statsTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+  #closePromise: Promise<void> | undefined;
+
+  private constructor(options: SessionOptions) {
+    super();
+    this.#o = options;
+    this.id = options.id;
+    this.#log = options.log.child({ session: options.id });
+    this.video = new VideoPipeline({
+      width: options.width,
+      height: options.height,
+      fps: options.fps,
+      processor: options.processor,
+      session: () => this.view(),
+      log: this.#log.child({ part: 'video' }),
+      ...(options.binary ? { binary: options.binary } : {}),
+    });
+    this.video.on('need-keyframe', () => this.#publisher?.requestKeyframe());
+    this.video.on('fatal', (err) => void this.close(`video pipeline failed: ${err.message}`));
+    this.audio = new AudioPcmStream(this.#log.child({ part: 'audio' }), options.binary);
+    if (options.recognizer !== undefined) {
+      const voice = new VoiceInput(
+        options.recognizer,
+        (u) => {
+          this.#log.info('utterance', { transcript: u.text, latencyMs: Math.round(u.latencyMs) });
+          this.broadcast({ type: 'transcript', text: u.text, final: true, latencyMs: Math.round(u.latencyMs) });
+          this.#applyCommand(u.text, undefined, undefined);
+        },
+        this.#log.child({ part: 'voice' }),
+      );
+      this.audio.on('pcm', (b) => voice.write(b));
+      this.#voice = voice;
+    }
+    this.#statsTimer = setInterval(() => this.#sendStats(), options.statsIntervalMs ?? 1000);
+    this.#statsTimer.unref();
+  }
+
+  /** Create a session from a WHIP offer; resolves with the session and the SDP answer. */
+  static async fromOffer(offer: string, options: SessionOptions): Promise<{ session: Session; answer: string }> {
+    const session = new Session(options);
+    try {
+      const peer = await createPublisherPeer(
+        offer,
+        {
+          onVideoFrame: (data, key, t) => session.video.pushEncoded(data, key, t),
+          onAudioPayload: (p) => {
+            if (session.audio.listenerCount('pcm') > 0) session.audio.pushOpus(p);
+          },
+          onPictureLoss: () => session.video.requestKeyframe(),
+          onDataChannel: (dc) => session.#attachDataChannel(dc),
+          onGone: (reason) => void session.close(reason),
+        },
+        session.#log.child({ part: 'publisher' }),
+      );
+      session.#publisher = peer;
+      session.video.setInputCodec(peer.videoCodec);
+      const track = peer.returnTrack;
+      if (track !== undefined) session.video.addSink((b) => track.writeRtp(b));
+      session.#log.info('session created', { videoCodec: peer.videoCodec, returnsVideo: track !== undefined });
+      return { session, answer: peer.answer };
+    } catch (err) {
+      await session.close('offer failed');
+      throw err;
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get viewerCount(): number {
+    return this.#viewers.size;
+  }
+
+  get publisher(): PublisherPeer | undefined {
+    return this.#publisher;
+  }
+
+  view(): SessionView {
+    const s = this.edits.snapshot();
+    return { id: this.id, edits: s.edits, strength: s.strength };
+  }
+
+  async addViewer(offer: string): Promise<{ viewerId: string; answer: string }> {
+    if (this.#closed) throw new InvalidStateError('session: closed');
+    const viewerId = randomBytes(6).toString('hex');
+    const log = this.#log.child({ viewer: viewerId });
+    const viewer = await createViewerPeer(
+      offer,
+      {
+        onPictureLoss: () => this.video.requestKeyframe(),
+        onReady: () => this.video.requestKeyframe(),
+        onGone: (reason) => {
+          log.info('viewer gone', { reason });
+          void this.removeViewer(viewerId).catch(() => undefined);
+        },
+      },
+      log,
+    );
+    if (this.#closed) {
+      await viewer.close();
+      throw new InvalidStateError('session: closed');
+    }
+    const sink = (b: Buffer): void => viewer.track.writeRtp(b);
+    this.video.addSink(sink);
+    this.#viewers.set(viewerId, viewer);
+    viewer.pc.connectionStateChange.subscribe((s) => {
+      if (s === 'closed' || s === 'failed') this.video.removeSink(sink);
+    });
+    log.info('viewer added');
+    return { viewerId, answer: viewer.answer };
+  }
+
+  async removeViewer(viewerId: string): Promise<void> {
+    const v = this.#viewers.get(viewerId);
+    if (v === undefined) throw new NotFoundError(`whep: no viewer ${viewerId} in session ${this.id}`);
+    this.#viewers.delete(viewerId);
+    await v.close();
+  }
+
+  /** Attach a client; it gets the state now and every broadcast after. Returns the detach function. */
+  attachClient(sink: MessageSink): () => void {
+    this.#clients.add(sink);
+    this.#safeSend(sink, this.#stateMessage());
+    return () => this.#clients.delete(sink);
+  }
+
+  broadcast(message: ServerMessage): void {
+    for (const c of this.#clients) this.#safeSend(c, message);
+  }
+
+  /** One raw client message (ws or data channel). Errors go back to `from` only. */
+  handleMessage(raw: string | Buffer, from: MessageSink): void {
+    let msg: ClientMessage;
+    try {
+      msg = parseClientMessage(raw);
+    } catch (err) {
+      this.#safeSend(from, { type: 'error', code: 'bad-message', message: err instanceof Error ? err.message : 'bad message' });
+      return;
+    }
+    try {
+      this.#handle(msg, from);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.#safeSend(from, { type: 'error', ...(msg.id !== undefined ? { id: msg.id } : {}), code: 'bad-message', message });
+    }
+  }
+
+  #handle(msg: ClientMessage, from: MessageSink): void {
+    switch (msg.type) {
+      case 'command':
+        this.#applyCommand(msg.text, msg.id, from);
+        return;
+      case 'strength':
+        this.#changed(this.edits.setStrength(msg.value), msg.id, from);
+        return;
+      case 'remove-edit':
+        this.#changed(this.edits.removeEdit(msg.index), msg.id, from);
+        return;
+      case 'mic':
+        this.#voice?.setMode(msg.mode);
+        this.#ack(msg.id, from);
+        return;
+      case 'ptt':
+        this.#voice?.ptt(msg.down);
+        this.#ack(msg.id, from);
+        return;
+    }
+  }
+
+  /** Parse text into the edit state; unknown words etc. go back to the sender only (if any). */
+  #applyCommand(text: string, id: string | undefined, from: MessageSink | undefined): void {
+    try {
+      const parsed = parseCommand(text);
+      this.#changed(this.edits.apply(parsed, text), id, from);
+      this.#log.info('command applied', { text, edits: this.edits.snapshot().edits.length });
+    } catch (err) {
+      if (!(err instanceof CommandError)) throw err;
+      const code = err instanceof UnknownWordError ? 'unknown-word' : err instanceof InputTooLongError ? 'too-long' : 'invalid-command';
+      const suggestions = err instanceof UnknownWordError ? err.suggestions : undefined;
+      if (from !== undefined) {
+        this.#safeSend(from, { type: 'error', ...(id !== undefined ? { id } : {}), code, message: err.message, ...(suggestions ? { suggestions } : {}) });
+      } else {
+        this.#log.info('voice command rejected', { code });
+      }
+    }
+  }
+
+  #changed(changed: boolean, id: string | undefined, from: MessageSink | undefined): void {
+    if (from !== undefined) this.#ack(id, from);
+    if (changed) this.broadcast(this.#stateMessage());
+  }
+
+  #ack(id: string | undefined, to: MessageSink): void {
+    if (id !== undefined) this.#safeSend(to, { type: 'ack', id });
+  }
+
+  #stateMessage(): ServerMessage {
+    return { type: 'state', ...this.edits.snapshot() };
+  }
+
+  #sendStats(): void {
+    if (this.#clients.size === 0) return;
+    const s = this.video.stats();
+    this.broadcast({
+      type: 'stats',
+      fpsIn: s.fpsIn,
+      fpsOut: s.fpsOut,
+      procMs: s.procMs,
+      dropped: s.dropped,
+      backend: this.#o.processor.backend,
+      effect: this.#o.processor.effect,
+      pipelineMs: s.pipelineMs,
+    });
+  }
+
+  #safeSend(sink: MessageSink, message: ServerMessage): void {
+    try {
+      sink.send(message);
+    } catch (err) {
+      this.#log.debug('client send failed', { error: err });
+    }
+  }
+
+  #attachDataChannel(dc: RTCDataChannel): void {
+    if (dc.label !== 'commands') return;
+    const sink: MessageSink = {
+      send: (m) => {
+        if (dc.readyState === 'open') dc.send(JSON.stringify(m));
+      },
+    };
+    let detach: (() => void) | undefined;
+    const attach = (): void => {
+      detach ??= this.attachClient(sink);
+    };
+    if (dc.readyState === 'open') attach();
+    dc.stateChanged.subscribe((state) => {
+      if (state === 'open') attach();
+      else if (state === 'closed') detach?.();
+    });
+    dc.onMessage.subscribe((data) => {
+      attach();
+      this.handleMessage(data, sink);
+    });
+  }
+
+  close(reason = 'closed'): Promise<void> {
+    if (this.#closePromise !== undefined) return this.#closePromise;
+    this.#closed = true;
+    this.#closePromise = (async () => {
+      clearInterval(this.#statsTimer);
+      this.#log.info('session closing', { reason });
+      this.#clients.clear();
+      const viewers = [...this.#viewers.values()];
+      this.#viewers.clear();
+      await Promise.allSettled([
+        this.video.close(),
+        this.audio.close(),
+        this.#voice?.close(),
+        this.#publisher?.close(),
+        ...viewers.map((v) => v.close()),
+      ]);
+      this.safeEmit('close', reason);
+    })();
+    return this.#closePromise;
+  }
+}
+
+/** Session ids: `[a-z0-9-]{1,40}` as the protocol says. */
+export const SESSION_ID_RE = /^[a-z0-9-]{1,40}$/;
+
+export function checkSessionId(id: string): string {
+  if (!SESSION_ID_RE.test(id)) throw new BadInputError('whip: session must match [a-z0-9-]{1,40}');
+  return id;
+}
+
+export function newSessionId(): string {
+  return randomBytes(8).toString('hex');
+}

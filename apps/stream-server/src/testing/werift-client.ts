@@ -1,0 +1,236 @@
+import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, type RTCDataChannel, RtcpPayloadSpecificFeedback, RtpHeader, RtpPacket, useOPUS, useVP8 } from 'werift';
+import { DepacketizeCallback, JitterBufferCallback, RtpSourceCallback } from 'werift/nonstandard';
+import type { RgbFrame } from '../media/frame';
+import { readFrameNumber } from '../media/frame-stamp';
+import { VideoDecoder } from '../media/video-decoder';
+import { VideoEncoder } from '../media/video-encoder';
+import { Vp8Packetizer } from '../media/vp8-packetizer';
+import { testPattern } from './test-pattern';
+
+/**
+ * A real WebRTC client for tests and the benchmark: a werift peer that publishes a VP8 test stream
+ * (frame numbers stamped in the pixels, encoded by ffmpeg, packetized by our packetizer) over WHIP
+ * or watches over WHEP, and decodes what comes back with ffmpeg to read the numbers again.
+ */
+export interface ReceivedFrame {
+  n: number;
+  frame: RgbFrame;
+  /** performance.now() when the compressed frame was complete. */
+  arrivalMs: number;
+}
+
+export interface ClientOptions {
+  baseUrl: string;
+  token?: string;
+  width?: number;
+  height?: number;
+  fps?: number;
+}
+
+async function signal(url: string, offer: string, token: string | undefined): Promise<{ answer: string; location: string }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/sdp', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: offer,
+  });
+  const body = await res.text();
+  if (res.status !== 201) throw new Error(`signal ${url}: ${res.status} ${body}`);
+  return { answer: body, location: res.headers.get('location') ?? '' };
+}
+
+/** Receives a VP8 track and decodes it; `frames` fills as they arrive. */
+class Receiver {
+  readonly frames: ReceivedFrame[] = [];
+  readonly keyframeArrivals: number[] = [];
+  readonly #decoder: VideoDecoder;
+  #onFrame: Array<() => void> = [];
+
+  constructor(track: MediaStreamTrack, width: number, height: number, requestKeyframe: () => void) {
+    this.#decoder = new VideoDecoder({ codec: 'vp8', width, height });
+    this.#decoder.on('frame', (frame, arrivalMs) => {
+      this.frames.push({ n: readFrameNumber(frame), frame, arrivalMs });
+      if (this.frames.length > 600) this.frames.splice(0, 300);
+      for (const r of this.#onFrame.splice(0)) r();
+    });
+    const source = new RtpSourceCallback();
+    const jitter = new JitterBufferCallback(90000, { latency: 100 });
+    const dep = new DepacketizeCallback('vp8', { isFinalPacketInSequence: (h) => h.marker, waitForKeyframe: true });
+    source.pipe((o) => jitter.input(o));
+    jitter.pipe((o) => dep.input(o));
+    dep.pipe((o) => {
+      if (!o.frame) return;
+      const t = performance.now();
+      if (o.frame.isKeyframe) this.keyframeArrivals.push(t);
+      this.#decoder.decode(o.frame.data, o.frame.isKeyframe, t);
+    });
+    dep.onNeedKeyFrame.subscribe(() => requestKeyframe());
+    track.onReceiveRtp.subscribe((rtp) => source.input(rtp));
+  }
+
+  /** Resolves when `count` more frames have been decoded, or rejects after `timeoutMs`. */
+  async waitFrames(count: number, timeoutMs: number): Promise<void> {
+    const target = this.frames.length + count;
+    const deadline = Date.now() + timeoutMs;
+    while (this.frames.length < target) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for frames (${this.frames.length}/${target})`);
+      await new Promise<void>((r) => {
+        this.#onFrame.push(r);
+        setTimeout(r, 100);
+      });
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#decoder.close();
+  }
+}
+
+export class TestPublisher {
+  readonly pc: RTCPeerConnection;
+  readonly sentAt = new Map<number, number>();
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number;
+  receiver: Receiver | undefined;
+  commands: RTCDataChannel | undefined;
+  sessionId = '';
+  location = '';
+  keyframeRequests = 0;
+  readonly #opts: ClientOptions;
+  readonly #track = new MediaStreamTrack({ kind: 'video' });
+  readonly #packetizer = new Vp8Packetizer();
+  #encoder: VideoEncoder | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #n = 0;
+  #seq = 1000;
+  #buf: Buffer;
+
+  constructor(options: ClientOptions) {
+    this.#opts = options;
+    this.width = options.width ?? 640;
+    this.height = options.height ?? 480;
+    this.fps = options.fps ?? 30;
+    this.#buf = Buffer.alloc(this.width * this.height * 3);
+    this.pc = new RTCPeerConnection({ codecs: { video: [useVP8()], audio: [useOPUS()] } });
+  }
+
+  /** WHIP publish: sendrecv video (+ a `commands` data channel); resolves once the answer is set. */
+  async publish(sessionId?: string, withDataChannel = false): Promise<void> {
+    const t = this.pc.addTransceiver(this.#track, { direction: 'sendrecv' });
+    t.onTrack.subscribe((track) => {
+      this.receiver = new Receiver(track, this.width, this.height, () => void t.receiver.sendRtcpPLI(track.ssrc ?? 0).catch(() => undefined));
+    });
+    const onPli = (): void => {
+      this.keyframeRequests++;
+      this.#restartEncoder();
+    };
+    t.sender.onPictureLossIndication.subscribe(onPli);
+    // werift routes a PLI on a sendrecv m-line to the receiver (see publisher-peer.ts).
+    t.receiver.onRtcp.subscribe((p) => {
+      if (p instanceof RtcpPayloadSpecificFeedback && p.feedback instanceof PictureLossIndication && p.feedback.mediaSsrc === t.sender.ssrc) onPli();
+    });
+    if (withDataChannel) this.commands = this.pc.createDataChannel('commands');
+    const offer = await this.pc.createOffer();
+    await this.pc.setLocalDescription(offer);
+    const url = `${this.#opts.baseUrl}/whip${sessionId ? `?session=${sessionId}` : ''}`;
+    const { answer, location } = await signal(url, this.pc.localDescription?.sdp ?? '', this.#opts.token);
+    this.location = location;
+    this.sessionId = location.split('/').pop() ?? '';
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    await waitConnected(this.pc);
+    this.#restartEncoder();
+  }
+
+  /** Send test frames at `fps` until stop(). */
+  start(): void {
+    this.#timer ??= setInterval(() => this.#tick(), 1000 / this.fps);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Frames received back; `n` is the stamped frame number. */
+  get frames(): ReceivedFrame[] {
+    return this.receiver?.frames ?? [];
+  }
+
+  async close(): Promise<void> {
+    this.stop();
+    await Promise.allSettled([this.#encoder?.close(), this.receiver?.close(), this.pc.close()]);
+  }
+
+  #restartEncoder(): void {
+    const old = this.#encoder;
+    const enc = new VideoEncoder({ width: this.width, height: this.height, fps: this.fps, bitrateKbps: 2000 });
+    enc.on('frame', (f) => {
+      if (this.#encoder !== enc) return;
+      const ts = (f.timestampMs * 3000) >>> 0; // timestampMs carries the frame number here
+      for (const p of this.#packetizer.packetize(f.data)) {
+        const header = new RtpHeader({ payloadType: 96, sequenceNumber: this.#seq, timestamp: ts, marker: p.marker, ssrc: 1 });
+        this.#seq = (this.#seq + 1) & 0xffff;
+        this.#track.writeRtp(new RtpPacket(header, p.payload));
+      }
+      this.sentAt.set(f.timestampMs, performance.now());
+    });
+    this.#encoder = enc;
+    void old?.close();
+  }
+
+  #tick(): void {
+    const n = this.#n++;
+    const frame = testPattern(this.width, this.height, n & 0xffff, this.#buf);
+    this.#encoder?.encode(frame, n);
+  }
+}
+
+export class TestViewer {
+  readonly pc: RTCPeerConnection;
+  receiver: Receiver | undefined;
+  location = '';
+  constructor(
+    private readonly opts: ClientOptions,
+    readonly width = opts.width ?? 640,
+    readonly height = opts.height ?? 480,
+  ) {
+    this.pc = new RTCPeerConnection({ codecs: { video: [useVP8()], audio: [useOPUS()] } });
+  }
+
+  async watch(sessionId: string): Promise<void> {
+    const t = this.pc.addTransceiver('video', { direction: 'recvonly' });
+    t.onTrack.subscribe((track) => {
+      this.receiver = new Receiver(track, this.width, this.height, () => void t.receiver.sendRtcpPLI(track.ssrc ?? 0).catch(() => undefined));
+    });
+    const offer = await this.pc.createOffer();
+    await this.pc.setLocalDescription(offer);
+    const { answer, location } = await signal(`${this.opts.baseUrl}/whep/${sessionId}`, this.pc.localDescription?.sdp ?? '', this.opts.token);
+    this.location = location;
+    await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
+    await waitConnected(this.pc);
+  }
+
+  get frames(): ReceivedFrame[] {
+    return this.receiver?.frames ?? [];
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.receiver?.close(), this.pc.close()]);
+  }
+}
+
+async function waitConnected(pc: RTCPeerConnection, timeoutMs = 10_000): Promise<void> {
+  if (pc.connectionState === 'connected') return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`peer did not connect (${pc.connectionState})`)), timeoutMs);
+    pc.connectionStateChange.subscribe((s) => {
+      if (s === 'connected') {
+        clearTimeout(timer);
+        resolve();
+      } else if (s === 'failed') {
+        clearTimeout(timer);
+        reject(new Error('peer connection failed'));
+      }
+    });
+  });
+}
