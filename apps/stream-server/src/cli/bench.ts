@@ -1,0 +1,127 @@
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { StreamServer } from '../http/server';
+import { percentileOfSorted } from '../media/stats';
+import { createFrameProcessor } from '../processors';
+import { createLogger } from '../util/log';
+import { TestPublisher } from '../testing/werift-client';
+
+/**
+ * Live benchmark: N real werift publishers stream a stamped VP8 test pattern over WHIP to an
+ * in-process server and decode what comes back. Latency = send of frame n's packets → arrival of
+ * the returned frame n's packets (read from the pixels after decoding), i.e. server frame-in →
+ * RTP-out plus loopback. Client and server share this machine's cores: every stream runs four
+ * ffmpeg processes (client encoder, server decoder + encoder, client decoder).
+ */
+const { values } = parseArgs({
+  options: {
+    effect: { type: 'string', default: 'none' },
+    streams: { type: 'string', default: '1,2,4' },
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '3' },
+    width: { type: 'string', default: '640' },
+    height: { type: 'string', default: '480' },
+    fps: { type: 'string', default: '30' },
+    json: { type: 'string' },
+  },
+});
+
+interface Run {
+  effect: string;
+  sessions: number;
+  fpsOut: number;
+  latencyP50Ms: number;
+  latencyP95Ms: number;
+  matchedFrames: number;
+  stagesMs: { procP50: number; procP95: number; serverPipelineP50: number; serverPipelineP95: number };
+  droppedPerSession: number;
+}
+
+async function runOnce(effect: 'none' | 'edit', sessions: number, seconds: number, warmup: number, width: number, height: number, fps: number): Promise<Run> {
+  const processor = createFrameProcessor(effect);
+  const server = await StreamServer.start({
+    host: '127.0.0.1',
+    port: 0,
+    maxSessions: sessions,
+    processor,
+    width,
+    height,
+    fps,
+    viewerDist: '/nonexistent',
+    log: createLogger({ app: 'bench' }, { level: 'warn' }),
+  });
+  const pubs = Array.from({ length: sessions }, () => new TestPublisher({ baseUrl: server.url, width, height, fps }));
+  try {
+    for (const [i, p] of pubs.entries()) await p.publish(`bench-${i}`);
+    for (const p of pubs) p.start();
+    await new Promise((r) => setTimeout(r, warmup * 1000));
+    const t0 = performance.now();
+    const startCounts = pubs.map((p) => p.frames.length);
+    const startNs = pubs.map((p) => p.frames.at(-1)?.n ?? -1);
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const elapsed = (performance.now() - t0) / 1000;
+    const latencies: number[] = [];
+    let fpsSum = 0;
+    for (const [i, p] of pubs.entries()) {
+      const frames = p.frames.filter((f) => f.n > (startNs[i] as number));
+      fpsSum += frames.length / elapsed;
+      for (const f of frames) {
+        const sent = p.sentAt.get(f.n);
+        if (sent !== undefined) latencies.push(f.arrivalMs - sent);
+      }
+      void startCounts;
+    }
+    latencies.sort((a, b) => a - b);
+    const stats = [...server.sessions.values()].map((s) => s.video.stats());
+    const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+    const r1 = (x: number): number => Math.round(x * 10) / 10;
+    return {
+      effect,
+      sessions,
+      fpsOut: r1(fpsSum / sessions),
+      latencyP50Ms: r1(percentileOfSorted(latencies, 50)),
+      latencyP95Ms: r1(percentileOfSorted(latencies, 95)),
+      matchedFrames: latencies.length,
+      stagesMs: {
+        procP50: r1(mean(stats.map((s) => s.procMs.p50))),
+        procP95: r1(mean(stats.map((s) => s.procMs.p95))),
+        serverPipelineP50: r1(mean(stats.map((s) => s.pipelineMs.p50))),
+        serverPipelineP95: r1(mean(stats.map((s) => s.pipelineMs.p95))),
+      },
+      droppedPerSession: r1(mean(stats.map((s) => s.dropped))),
+    };
+  } finally {
+    await Promise.allSettled(pubs.map((p) => p.close()));
+    await server.close();
+    await processor.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const effect = values.effect === 'edit' ? 'edit' : 'none';
+  const streams = (values.streams ?? '1').split(',').map((s) => Number(s.trim()));
+  if (streams.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) throw new TypeError('--streams: comma-separated integers in [1, 16]');
+  const runs: Run[] = [];
+  for (const n of streams) {
+    runs.push(await runOnce(effect, n, Number(values.seconds), Number(values.warmup), Number(values.width), Number(values.height), Number(values.fps)));
+  }
+  const header = '| effect | streams | fps out / stream | frame-in → RTP-out p50 | p95 | server pipeline p50 / p95 | proc p50 | dropped / session | matched frames |';
+  const lines = [header, '|---|---|---|---|---|---|---|---|---|'];
+  for (const r of runs) {
+    lines.push(
+      `| ${r.effect} | ${r.sessions} | ${r.fpsOut} | ${r.latencyP50Ms} ms | ${r.latencyP95Ms} ms | ${r.stagesMs.serverPipelineP50} / ${r.stagesMs.serverPipelineP95} ms | ${r.stagesMs.procP50} ms | ${r.droppedPerSession} | ${r.matchedFrames} |`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  const out = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, width: Number(values.width), height: Number(values.height), fps: Number(values.fps), runs };
+  if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(out, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process';
+import { MissingPronunciationError, createCommandRecognizer } from '@lfe/speech';
+import { HELP, parseServeArgs } from '../config';
+import { StreamServerError } from '../errors';
+import { StreamServer } from '../http/server';
+import { resolveFfmpeg } from '../media/ffmpeg-path';
+import { createFrameProcessor } from '../processors';
+import { type RecognizerFactory, WAKE_PHRASE } from '../session/voice';
+import { createLogger } from '../util/log';
+
+function pocketsphinxAvailable(): boolean {
+  const bin = process.env['LFE_POCKETSPHINX_BIN'] ?? 'pocketsphinx_continuous';
+  return spawnSync('sh', ['-c', `command -v "${bin.replace(/"/g, '')}"`]).status === 0;
+}
+
+const recognizerFactory: RecognizerFactory = async () => {
+  try {
+    return await createCommandRecognizer({ wakeWord: WAKE_PHRASE });
+  } catch (err) {
+    if (err instanceof MissingPronunciationError) return createCommandRecognizer();
+    throw err;
+  }
+};
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = parseServeArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n\n${HELP}`);
+    return 2;
+  }
+  if (config.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  const log = createLogger({ app: 'stream-server' }, { level: config.logLevel });
+  let processor;
+  try {
+    processor = createFrameProcessor(config.effect);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  const binary = resolveFfmpeg();
+  log.info('ffmpeg', { path: binary.path, source: binary.source, version: binary.version });
+  const voice = config.voice ?? pocketsphinxAvailable();
+  if (config.voice === true && !pocketsphinxAvailable()) log.warn('--voice: pocketsphinx_continuous not found; recogniser starts will fail');
+  const server = await StreamServer.start({
+    host: config.host,
+    port: config.port,
+    ...(config.token !== undefined ? { token: config.token } : {}),
+    requireToken: config.requireToken,
+    maxSessions: config.maxSessions,
+    processor,
+    width: config.width,
+    height: config.height,
+    fps: config.fps,
+    viewerDist: config.viewerDist,
+    log,
+    binary,
+    ...(voice ? { recognizer: recognizerFactory } : {}),
+  });
+  process.stdout.write(
+    [
+      `stream-server listening on ${server.url}  (effect: ${config.effect}, voice: ${voice ? 'on' : 'off'})`,
+      `  token: ${server.auth.token}${server.auth.required ? '' : '  (optional on loopback; --require-token to enforce)'}`,
+      `  viewer: ${server.url}/?token=${server.auth.token}`,
+      `  WHIP:   ${server.url}/whip   (Authorization: Bearer <token>)`,
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string): void => {
+      log.info('shutting down', { signal });
+      void server
+        .close()
+        .then(() => processor.close())
+        .finally(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const msg = err instanceof StreamServerError || err instanceof Error ? err.message : String(err);
+    process.stderr.write(`stream-server: ${msg}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,95 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BadInputError } from './errors';
+import type { LogLevel } from './util/log';
+
+export const HELP = `stream-server — live face editing over WebRTC (WHIP in, WHEP/ws out)
+
+Usage: npx nx run stream-server:serve -- [options]
+
+  --port N              listen port (default 8080, env PORT)
+  --host ADDR           listen address (default 127.0.0.1; 0.0.0.0 for OBS on another machine)
+  --token T             bearer token (env LFE_TOKEN; generated and printed when unset)
+  --require-token       require the token on loopback too (always required elsewhere)
+  --effect none|edit    none: frames pass through unchanged (latency baseline); edit: face editor
+  --max-sessions N      concurrent publishers (default 4); more get 503
+  --voice / --no-voice  voice commands via pocketsphinx (default: on when it is installed)
+  --width W --height H  processing size (default 640x480) --fps N (default 30)
+  --viewer-dist DIR     static viewer files (default apps/viewer/dist)
+  --log-level L         debug|info|warn|error (default info; logs are JSON lines on stderr)
+  --help
+`;
+
+export interface ServeConfig {
+  port: number;
+  host: string;
+  token: string | undefined;
+  requireToken: boolean;
+  effect: 'none' | 'edit';
+  maxSessions: number;
+  voice: boolean | undefined;
+  width: number;
+  height: number;
+  fps: number;
+  viewerDist: string;
+  logLevel: LogLevel;
+  help: boolean;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const DEFAULT_VIEWER_DIST = resolve(here, '../../viewer/dist');
+
+function int(name: string, v: string | undefined, def: number, min: number, max: number): number {
+  if (v === undefined) return def;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new BadInputError(`--${name}: must be an integer in [${min}, ${max}] (got ${v})`);
+  return n;
+}
+
+/** Flags over env over defaults. Throws BadInputError naming the flag. */
+export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeConfig {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      token: { type: 'string' },
+      'require-token': { type: 'boolean' },
+      effect: { type: 'string' },
+      'max-sessions': { type: 'string' },
+      voice: { type: 'boolean' },
+      'no-voice': { type: 'boolean' },
+      width: { type: 'string' },
+      height: { type: 'string' },
+      fps: { type: 'string' },
+      'viewer-dist': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean' },
+    },
+  });
+  const effect = values.effect ?? 'none';
+  if (effect !== 'none' && effect !== 'edit') throw new BadInputError(`--effect: must be none or edit (got ${effect})`);
+  const logLevel = values['log-level'] ?? env['LFE_LOG_LEVEL'] ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new BadInputError(`--log-level: must be debug, info, warn or error`);
+  const width = int('width', values.width, 640, 64, 1920);
+  const height = int('height', values.height, 480, 64, 1080);
+  if (width % 2 !== 0 || height % 2 !== 0) throw new BadInputError('--width/--height: must be even (yuv420p)');
+  return {
+    port: int('port', values.port ?? env['PORT'], 8080, 0, 65535),
+    host: values.host ?? '127.0.0.1',
+    token: values.token ?? (env['LFE_TOKEN'] !== undefined && env['LFE_TOKEN'] !== '' ? env['LFE_TOKEN'] : undefined),
+    requireToken: values['require-token'] === true,
+    effect,
+    maxSessions: int('max-sessions', values['max-sessions'], 4, 1, 64),
+    voice: values['no-voice'] === true ? false : values.voice === true ? true : undefined,
+    width,
+    height,
+    fps: int('fps', values.fps, 30, 1, 60),
+    viewerDist: values['viewer-dist'] ?? DEFAULT_VIEWER_DIST,
+    logLevel: logLevel as LogLevel,
+    help: values.help === true,
+  };
+}
