@@ -1,0 +1,211 @@
+import * as tf from '@tensorflow/tfjs';
+import { loadCheckpoint, saveCheckpoint, type NamedArray, type Provenance } from '@lfe/face-pipeline';
+import { captionBatch } from './caption-batch';
+import { padCaptionIds } from './caption-ids';
+import { Captioner, DEFAULT_CAPTIONER_CONFIG, validateCaptionerConfig, type CaptionerConfig } from './captioner';
+
+export const CAPTIONER_STATE_KIND = 'captioner-training-state';
+
+/** Everything a captioner pre-training run depends on; saved with the state so `--resume` needs nothing else. */
+export interface CaptionerTrainConfig {
+  model: CaptionerConfig;
+  /** Training faces: stream `seed`, step s reads faces [s·B, (s+1)·B). Also seeds the initial weights. */
+  seed: number;
+  /** Held-out streams (validation during training, final report); never trained on. */
+  validationSeed: number;
+  reportSeed: number;
+  batchSize: number;
+  steps: number;
+  /** Adam(lr, 0.9, 0.999); linear warm-up, then cosine decay to lr · finalLrFraction. */
+  lr: number;
+  warmupSteps: number;
+  finalLrFraction: number;
+  /** Gradients are rescaled to at most this global norm (LSTMs occasionally spike). 0 = off. */
+  clipNorm: number;
+  /** μ of the method's μ·‖θ‖² (0 = off; the joint training sets its own). */
+  l2: number;
+  /** Caption mix of the training and held-out streams. */
+  fullFraction: number;
+  zhFraction: number;
+  checkpointEvery: number;
+  validateEvery: number;
+  validateN: number;
+  reportN: number;
+}
+
+export const DEFAULT_CAPTIONER_TRAIN_CONFIG: CaptionerTrainConfig = {
+  model: DEFAULT_CAPTIONER_CONFIG,
+  seed: 301,
+  validationSeed: 302,
+  reportSeed: 303,
+  batchSize: 32,
+  steps: 2500,
+  lr: 1e-3,
+  warmupSteps: 100,
+  finalLrFraction: 0.05,
+  clipNorm: 5,
+  l2: 0,
+  fullFraction: 0.5,
+  zhFraction: 0.5,
+  checkpointEvery: 100,
+  validateEvery: 500,
+  validateN: 200,
+  reportN: 500,
+};
+
+export function resolveCaptionerTrainConfig(user: Partial<CaptionerTrainConfig> = {}): CaptionerTrainConfig {
+  const known = new Set(Object.keys(DEFAULT_CAPTIONER_TRAIN_CONFIG));
+  for (const k of Object.keys(user)) if (!known.has(k)) throw new TypeError(`captioner train config: unknown field "${k}"`);
+  const c: CaptionerTrainConfig = { ...DEFAULT_CAPTIONER_TRAIN_CONFIG, ...user };
+  c.model = validateCaptionerConfig(c.model);
+  for (const k of ['seed', 'validationSeed', 'reportSeed', 'batchSize', 'steps', 'warmupSteps', 'checkpointEvery', 'validateEvery', 'validateN', 'reportN'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 0) throw new TypeError(`captioner train config: ${k} must be a non-negative integer`);
+  }
+  if (c.batchSize < 1) throw new TypeError('captioner train config: batchSize must be ≥ 1');
+  for (const k of ['lr', 'finalLrFraction', 'clipNorm', 'l2'] as const) {
+    if (!Number.isFinite(c[k]) || c[k] < 0) throw new TypeError(`captioner train config: ${k} must be a non-negative number`);
+  }
+  for (const k of ['fullFraction', 'zhFraction'] as const) {
+    if (!(c[k] >= 0 && c[k] <= 1)) throw new TypeError(`captioner train config: ${k} must be in [0, 1]`);
+  }
+  if (new Set([c.seed, c.validationSeed, c.reportSeed]).size !== 3) throw new TypeError('captioner train config: seed, validationSeed and reportSeed must differ (held-out sets)');
+  return c;
+}
+
+export interface CaptionerStepStats {
+  step: number;
+  /** Mean −log p(caption | image) of the batch. */
+  loss: number;
+  /** Mean per-token NLL (loss / mean caption length incl. `<end>`). */
+  tokenNll: number;
+  gradNorm: number;
+  lr: number;
+  seconds: number;
+}
+
+/** Learning rate at a step: linear warm-up, then cosine decay. */
+export function captionerLearningRate(c: CaptionerTrainConfig, step: number): number {
+  if (step < c.warmupSteps) return (c.lr * (step + 1)) / c.warmupSteps;
+  const t = Math.min(1, (step - c.warmupSteps) / Math.max(1, c.steps - c.warmupSteps));
+  return c.lr * (c.finalLrFraction + (1 - c.finalLrFraction) * 0.5 * (1 + Math.cos(Math.PI * t)));
+}
+
+/** tfjs's Adam keeps its running β products in (untyped) public fields; store them for an exact resume. */
+function adamInternals(opt: tf.AdamOptimizer): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
+  const o = opt as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+  if (o.accBeta1 === undefined || o.accBeta2 === undefined) throw new Error('tfjs AdamOptimizer without accBeta1/accBeta2: update adamInternals()');
+  return { accBeta1: o.accBeta1, accBeta2: o.accBeta2 };
+}
+
+/**
+ * Pre-trains a captioner on faces rendered on the fly with their true captions. Every step is a
+ * pure function of (seed, step) and the state, so `restore` + more steps give the same weights as
+ * an uninterrupted run.
+ */
+export class CaptionerTrainer {
+  readonly config: CaptionerTrainConfig;
+  readonly captioner: Captioner;
+  readonly opt: tf.AdamOptimizer;
+  #step = 0;
+  #disposed = false;
+
+  constructor(config: CaptionerTrainConfig) {
+    this.config = resolveCaptionerTrainConfig(config);
+    this.captioner = new Captioner(this.config.model, this.config.seed);
+    this.opt = tf.train.adam(this.config.lr, 0.9, 0.999, 1e-8);
+  }
+
+  get step(): number {
+    return this.#step;
+  }
+
+  async trainStep(): Promise<CaptionerStepStats> {
+    const c = this.config;
+    const s = this.#step;
+    const t0 = performance.now();
+    const r = c.model.resolution;
+    const batch = captionBatch(c.seed, s * c.batchSize, c.batchSize, r, c);
+    const x = tf.tensor4d(batch.images, [c.batchSize, r, r, 3]);
+    const ids = padCaptionIds(batch.ids);
+    const lr = captionerLearningRate(c, s);
+    (this.opt as unknown as { learningRate: number }).learningRate = lr;
+    const vars = this.captioner.trainableVariables();
+    try {
+      const { value, grads } = tf.variableGrads(() => {
+        const nll = this.captioner.loss(x, ids, batch.styles);
+        return c.l2 > 0 ? tf.tidy(() => tf.add(nll, tf.mul(tf.addN(vars.map((v) => tf.sum(tf.square(v)))), c.l2)) as tf.Scalar) : nll;
+      }, vars);
+      const norm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))));
+      const gradNorm = (await norm.data())[0]!;
+      norm.dispose();
+      const scale = c.clipNorm > 0 && gradNorm > c.clipNorm ? c.clipNorm / gradNorm : 1;
+      // The variable order is fixed (ParamStore order): Adam's moments are matched by position.
+      const named = vars.map((v) => ({ name: v.name, tensor: scale === 1 ? grads[v.name]! : tf.mul(grads[v.name]!, scale) }));
+      this.opt.applyGradients(named);
+      const loss = (await value.data())[0]!;
+      tf.dispose([value, ...Object.values(grads), ...(scale === 1 ? [] : named.map((n) => n.tensor))]);
+      this.#step++;
+      const meanLen = batch.ids.reduce((n, row) => n + row.length, 0) / batch.ids.length;
+      return { step: this.#step, loss, tokenNll: loss / meanLen, gradNorm, lr, seconds: (performance.now() - t0) / 1000 };
+    } finally {
+      tf.dispose([x, ids]);
+    }
+  }
+
+  /** Save weights + Adam state (exact resume) to `dir` (a checkpoint folder). */
+  async save(dir: string, provenance: Omit<Provenance, 'steps'>): Promise<void> {
+    const tensors = new Map<string, NamedArray>();
+    for (const [k, v] of this.captioner.params.toArrays()) tensors.set(`captioner/${k}`, v);
+    const weights = await this.opt.getWeights();
+    weights.forEach((w, i) => tensors.set(`opt/${i}`, { shape: [...w.tensor.shape], values: w.tensor.dataSync() as Float32Array }));
+    weights[0]?.tensor.dispose(); // the iteration count is a fresh scalar; the rest are the optimizer's variables
+    const acc = adamInternals(this.opt);
+    tensors.set('opt/accBeta1', { shape: [], values: acc.accBeta1.dataSync() as Float32Array });
+    tensors.set('opt/accBeta2', { shape: [], values: acc.accBeta2.dataSync() as Float32Array });
+    saveCheckpoint(dir, {
+      architecture: { kind: CAPTIONER_STATE_KIND, config: { ...this.config } as unknown as Record<string, unknown> },
+      tensors,
+      provenance: { ...provenance, steps: this.#step } as Provenance,
+    });
+  }
+
+  /** Restore a state saved by `save` into this freshly constructed trainer (same model config). */
+  async restore(dir: string): Promise<void> {
+    const { manifest, tensors } = loadCheckpoint(dir, { kind: CAPTIONER_STATE_KIND });
+    if (JSON.stringify(manifest.architecture.config['model']) !== JSON.stringify(this.config.model)) {
+      throw new TypeError(`resume: the checkpoint's model config differs from this run's (${dir})`);
+    }
+    const take = (prefix: string): Map<string, NamedArray> => {
+      const m = new Map<string, NamedArray>();
+      for (const [k, v] of tensors) if (k.startsWith(`${prefix}/`)) m.set(k.slice(prefix.length + 1), v);
+      return m;
+    };
+    this.captioner.params.fromArrays(take('captioner'));
+    const o = take('opt');
+    const b1 = o.get('accBeta1');
+    const b2 = o.get('accBeta2');
+    if (b1 === undefined || b2 === undefined) throw new TypeError(`resume: optimizer state opt/accBeta missing (${dir})`);
+    o.delete('accBeta1');
+    o.delete('accBeta2');
+    const list = [...Array(o.size).keys()].map((i) => {
+      const a = o.get(String(i));
+      if (a === undefined) throw new TypeError(`resume: optimizer state opt/${i} missing (${dir})`);
+      return { name: `opt_${i}`, tensor: tf.tensor(a.values, a.shape) };
+    });
+    if (list.length > 0) await this.opt.setWeights(list);
+    tf.dispose(list.map((l) => l.tensor));
+    const acc = adamInternals(this.opt);
+    tf.tidy(() => {
+      acc.accBeta1.assign(tf.scalar(b1.values[0]!));
+      acc.accBeta2.assign(tf.scalar(b2.values[0]!));
+    });
+    this.#step = manifest.provenance.steps;
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.captioner.dispose();
+    this.opt.dispose();
+  }
+}

@@ -1,0 +1,168 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SCHEMA_VERSION, VOCABULARY_FINGERPRINT } from '@lfe/edit-language';
+import type { Provenance, WeightDtype } from '@lfe/face-pipeline';
+import { Captioner } from './captioner';
+import { CaptionerTrainer, resolveCaptionerTrainConfig, type CaptionerStepStats, type CaptionerTrainConfig } from './captioner-trainer';
+import { evaluateCaptioner, formatCaptionerReport, type CaptionerReport } from './evaluate-captioner';
+
+export interface RunCaptionerOptions {
+  /** Where the shipped captioner goes (manifest.json, weights.bin, report.json). */
+  outDir: string;
+  /** Training state (state/), log.jsonl, config.json, exports. */
+  workDir: string;
+  config: CaptionerTrainConfig;
+  resume: boolean;
+  command: string;
+  progress?: (line: string) => void;
+  shouldStop?: () => boolean;
+}
+
+export interface CaptionerFinalReport {
+  shipped: CaptionerReport;
+  dtype: WeightDtype;
+  float32: CaptionerReport;
+  float16: CaptionerReport;
+  dtypeDecision: string;
+  training: { steps: number; batchSize: number; captions: number; seconds: number; seed: number; validationSeed: number; reportSeed: number; parameters: number };
+  provenance: Provenance;
+}
+
+function fmtDuration(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  const m = Math.floor(s / 60);
+  return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+}
+
+/**
+ * float16 halves the file; ship it only if the held-out token accuracy drops by < 0.1 point and
+ * mean attribute precision and recall by < 0.5 point (greedy decoding may flip near-ties either way).
+ */
+function chooseDtype(a: CaptionerReport, b: CaptionerReport): { dtype: WeightDtype; why: string } {
+  const d = (x: number, y: number): string => `${(100 * x).toFixed(2)} → ${(100 * y).toFixed(2)} %`;
+  const worse: string[] = [];
+  if (b.tokenAccuracy < a.tokenAccuracy - 0.001) worse.push(`token accuracy ${d(a.tokenAccuracy, b.tokenAccuracy)}`);
+  if (b.meanPrecision < a.meanPrecision - 0.005) worse.push(`mean precision ${d(a.meanPrecision, b.meanPrecision)}`);
+  if (b.meanRecall < a.meanRecall - 0.005) worse.push(`mean recall ${d(a.meanRecall, b.meanRecall)}`);
+  return worse.length === 0
+    ? { dtype: 'float16', why: `float16 holds: token accuracy ${d(a.tokenAccuracy, b.tokenAccuracy)}, mean precision ${d(a.meanPrecision, b.meanPrecision)}, mean recall ${d(a.meanRecall, b.meanRecall)}` }
+    : { dtype: 'float32', why: `float16 is worse: ${worse.join('; ')}` };
+}
+
+/** Train (or resume) a captioner on renders, validate along the way, and write the shipped captioner + report. */
+export async function runCaptioner(opts: RunCaptionerOptions): Promise<CaptionerFinalReport | null> {
+  const { outDir, workDir } = opts;
+  mkdirSync(workDir, { recursive: true });
+  const stateDir = join(workDir, 'state');
+  const cfgFile = join(workDir, 'config.json');
+  const resuming = opts.resume && existsSync(join(stateDir, 'manifest.json'));
+  let config = opts.config;
+  if (resuming) {
+    const saved = resolveCaptionerTrainConfig(JSON.parse(readFileSync(cfgFile, 'utf8')) as Partial<CaptionerTrainConfig>);
+    // The step budget may be raised on resume; everything else comes from the run.
+    config = { ...saved, steps: opts.config.steps };
+  }
+  writeFileSync(cfgFile, `${JSON.stringify(config, null, 2)}\n`);
+  const trainer = new CaptionerTrainer(config);
+  const progress = opts.progress ?? ((l: string) => process.stderr.write(`${l}\n`));
+  try {
+    if (resuming) {
+      await trainer.restore(stateDir);
+      progress(`resumed at step ${trainer.step}`);
+    }
+    const logFile = join(workDir, 'log.jsonl');
+    if (resuming && existsSync(logFile)) {
+      // Steps after the saved state will be replayed: drop their rows so the log stays one row per step.
+      const rows = readFileSync(logFile, 'utf8').split('\n').filter((l) => l !== '' && (JSON.parse(l) as { step: number }).step <= trainer.step);
+      writeFileSync(logFile, rows.map((l) => `${l}\n`).join(''));
+    }
+    const baseProvenance = {
+      command: opts.command,
+      seed: config.seed,
+      dataManifestSha256: null,
+      data: `face-synth rendered on the fly: face k = sample(hashInts(${config.seed}, k)) at ${config.model.resolution}px with one describeFace caption (full ${config.fullFraction}, zh ${config.zhFraction}); step s reads faces [s·${config.batchSize}, (s+1)·${config.batchSize})`,
+      heldOut: { validationSeed: config.validationSeed, reportSeed: config.reportSeed },
+      schemaVersion: SCHEMA_VERSION,
+      vocabularyFingerprint: VOCABULARY_FINGERPRINT,
+      optimizer: `Adam(${config.lr}, 0.9, 0.999), ${config.warmupSteps} warm-up steps, cosine to ${config.lr * config.finalLrFraction}, clip ${config.clipNorm}, l2 ${config.l2}`,
+      runtime: 'tfjs wasm + lfe training kernels',
+    };
+    const t0 = performance.now();
+    const start = trainer.step;
+    let last: CaptionerStepStats | null = null;
+    let lossAvg = 0;
+    while (trainer.step < config.steps && !(opts.shouldStop?.() ?? false)) {
+      last = await trainer.trainStep();
+      lossAvg = trainer.step - start === 1 ? last.tokenNll : 0.95 * lossAvg + 0.05 * last.tokenNll;
+      appendFileSync(logFile, `${JSON.stringify(last)}\n`);
+      const s = trainer.step;
+      if (s % 25 === 0) {
+        const rate = (s - start) / ((performance.now() - t0) / 1000);
+        progress(`step ${s}/${config.steps} ${rate.toFixed(2)} step/s ETA ${fmtDuration((config.steps - s) / rate)} token NLL ${lossAvg.toFixed(4)} (caption ${last.loss.toFixed(2)}) |g| ${last.gradNorm.toFixed(2)} lr ${last.lr.toExponential(2)}`);
+      }
+      if (s % config.checkpointEvery === 0) await trainer.save(stateDir, { ...baseProvenance, date: new Date().toISOString() });
+      if (config.validateEvery > 0 && s % config.validateEvery === 0) {
+        const v = evaluateCaptioner(trainer.captioner, { seed: config.validationSeed, n: config.validateN, mix: config, examples: 3 });
+        appendFileSync(logFile, `${JSON.stringify({ step: s, validation: { tokenAccuracy: v.tokenAccuracy, tokenNll: v.tokenNll, meanPrecision: v.meanPrecision, meanRecall: v.meanRecall, examples: v.examples } })}\n`);
+        progress(`validation @${s}: token accuracy ${(100 * v.tokenAccuracy).toFixed(2)} %, mean precision ${(100 * v.meanPrecision).toFixed(1)} %, mean recall ${(100 * v.meanRecall).toFixed(1)} %; e.g. "${v.examples[0]?.decoded.en ?? ''}" for "${v.examples[0]?.truth ?? ''}"`);
+      }
+    }
+    await trainer.save(stateDir, { ...baseProvenance, date: new Date().toISOString() });
+    if (trainer.step < config.steps) {
+      progress(`stopped at step ${trainer.step}/${config.steps}; resume with --resume`);
+      return null;
+    }
+    const seconds = sumSeconds(logFile);
+    const provenance: Provenance = { ...baseProvenance, steps: trainer.step, date: new Date().toISOString(), trainingSeconds: Math.round(seconds) };
+    const f32Dir = join(workDir, 'export-float32');
+    const f16Dir = join(workDir, 'export-float16');
+    trainer.captioner.save(f32Dir, provenance, 'float32');
+    trainer.captioner.save(f16Dir, provenance, 'float16');
+    const reports: Record<WeightDtype, CaptionerReport> = { float32: evalDir(f32Dir, config), float16: evalDir(f16Dir, config) };
+    const choice = chooseDtype(reports.float32, reports.float16);
+    const final: CaptionerFinalReport = {
+      shipped: reports[choice.dtype],
+      dtype: choice.dtype,
+      float32: reports.float32,
+      float16: reports.float16,
+      dtypeDecision: choice.why,
+      training: {
+        steps: trainer.step,
+        batchSize: config.batchSize,
+        captions: trainer.step * config.batchSize,
+        seconds,
+        seed: config.seed,
+        validationSeed: config.validationSeed,
+        reportSeed: config.reportSeed,
+        parameters: trainer.captioner.parameterCount(),
+      },
+      provenance: { ...provenance, dtype: choice.dtype },
+    };
+    trainer.captioner.save(outDir, final.provenance, choice.dtype);
+    writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(final, null, 2)}\n`);
+    progress(`\n${formatCaptionerReport(final.shipped)}\n\nshipped ${choice.dtype} (${choice.why}) to ${outDir}`);
+    return final;
+  } finally {
+    trainer.dispose();
+  }
+}
+
+function evalDir(dir: string, config: CaptionerTrainConfig): CaptionerReport {
+  const m = Captioner.load(dir);
+  try {
+    return evaluateCaptioner(m, { seed: config.reportSeed, n: config.reportN, mix: config });
+  } finally {
+    m.dispose();
+  }
+}
+
+/** Training time summed over every step logged (across resumes). */
+function sumSeconds(logFile: string): number {
+  let s = 0;
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (line === '') continue;
+    const row = JSON.parse(line) as { seconds?: number };
+    if (typeof row.seconds === 'number') s += row.seconds;
+  }
+  return s;
+}
