@@ -266,7 +266,9 @@ export function drawFace(
   const beardBase = mix(hairColor, [40, 32, 28], 0.2);
   const beardColor =
     luma(beardBase) > luma(skin) + 0.25 ? beardBase : scale(beardBase, Math.min(1, (0.6 * luma(skin)) / Math.max(0.01, luma(beardBase))));
-  const stubble = (x: number, y: number): number => 0.85 + 0.15 * fastSin(90 * x + nz.hairPhase) * fastSin(90 * y);
+  // Warped grids read as hair texture rather than a mesh.
+  const stubble = (x: number, y: number): number =>
+    0.86 + 0.14 * fastSin(90 * x + 3 * fastSin(50 * y) + nz.hairPhase) * fastSin(90 * y + 3 * fastSin(47 * x));
   if (a.beard > 0) {
     const beard = subtract(offset(faceOval(hx, 0.02, fw, ryTop, ryBottom, jaw), 0.025), ellipse(hx + fx, -0.06, fw * 0.86, 0.34));
     const shape = curly > 0 ? bumpy(beard, 0.02 * curly, 50, nz.hairPhase) : beard;
