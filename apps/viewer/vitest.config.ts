@@ -5,8 +5,6 @@ export default defineConfig({
     name: 'viewer',
     include: ['src/**/*.test.ts'],
     pool: 'forks',
-    // No code yet, so no tests yet; remove when the first module lands.
-    passWithNoTests: true,
     testTimeout: 60_000,
   },
 });
