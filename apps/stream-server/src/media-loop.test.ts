@@ -111,3 +111,20 @@ describe('keyframes and faults', () => {
     expect(server.sessions.has('healthy')).toBe(true);
   });
 });
+
+describe('shutdown', () => {
+  it('leaves no ffmpeg children behind', async () => {
+    const server = await startTestServer();
+    const pub = new TestPublisher({ baseUrl: server.url, width: W, height: H });
+    await pub.publish('bye');
+    pub.start();
+    await pub.receiver?.waitFrames(3, 10_000);
+    const video = server.sessions.get('bye')?.video;
+    const pids = [video?.decoder?.pid, video?.encoder?.pid].filter((p): p is number => p !== undefined);
+    expect(pids).toHaveLength(2);
+    await server.close();
+    expect(server.sessions.size).toBe(0);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+    await pub.close();
+  });
+});

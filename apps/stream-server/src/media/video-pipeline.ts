@@ -162,7 +162,9 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
     this.#closed = true;
     this.#scheduler.close();
     this.#sinks.clear();
-    const children = [this.#decoder?.close(), this.#encoder?.close()];
+    const children: Array<Promise<void>> = [];
+    if (this.#decoder !== undefined) children.push(this.#decoder.close());
+    if (this.#encoder !== undefined) children.push(this.#encoder.close());
     this.#decoder = undefined;
     this.#encoder = undefined;
     await Promise.all(children);

@@ -45,7 +45,6 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
   const cleanups: Array<() => void> = [];
   let closed = false;
   let lastPli = -Infinity;
-  let videoTransceiver: RTCRtpTransceiver | undefined;
 
   const close = async (): Promise<void> => {
     if (closed) return;
@@ -62,7 +61,7 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
   }
 
   const transceivers = pc.getTransceivers();
-  videoTransceiver = transceivers.find((t) => t.kind === 'video');
+  const videoTransceiver: RTCRtpTransceiver | undefined = transceivers.find((t) => t.kind === 'video');
   const audioTransceiver = transceivers.find((t) => t.kind === 'audio');
   const videoCodec = videoTransceiver ? chooseVideoCodec(videoTransceiver) : undefined;
   if (videoTransceiver === undefined || videoCodec === undefined) {
