@@ -112,6 +112,12 @@ describe('Generator', () => {
     }
   });
 
+  it('construct + dispose leaves no tensors behind', () => {
+    const before = tf.memory().numTensors;
+    new Generator(tiny, 4).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('gradients flow to every trainable parameter and nothing leaks', () => {
     const g = new Generator(tiny);
     const z = tf.randomNormal([2, tiny.zDim]) as tf.Tensor2D;

@@ -95,7 +95,7 @@ export class Generator {
     const c = this.config;
     const p = this.params;
     let k = seed * 7919 + 1;
-    const normal = (shape: number[], scale = 1): tf.Tensor => tf.mul(tf.tensor(seededNormal(shape.reduce((a, b) => a * b, 1), k++), shape), scale);
+    const normal = (shape: number[], scale = 1): tf.Tensor => tf.tidy(() => tf.mul(tf.tensor(seededNormal(shape.reduce((a, b) => a * b, 1), k++), shape), scale));
     for (let i = 0; i < c.mappingLayers; i++) {
       const fin = i === 0 ? c.zDim : c.wDim;
       p.add(`mapping/fc${i}/w`, normal([fin, c.wDim], 1 / c.mappingLrMul));
