@@ -1,2 +1,8 @@
-/** Public API of @lfe/stream-server: nothing yet (see README.md for what this project will hold and which issue brings it). */
-export {};
+/** Public API of @lfe/stream-server: the server, the frame-processor seam, and the test client. */
+export { StreamServer, type StreamServerOptions } from './http/server';
+export type { RgbFrame } from './media/frame';
+export { PassthroughProcessor, type FrameProcessor, type SessionView } from './media/frame-processor';
+export { createFrameProcessor } from './processors';
+export type { ActiveEdit, EditSnapshot } from './session/edit-state';
+export type { ClientMessage, ServerMessage } from './session/messages';
+export * from './errors';

@@ -1,0 +1,53 @@
+import type { Utterance } from '@lfe/speech';
+import { FakeRecognizer } from '@lfe/speech/testing';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../util/log';
+import { VoiceInput } from './voice';
+
+const second = Buffer.alloc(32000); // 1 s of 16 kHz s16le silence
+
+async function started(v: VoiceInput): Promise<void> {
+  v.write(Buffer.alloc(2)); // the first bytes start the recogniser
+  await new Promise((r) => setImmediate(r));
+}
+
+describe('VoiceInput gates', () => {
+  it('push-to-talk passes only utterances while pressed, stripping a leading wake word', async () => {
+    const fake = new FakeRecognizer();
+    const heard: Utterance[] = [];
+    const v = new VoiceInput(() => Promise.resolve(fake), (u) => heard.push(u), silentLogger, 'push-to-talk');
+    await started(v);
+    v.write(second);
+    fake.say('add glasses');
+    v.ptt(true);
+    v.write(second);
+    fake.say('mirror long hair');
+    v.ptt(false);
+    expect(heard.map((u) => u.text)).toEqual(['long hair']);
+    await v.close();
+  });
+
+  it('wake-word mode needs the wake phrase; off drops everything', async () => {
+    const fake = new FakeRecognizer();
+    const heard: string[] = [];
+    const v = new VoiceInput(() => Promise.resolve(fake), (u) => heard.push(u.text), silentLogger, 'wake-word');
+    await started(v);
+    v.write(second);
+    fake.say('add glasses');
+    fake.say('mirror add a hat');
+    v.setMode('off');
+    v.write(second);
+    fake.say('mirror big eyes');
+    expect(heard).toEqual(['add a hat']);
+    await v.close();
+    expect(fake.closed).toBe(true);
+  });
+
+  it('turns voice off for the session when the recogniser cannot start', async () => {
+    const v = new VoiceInput(() => Promise.reject(new Error('no pocketsphinx')), () => undefined, silentLogger);
+    await started(v);
+    await new Promise((r) => setImmediate(r));
+    expect(v.mode).toBe('off');
+    await v.close();
+  });
+});
