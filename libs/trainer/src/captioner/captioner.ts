@@ -5,6 +5,7 @@ import { CAPTION_STYLES, languageOf, styleIndex, type CaptionStyle } from './cap
 import { beamSearch, greedySearch, type DecodeStep } from './decode';
 import { instanceNorm } from './instance-norm';
 import { lstmStep, type LstmState } from './lstm-cell';
+import { pool2x } from './pool2x';
 
 export const CAPTIONER_KIND = 'lfe-captioner';
 
@@ -81,11 +82,6 @@ export interface DecodeOptions {
   style?: CaptionStyle;
   /** Most tokens before `<end>` is forced (default 40; training captions have ≤ 34). */
   maxLength?: number;
-}
-
-/** 2×2 average pooling written as a half-size bilinear resize: same values, cheaper gradient on wasm. */
-function pool2x(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.image.resizeBilinear(x, [x.shape[1] / 2, x.shape[2] / 2], false, true);
 }
 
 /** Per-image tensors the decoder reads at every step. */

@@ -122,6 +122,27 @@ function summarise(t: Record<EditableAttributeName, Tally>): { perAttribute: Rec
   return { perAttribute, meanPrecision: mean(ps), meanRecall: mean(rs) };
 }
 
+export interface RecoverySummary extends LanguageSummary {
+  perAttribute: Record<EditableAttributeName, AttributeRecovery>;
+}
+
+/** Attribute recovery of descriptions `texts[i]` of `faces[i]` (what `evaluateCaptioner` reports per language). */
+export function scoreCaptions(texts: readonly string[], faces: readonly FaceDescription[]): RecoverySummary {
+  if (texts.length !== faces.length) throw new TypeError(`scoreCaptions: ${texts.length} texts for ${faces.length} faces`);
+  const t = emptyTallies();
+  let unparseable = 0;
+  let allRight = 0;
+  let gender = 0;
+  texts.forEach((text, i) => {
+    const s = score(text, faces[i]!, t);
+    if (!s.parsed) unparseable++;
+    if (s.allRight) allRight++;
+    if (s.genderRight) gender++;
+  });
+  const n = Math.max(1, texts.length);
+  return { ...summarise(t), unparseable: unparseable / n, allAttributesRight: allRight / n, genderAccuracy: gender / n };
+}
+
 /**
  * Held-out evaluation on faces of stream `seed` (never trained on): teacher-forced per-token
  * accuracy on captions of the training mix, and attribute recovery — greedy full captions in each
