@@ -33,6 +33,8 @@ export interface ViewerSnapshot {
   displayFps: number;
   server: CommandClient['stats'];
   edits: number;
+  /** Frames whose stamp was read on each side, with the last capture/display times seen. */
+  stamps: { local: number; remote: number; localChecked: number; remoteChecked: number; lastLocal: number | undefined; lastRemote: number | undefined; captureMs: number | undefined; displayMs: number | undefined };
 }
 
 if (location.pathname.startsWith('/obs')) {
@@ -70,8 +72,8 @@ const el = {
 };
 
 const params = new URLSearchParams(location.search);
-const { token, search } = takeToken(location.search, window.sessionStorage);
-history.replaceState(null, '', `${location.pathname}${search}${location.hash}`);
+// The token stays in the address bar: the server checks it on the page itself, so a reload needs it.
+const { token } = takeToken(location.search, window.sessionStorage);
 // `?server=` lets the page run from `vite dev` against a server elsewhere.
 const base = params.get('server') ?? location.origin;
 const wantedSession = params.get('session') ?? undefined;
@@ -165,6 +167,9 @@ function renderCommandError(): void {
 }
 
 let remoteWatch: FrameWatch | undefined;
+let localWatch: FrameWatch | undefined;
+let lastCaptureMs: number | undefined;
+let lastDisplayMs: number | undefined;
 
 function renderStats(): void {
   const now = performance.now();
@@ -356,10 +361,12 @@ async function main(): Promise<void> {
   }
   el.preview.srcObject = localStream;
   setMicMode(micMode);
-  new FrameWatch(el.preview, (f) => {
+  localWatch = new FrameWatch(el.preview, (f) => {
+    lastCaptureMs = f.captureMs;
     if (f.frame !== undefined) latency.captured(f.frame, f.captureMs ?? f.displayMs);
   });
   remoteWatch = new FrameWatch(el.processed, (f) => {
+    lastDisplayMs = f.displayMs;
     if (f.frame !== undefined) latency.displayed(f.frame, f.displayMs);
   });
   setInterval(renderStats, 500);
@@ -377,6 +384,16 @@ window.lfeViewer = {
     displayFps: remoteWatch?.fps.rate(performance.now()) ?? 0,
     server: client.stats,
     edits: client.state?.edits.length ?? 0,
+    stamps: {
+      local: localWatch?.stamped ?? 0,
+      remote: remoteWatch?.stamped ?? 0,
+      localChecked: localWatch?.checked ?? 0,
+      remoteChecked: remoteWatch?.checked ?? 0,
+      lastLocal: localWatch?.lastStamp,
+      lastRemote: remoteWatch?.lastStamp,
+      captureMs: lastCaptureMs,
+      displayMs: lastDisplayMs,
+    },
   }),
 };
 

@@ -25,6 +25,11 @@ export class FrameWatch {
   #unstamped = 0;
   #count = 0;
   #stopped = false;
+  /** Frames whose stamp was read, and the last number read (for the stats snapshot). */
+  stamped = 0;
+  /** Frames whose stamp was looked for. */
+  checked = 0;
+  lastStamp: number | undefined;
 
   constructor(video: HTMLVideoElement, onFrame: (info: FrameInfo) => void) {
     this.#video = video;
@@ -56,7 +61,12 @@ export class FrameWatch {
     let frame: number | undefined;
     if (this.#unstamped < 30 || this.#count % 30 === 0) {
       frame = this.#readStamp(meta.width, meta.height);
+      this.checked++;
       this.#unstamped = frame === undefined ? this.#unstamped + 1 : 0;
+      if (frame !== undefined) {
+        this.stamped++;
+        this.lastStamp = frame;
+      }
     }
     try {
       this.#onFrame({ frame, captureMs: meta.captureTime, displayMs: meta.expectedDisplayTime || now });

@@ -164,7 +164,7 @@ export class ReconnectingSocket {
   readonly #backoff: Backoff;
   #socket: SocketLike | undefined;
   #timer: unknown;
-  #openedAt = 0;
+  #openedAt: number | undefined;
   #closed = false;
 
   constructor(options: ReconnectingSocketOptions) {
@@ -222,8 +222,8 @@ export class ReconnectingSocket {
     s.onclose = () => {
       if (this.#socket !== s || this.#closed) return;
       this.#socket = undefined;
-      if (this.#openedAt > 0 && this.#now() - this.#openedAt >= (this.#o.stableMs ?? 5000)) this.#backoff.reset();
-      this.#openedAt = 0;
+      if (this.#openedAt !== undefined && this.#now() - this.#openedAt >= (this.#o.stableMs ?? 5000)) this.#backoff.reset();
+      this.#openedAt = undefined;
       const delay = this.#backoff.next();
       this.#o.onStatus('retrying', delay);
       this.#timer = (this.#o.setTimer ?? ((fn, ms) => setTimeout(fn, ms)))(() => this.#connect(), delay);

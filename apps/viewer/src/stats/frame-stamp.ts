@@ -1,11 +1,11 @@
 /**
- * Reads the frame counter that face-synth's `clip --stamp` draws into test clips: 16 blocks along
+ * Reads the frame counter that face-synth's `clip --stamp` draws into test clips: 16 blocks of 8 px along
  * the bottom-left edge, least significant bit first, white = 1 (the layout of face-synth's
  * `stampFrameNumber`). The page reads it from both videos to measure capture → display latency.
  */
 export const STAMP_BITS = 16;
 /** Block size (px) in a clip of this width; scale for other widths. */
-export const STAMP_BLOCK = 16;
+export const STAMP_BLOCK = 8;
 export const STAMP_REFERENCE_WIDTH = 640;
 
 /**

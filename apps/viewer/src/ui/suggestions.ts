@@ -36,14 +36,20 @@ function neutralFace(): FaceDescription {
   return { attributes, identity };
 }
 
-/** The shortest phrasing the realiser produces over a few seeds (drops fillers like "please"). */
+/**
+ * The shortest phrasing the realiser produces over a few seeds (drops fillers like "please"), but
+ * in English at least two words: a bare "long" parses, yet does not teach what can be said.
+ */
 function shortest(face: FaceDescription, attribute: EditableAttributeName, level: number, lang: Lang): string {
   let best: string | undefined;
-  for (let seed = 1; seed <= 8; seed++) {
+  let fallback: string | undefined;
+  for (let seed = 1; seed <= 12; seed++) {
     const text = editCommandFor(face, [canonicalEdit({ attribute, op: 'set', level, degree: 0.6 })], seededRandom(seed), lang);
+    if (fallback === undefined || text.length < fallback.length) fallback = text;
+    if (lang === 'en' && text.split(' ').length < 2) continue;
     if (best === undefined || text.length < best.length) best = text;
   }
-  return best as string;
+  return (best ?? fallback) as string;
 }
 
 export function suggestedCommands(): Suggestion[] {

@@ -1,0 +1,262 @@
+/**
+ * Browser end-to-end: real chromium (fake camera = stamped face-synth clip, fake mic = espeak-ng
+ * with a −60 dB noise floor), real stream server (`--effect none`), the built viewer page.
+ * Screenshots go to test-output/e2e/. Prints capture→display latency p50/p95 and fps.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumMissing, launchWithFakeMedia } from './browser';
+import { ROOT, buildViewer, cameraClip, hasCommand, speechWav } from './fixtures';
+import { takeHeavyLock, type HeldLock } from './heavy-lock';
+import { serveTarget, startServer, type RunningServer } from './server';
+
+const SHOTS = join(ROOT, 'test-output/e2e');
+const TOKEN = 'e2e-token';
+
+interface Snapshot {
+  session: string | undefined;
+  socket: string;
+  peer: string;
+  latencySamples: number[];
+  latency: { count: number; p50: number; p95: number };
+  displayFps: number;
+  server: { fpsIn: number; fpsOut: number; dropped: number; backend: string; effect: string } | undefined;
+  edits: number;
+  stamps: Record<string, number | undefined>;
+}
+
+function whyNot(): string | undefined {
+  const target = serveTarget();
+  if (typeof target === 'string') return `stream server not ready: ${target}`;
+  return chromiumMissing() ?? (hasCommand('ffmpeg') ? undefined : 'ffmpeg not installed (the server decodes and encodes with it)');
+}
+
+const skipReason = whyNot();
+if (skipReason !== undefined) console.warn(`[e2e] skipped: ${skipReason}`);
+
+function percentile(values: readonly number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, intervalMs = 200): Promise<T> {
+  const start = Date.now();
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? ` (last error: ${last.message})` : ''}`);
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+}
+
+async function snapshot(page: Page): Promise<Snapshot> {
+  return (await page.evaluate('window.lfeViewer.snapshot()')) as Snapshot;
+}
+
+async function editLabels(page: Page): Promise<string[]> {
+  return page.locator('#edits li .what').allTextContents();
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+async function type(page: Page, text: string): Promise<void> {
+  await page.fill('#command-input', text);
+  await page.press('#command-input', 'Enter');
+}
+
+describe.skipIf(skipReason !== undefined)(`viewer in chromium against the stream server (--effect none)${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
+  let lock: HeldLock | undefined;
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let dist: string;
+  let voiceSkip: string | undefined;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    dist = buildViewer();
+    const clip = cameraClip();
+    voiceSkip = hasCommand('espeak-ng') && hasCommand('sox') ? undefined : 'espeak-ng or sox missing: no fake microphone audio';
+    const wav = voiceSkip === undefined ? speechWav() : undefined;
+    lock = await takeHeavyLock();
+    if (!lock.held) console.warn('[e2e] /tmp/heavy.lock is held by another job; running without it (timings share the CPU)');
+    server = await startServer(['--effect', 'none', '--require-token'], TOKEN);
+    if (!server.voice && voiceSkip === undefined) voiceSkip = 'the server started with voice off (pocketsphinx_continuous not found)';
+    browser = await launchWithFakeMedia(clip, wav);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (err) => console.warn('[e2e] page error:', err.message));
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    lock?.release();
+  }, 30_000);
+
+  it('publishes the camera and plays the processed video (frames advance)', async () => {
+    const s = server as RunningServer;
+    await page.goto(`${s.url}/?token=${TOKEN}`);
+    // No layout jump: the processed video box has its size before any frame arrives.
+    const before = await page.locator('#processed-box').boundingBox();
+    const snap = await waitFor('peer connected and command socket open', async () => {
+      const v = await snapshot(page);
+      return v.peer === 'connected' && v.socket === 'open' ? v : undefined;
+    }, 30_000).catch((err: unknown) => {
+      throw new Error(`${String(err)}\nserver output:\n${s.output().slice(-3000)}`);
+    });
+    expect(snap.session).toMatch(/^[a-z0-9-]{1,40}$/);
+    const frames = (): Promise<number> => page.evaluate('document.getElementById("processed").getVideoPlaybackQuality().totalVideoFrames') as Promise<number>;
+    await waitFor('first processed frame', async () => (await frames()) > 0, 20_000);
+    const f0 = await frames();
+    const s0 = (await snapshot(page)).stamps;
+    await page.waitForTimeout(3000);
+    const f1 = await frames();
+    const s1 = (await snapshot(page)).stamps;
+    await shot(page, '01-playing');
+    expect(f1 - f0, 'processed frames shown in 3 s').toBeGreaterThan(15);
+    expect(await page.evaluate('document.getElementById("processed").videoWidth')).toBe(640);
+    const after = await page.locator('#processed-box').boundingBox();
+    expect(after).toEqual(before);
+    // With --effect none the picture must be the camera's: the clip's frame stamp must survive.
+    const d = (k: string): number => (s1[k] ?? 0) - (s0[k] ?? 0);
+    const readable = d('remote') / Math.max(1, d('remoteChecked'));
+    expect(
+      readable,
+      `processed video is not the camera picture: frame stamp readable on ${d('remote')} of ${d('remoteChecked')} processed frames ` +
+        `(camera preview: ${d('local')} of ${d('localChecked')}); the returned video is corrupted — see test-output/e2e/01-playing.png`,
+    ).toBeGreaterThan(0.5);
+  }, 60_000);
+
+  it('measures capture → display latency and fps from the page stats', async () => {
+    // Let the encoder and jitter buffer settle, then read a window of samples.
+    await page.waitForTimeout(6000);
+    const snap = await waitFor('latency samples', async () => {
+      const v = await snapshot(page);
+      return v.latency.count >= 60 && v.server !== undefined ? v : undefined;
+    }, 20_000).catch(async (err: unknown) => {
+      throw new Error(`${String(err)}; page snapshot: ${JSON.stringify({ ...(await snapshot(page)), latencySamples: undefined })}`);
+    });
+    const samples = snap.latencySamples.slice(-150);
+    const line = {
+      effect: snap.server?.effect,
+      latencyMs: { p50: Math.round(percentile(samples, 50)), p95: Math.round(percentile(samples, 95)), n: samples.length },
+      fps: { serverIn: snap.server?.fpsIn, serverOut: snap.server?.fpsOut, shown: Math.round(snap.displayFps * 10) / 10 },
+      droppedServer: snap.server?.dropped,
+      backend: snap.server?.backend,
+    };
+    console.log(`[e2e] capture→display (effect none): ${JSON.stringify(line)}`);
+    expect(snap.server?.effect).toBe('none');
+    expect(line.latencyMs.p50).toBeGreaterThan(0);
+    expect(line.latencyMs.p50).toBeLessThan(1000);
+    expect(snap.displayFps).toBeGreaterThan(5);
+    // The overlay shows the same numbers people see.
+    await expect(page.locator('[data-stat="latency p50 / p95"]').textContent()).resolves.toMatch(/\d+ \/ \d+ ms/);
+    await shot(page, '02-stats');
+  }, 60_000);
+
+  it('typed "add glasses" → the edit appears in the edit list', async () => {
+    await type(page, 'add glasses');
+    await waitFor('glasses edit', async () => (await editLabels(page)).some((l) => /glasses/.test(l)), 10_000);
+    await expect(page.locator('#undo').isDisabled()).resolves.toBe(false);
+    await shot(page, '03-glasses');
+  }, 30_000);
+
+  it('typed unknown word → visible error with a suggestion', async () => {
+    await type(page, 'add glases');
+    await page.locator('#command-error').waitFor({ state: 'visible', timeout: 10_000 });
+    await expect(page.locator('#command-error-title').textContent()).resolves.toMatch(/Unknown word/);
+    await expect(page.locator('#command-error-suggestions button').allTextContents()).resolves.toContain('glasses');
+    // The suggestion button fixes the typo in the command box.
+    await page.click('#command-error-suggestions button:text-is("glasses")');
+    await expect(page.inputValue('#command-input')).resolves.toBe('add glasses');
+    await shot(page, '04-unknown-word');
+    await page.fill('#command-input', '');
+  }, 30_000);
+
+  it('undo removes the last edit, reset removes all', async () => {
+    await type(page, 'long hair');
+    await waitFor('two edits', async () => (await editLabels(page)).length === 2, 10_000);
+    await page.click('#undo');
+    await waitFor('undo back to glasses only', async () => {
+      const l = await editLabels(page);
+      return l.length === 1 && /glasses/.test(l[0] ?? '');
+    }, 10_000);
+    await shot(page, '05-undo');
+    await type(page, 'big eyes');
+    await waitFor('two edits again', async () => (await editLabels(page)).length === 2, 10_000);
+    await page.click('#reset');
+    await waitFor('no edits after reset', async () => (await editLabels(page)).length === 0, 10_000);
+    await expect(page.locator('#edits-empty').isVisible()).resolves.toBe(true);
+    await shot(page, '06-reset');
+  }, 30_000);
+
+  it('spoken "mirror, long hair" (fake mic, wake word) → transcript and edit', async (ctx) => {
+    if (voiceSkip !== undefined) {
+      console.warn(`[e2e] voice scenario skipped: ${voiceSkip}`);
+      ctx.skip(voiceSkip);
+    }
+    await page.check('input[name="mic"][value="wake-word"]');
+    const heard = await waitFor('transcript with "long hair"', async () => {
+      const lines = await page.locator('#transcript li').allTextContents();
+      return lines.find((l) => /long hair/i.test(l));
+    }, 30_000).catch(async (err: unknown) => {
+      const lines = await page.locator('#transcript li').allTextContents();
+      await shot(page, '07-voice-failed');
+      throw new Error(`${String(err)}; transcript lines: ${JSON.stringify(lines)}`);
+    });
+    expect(heard).toMatch(/long hair/i);
+    await waitFor('hair edit from voice', async () => (await editLabels(page)).some((l) => /hair length: long/.test(l)), 10_000);
+    await page.check('input[name="mic"][value="off"]');
+    await shot(page, '07-voice');
+  }, 60_000);
+
+  it('OBS page shows the processed video of the session', async () => {
+    const s = server as RunningServer;
+    const session = (await snapshot(page)).session as string;
+    const obs = await (browser as Browser).newPage({ viewport: { width: 640, height: 480 } });
+    try {
+      await obs.goto(`${s.url}/obs?session=${session}&token=${TOKEN}`);
+      const frames = await waitFor('OBS frames', async () => {
+        const v = (await obs.evaluate('window.lfeObs && window.lfeObs.snapshot()')) as { frames: number } | undefined;
+        return v !== undefined && v.frames > 30 ? v.frames : undefined;
+      }, 30_000);
+      expect(frames).toBeGreaterThan(30);
+      // Only the video: no controls on the page.
+      await expect(obs.locator('button, input').count()).resolves.toBe(0);
+      await shot(obs, '08-obs');
+    } finally {
+      await obs.close();
+    }
+  }, 60_000);
+
+  it('wrong token → the page says "Not authorised (401)"', async () => {
+    const s = server as RunningServer;
+    const p = await (browser as Browser).newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      // The server checks the token on the page URL itself (a bare JSON 401 there), so the page
+      // shell comes from the build here; its WHIP POST with the wrong token goes to the real server.
+      await p.route((u) => u.pathname === '/e2e-auth', (route) => route.fulfill({ path: join(dist, 'index.html'), contentType: 'text/html' }));
+      await p.goto(`${s.url}/e2e-auth?token=wrong-${TOKEN}`);
+      await p.locator('#notice').waitFor({ state: 'visible', timeout: 20_000 });
+      await expect(p.locator('#notice-title').textContent()).resolves.toBe('Not authorised (401)');
+      await shot(p, '09-auth-failure');
+    } finally {
+      await p.close();
+    }
+  }, 40_000);
+
+  it.skip('judge sees glasses on the processed video — needs `--effect edit` (stream-server throws "face editor not wired in yet"), the trained generator in models/default, and a shipped judge checkpoint', async () => {
+    // When those land: start a second server with --effect edit, type "add glasses", grab ~10
+    // frames from #processed via a canvas, run the judge (@lfe/trainer) on the face crops and
+    // expect eyewear=glasses on most of them, and eyewear=none on frames before the command.
+  });
+});
