@@ -1,11 +1,14 @@
 /**
  * nx run speech:bench -- --out b.json [--quick] [--n 240] [--streams 8] [--grammar G.jsgf] [--seed 1]
+ *   [--args "-wip 0.005 …"] (extra decoder arguments, to study recogniser settings)
  *
  * Commands sampled from the vocabulary's grammar, spoken by espeak-ng (5 voices × 3 speeds),
  * normalised to −20 dBFS active speech, mixed by sox with (a) a −60 dBFS white noise floor and
  * (b) pink noise at 14 dB SNR; fed to the pocketsphinx recogniser in real time (several streams at
  * once) for accuracy and end-of-speech → text latency, and as fast as possible for the real-time
- * factor. Also reports how the score gate does on unrelated sentences. Prints a table, writes JSON.
+ * factor. Intent = `parseCommand` of the recognised text gives the same control action or edits as
+ * that of the reference. Also reports how often unrelated sentences become an edit with each gate
+ * (none, push-to-talk, wake word, score). Prints a table, writes JSON (with per-voice intent accuracy).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -14,7 +17,9 @@ import { buildStreams, speakAll, withNoise, type BenchStream, type NoiseConditio
 import { feed } from '../bench/feed';
 import { percentile, seededRandom, wordErrors } from '../bench/metrics';
 import { createCommandRecognizer } from '../command-recognizer';
+import { PushToTalkGate } from '../gating/push-to-talk-gate';
 import { ScoreGate } from '../gating/score-gate';
+import { WakeWordGate } from '../gating/wake-word-gate';
 import type { Utterance } from '../recognizer/speech-recognizer';
 import type { EspeakVoice } from '../synth/espeak';
 import { parseJsgf, sampleSentence } from '../vocabulary/jsgf';
@@ -68,8 +73,12 @@ interface ConditionResult {
   latencyP95Ms: number;
   n: number;
   gatedIntentAccuracy: number;
+  /** Intent accuracy per espeak voice (all speeds). */
+  byVoice: Record<string, number>;
   noise: NoiseCondition;
 }
+
+const WAKE_PHRASE = 'hey mirror';
 
 type Recognize = () => ReturnType<typeof createCommandRecognizer>;
 
@@ -121,8 +130,9 @@ async function main(): Promise<void> {
   const grammarPath = args.get('grammar');
   let vocabulary: SpeechVocabulary;
   if (typeof grammarPath === 'string') {
-    // A grammar under study (e.g. a proposed shape for edit-language); intent = exact sentence.
-    vocabulary = { grammar: await readFile(grammarPath, 'utf8'), words: [], parse: (t) => t };
+    // A grammar under study (e.g. a proposed shape for edit-language), scored with the product parser.
+    const product = await loadVocabulary();
+    vocabulary = { grammar: await readFile(grammarPath, 'utf8'), words: [], parse: (t) => product.parse(t) };
   } else vocabulary = await loadVocabulary();
   const grammar = parseJsgf(vocabulary.grammar);
   const rng = seededRandom(seed);
@@ -135,7 +145,9 @@ async function main(): Promise<void> {
   const spoken = await speakAll(texts, VOICES);
   const devSpoken = await speakAll(devTexts, VOICES.slice().reverse());
   const unrelatedSpoken = await speakAll(UNRELATED, VOICES);
-  const recognize: Recognize = () => createCommandRecognizer({ vocabulary });
+  const extraArgs = typeof args.get('args') === 'string' ? (args.get('args') as string).split(/\s+/).filter((a) => a !== '') : [];
+  const recognize: Recognize = () => createCommandRecognizer({ vocabulary, extraArgs });
+  const recognizeWake: Recognize = () => createCommandRecognizer({ vocabulary, extraArgs, wakeWord: WAKE_PHRASE });
 
   // Score-gate threshold: the 2nd percentile of scores on a separate development set of commands
   // (floor condition), fixed before any test utterance or unrelated sentence is scored.
@@ -161,12 +173,17 @@ async function main(): Promise<void> {
     let words = 0;
     const latencies: number[] = [];
     const gate = new ScoreGate(threshold);
+    const voiceHits = new Map<string, { ok: number; n: number }>();
     spoken.forEach((u: SpokenUtterance, i) => {
       const got = rt.perRef.get(i) ?? { text: '', utterances: [] };
       if (got.text === u.text) sentenceOk++;
       const want = intentOf(vocabulary, u.text);
       const intentHit = got.text !== '' && want !== undefined && intentOf(vocabulary, got.text) === want;
       if (intentHit) intentOk++;
+      const vh = voiceHits.get(u.voice.voice) ?? { ok: 0, n: 0 };
+      vh.n++;
+      if (intentHit) vh.ok++;
+      voiceHits.set(u.voice.voice, vh);
       if (intentHit && got.utterances.every((x) => gate.process(x) !== undefined)) gatedOk++;
       errors += wordErrors(u.text, got.text);
       words += u.text.split(' ').length;
@@ -181,28 +198,45 @@ async function main(): Promise<void> {
       latencyP95Ms: Math.round(percentile(latencies, 95)),
       n,
       gatedIntentAccuracy: gatedOk / n,
+      byVoice: Object.fromEntries([...voiceHits].map(([voice, h]) => [voice, h.ok / h.n])),
       noise: c,
     };
   }
 
-  // Unrelated speech: how many sentences become an edit, without and with the score gate.
-  const unrelated = await runStreams(
-    await Promise.all(buildStreams(unrelatedSpoken, Math.min(streamsCount, 4)).map((s) => withNoise(s, CONDITIONS[0]!))),
-    recognize,
-    false,
+  // Unrelated speech: how many sentences become an edit with each gate. Push-to-talk: the button is
+  // up while people just talk (held, it passes what no gate passes). Wake word: the decoder runs the
+  // grammar with the optional wake phrase, and `WakeWordGate` passes only what follows the phrase.
+  const unrelatedStreams = await Promise.all(
+    buildStreams(unrelatedSpoken, Math.min(streamsCount, 4)).map((s) => withNoise(s, CONDITIONS[0]!)),
   );
-  let acceptedRaw = 0;
-  let acceptedGated = 0;
-  const gate = new ScoreGate(threshold);
+  const unrelated = await runStreams(unrelatedStreams, recognize, false);
+  const unrelatedWake = await runStreams(unrelatedStreams, recognizeWake, false);
+  const isEdit = (u: Utterance): boolean => intentOf(vocabulary, u.text) !== undefined;
+  const accepted = { none: 0, pushToTalk: 0, wakeWord: 0, score: 0, wakeWordAndScore: 0 };
+  const scoreGate = new ScoreGate(threshold);
+  const pushToTalk = new PushToTalkGate();
   for (const e of unrelated.perRef.values()) {
-    const edits = e.utterances.filter((u) => intentOf(vocabulary, u.text) !== undefined);
-    if (edits.length > 0) acceptedRaw++;
-    if (edits.some((u) => gate.process(u) !== undefined)) acceptedGated++;
+    const edits = e.utterances.filter(isEdit);
+    if (edits.length > 0) accepted.none++;
+    if (edits.some((u) => pushToTalk.process(u) !== undefined)) accepted.pushToTalk++;
+    if (edits.some((u) => scoreGate.process(u) !== undefined)) accepted.score++;
   }
+  for (const e of unrelatedWake.perRef.values()) {
+    // A fresh gate per sentence: each is judged on its own, not armed by the one before.
+    const wake = new WakeWordGate(WAKE_PHRASE);
+    const passed = e.utterances.map((u) => wake.process(u)).filter((u): u is Utterance => u !== undefined && isEdit(u));
+    if (passed.length > 0) accepted.wakeWord++;
+    if (passed.some((u) => scoreGate.process(u) !== undefined)) accepted.wakeWordAndScore++;
+  }
+  const rate = (k: number): number => k / UNRELATED.length;
   const unrelatedReport = {
     sentences: UNRELATED.length,
-    falseAcceptNoGate: acceptedRaw / UNRELATED.length,
-    falseAcceptScoreGate: acceptedGated / UNRELATED.length,
+    falseAcceptNoGate: rate(accepted.none),
+    falseAcceptPushToTalk: rate(accepted.pushToTalk),
+    falseAcceptWakeWord: rate(accepted.wakeWord),
+    falseAcceptScoreGate: rate(accepted.score),
+    falseAcceptWakeWordAndScoreGate: rate(accepted.wakeWordAndScore),
+    wakePhrase: WAKE_PHRASE,
     scoreGateThresholdPerFrame: threshold,
   };
 
@@ -218,11 +252,19 @@ async function main(): Promise<void> {
     n: r.n,
   }));
   console.table(rows);
-  console.log(`unrelated sentences (${UNRELATED.length}): false accept ${(unrelatedReport.falseAcceptNoGate * 100).toFixed(0)} % without gate, ${(unrelatedReport.falseAcceptScoreGate * 100).toFixed(0)} % with score gate`);
+  const pct = (x: number): string => `${(x * 100).toFixed(0)} %`;
+  console.log(
+    `unrelated sentences (${UNRELATED.length}) that become an edit: no gate ${pct(unrelatedReport.falseAcceptNoGate)}, ` +
+      `push-to-talk (up) ${pct(unrelatedReport.falseAcceptPushToTalk)}, wake word ${pct(unrelatedReport.falseAcceptWakeWord)}, ` +
+      `score gate ${pct(unrelatedReport.falseAcceptScoreGate)}, wake word + score ${pct(unrelatedReport.falseAcceptWakeWordAndScoreGate)}`,
+  );
+  for (const [name, r] of Object.entries(results)) {
+    console.log(`${name} intent by voice: ${Object.entries(r.byVoice).map(([v, x]) => `${v} ${pct(x)}`).join(', ')}`);
+  }
   if (typeof out === 'string') {
     await mkdir(dirname(out), { recursive: true });
     const voices = VOICES.map((v) => `${v.voice}@${v.speed}`);
-    await writeFile(out, `${JSON.stringify({ ...results, unrelated: unrelatedReport, voices, seed, streams: streamsCount }, null, 2)}\n`);
+    await writeFile(out, `${JSON.stringify({ ...results, unrelated: unrelatedReport, voices, seed, streams: streamsCount, decoderArgs: extraArgs }, null, 2)}\n`);
   }
 }
 
