@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { BackendUnavailableError } from './errors';
+import { registerResizeBilinearGradFix } from './resize-bilinear-grad';
 import { registerTrainingKernels, type KernelRegistrationReport } from './wasm-kernels/register';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -127,6 +128,8 @@ export async function initRuntime(options: InitRuntimeOptions = {}): Promise<Run
         ? `${chosen} is the first choice and it started`
         : `${chosen} is the first that started; unavailable: ${skipped.join(', ')}`;
   const trainingKernels = chosen === 'wasm' && wantKernels ? registerTrainingKernels('wasm') : null;
+  // A core (backend-independent) gradient bug: fix it whatever the backend.
+  registerResizeBilinearGradFix();
   current = { backend: chosen, reason, attempts, trainingKernels, tfjsVersion: tf.version.tfjs };
   return current;
 }
