@@ -3,9 +3,10 @@
  *   npx nx run trainer:train-gan -- --config cfg.json --out runs/gan [--resume] [--max-steps N]
  * Data: config.data = {"kind":"synthetic","seed":1} (default; face-synth on the fly),
  * {"kind":"dataset","dir":…} (face-synth shards) or {"kind":"folder","dir":…} (your photos + captions.jsonl).
+ * To stop cleanly (finish the step, save): Ctrl-C, or `touch <out>/STOP`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initRuntime } from '@lfe/face-pipeline';
 import { openDataset, openImageFolder } from '@lfe/face-synth';
@@ -50,6 +51,8 @@ process.on('SIGINT', () => {
   stop = true;
   console.error('\ntrain-gan: finishing this step and saving a checkpoint (Ctrl-C again to abort)');
 });
+// A STOP file in the run folder also stops cleanly (signals may not reach us through npx/tsx wrappers).
+const stopFile = join(values.out, 'STOP');
 const maxSteps = values['max-steps'] !== undefined ? Number(values['max-steps']) : undefined;
 const { trainer, last } = await runGan({
   outDir: values.out,
@@ -58,7 +61,14 @@ const { trainer, last } = await runGan({
   resume: values.resume,
   ...(maxSteps !== undefined ? { maxSteps } : {}),
   command: `nx run trainer:train-gan -- ${process.argv.slice(2).join(' ')}`,
-  shouldStop: () => stop,
+  shouldStop: () => {
+    if (!stop && existsSync(stopFile)) {
+      rmSync(stopFile);
+      stop = true;
+      console.error('\ntrain-gan: STOP file found; saving a checkpoint and exiting');
+    }
+    return stop;
+  },
 });
 console.error(`\ntrain-gan: step ${trainer.step}/${trainer.config.steps}; last ${JSON.stringify(last)}; checkpoint in ${values.out}/state, generator in ${values.out}/generator`);
 trainer.dispose();
