@@ -117,33 +117,45 @@ describe.skipIf(skipReason !== undefined)(`viewer in chromium against the stream
     const frames = (): Promise<number> => page.evaluate('document.getElementById("processed").getVideoPlaybackQuality().totalVideoFrames') as Promise<number>;
     await waitFor('first processed frame', async () => (await frames()) > 0, 20_000);
     const f0 = await frames();
-    const s0 = (await snapshot(page)).stamps;
-    await page.waitForTimeout(3000);
+    await page.waitForTimeout(2000);
     const f1 = await frames();
-    const s1 = (await snapshot(page)).stamps;
-    await shot(page, '01-playing');
-    expect(f1 - f0, 'processed frames shown in 3 s').toBeGreaterThan(15);
+    expect(f1 - f0, 'processed frames shown in 2 s').toBeGreaterThan(10);
     expect(await page.evaluate('document.getElementById("processed").videoWidth')).toBe(640);
     const after = await page.locator('#processed-box').boundingBox();
     expect(after).toEqual(before);
     // With --effect none the picture must be the camera's: the clip's frame stamp must survive.
-    const d = (k: string): number => (s1[k] ?? 0) - (s0[k] ?? 0);
-    const readable = d('remote') / Math.max(1, d('remoteChecked'));
-    expect(
-      readable,
-      `processed video is not the camera picture: frame stamp readable on ${d('remote')} of ${d('remoteChecked')} processed frames ` +
-        `(camera preview: ${d('local')} of ${d('localChecked')}); the returned video is corrupted — see test-output/e2e/01-playing.png`,
-    ).toBeGreaterThan(0.5);
+    // A stream may start damaged until the next keyframe; it must be clean within 10 s.
+    const firstFrameAt = Date.now() - 2000;
+    let lastWindow = '';
+    const clean = await waitFor('a clean processed picture (stamps readable on most frames for 1.5 s)', async () => {
+      const a = (await snapshot(page)).stamps;
+      await page.waitForTimeout(1500);
+      const b = (await snapshot(page)).stamps;
+      const d = (k: string): number => (b[k] ?? 0) - (a[k] ?? 0);
+      lastWindow = `stamp readable on ${d('remote')} of ${d('remoteChecked')} processed frames (camera preview: ${d('local')} of ${d('localChecked')})`;
+      return d('remoteChecked') >= 10 && d('remote') / d('remoteChecked') > 0.5 ? Date.now() - firstFrameAt : undefined;
+    }, 10_000, 0).catch(async () => {
+      await shot(page, '01-playing');
+      throw new Error(`processed video is not the camera picture 10 s after the first frame: ${lastWindow}; the returned video is corrupted — see test-output/e2e/01-playing.png`);
+    });
+    console.log(`[e2e] processed picture clean ${(clean / 1000).toFixed(1)} s after the first processed frame`);
+    await shot(page, '01-playing');
   }, 60_000);
 
   it('measures capture → display latency and fps from the page stats', async () => {
     // Let the encoder and jitter buffer settle, then read a window of samples.
-    await page.waitForTimeout(6000);
+    await page.waitForTimeout(3000);
     const snap = await waitFor('latency samples', async () => {
       const v = await snapshot(page);
       return v.latency.count >= 60 && v.server !== undefined ? v : undefined;
     }, 20_000).catch(async (err: unknown) => {
-      throw new Error(`${String(err)}; page snapshot: ${JSON.stringify({ ...(await snapshot(page)), latencySamples: undefined })}`);
+      const v = await snapshot(page);
+      await shot(page, '02-stats');
+      throw new Error(
+        `${String(err)}: only ${v.latency.count} processed frames matched a camera frame; stamps readable on ${v.stamps['remote'] ?? 0} of ` +
+          `${v.stamps['remoteChecked'] ?? 0} processed frames checked vs ${v.stamps['local'] ?? 0} of ${v.stamps['localChecked'] ?? 0} camera frames ` +
+          `(the processed picture is damaged — see test-output/e2e/02-stats.png); snapshot: ${JSON.stringify({ ...v, latencySamples: undefined })}`,
+      );
     });
     const samples = snap.latencySamples.slice(-150);
     const line = {
