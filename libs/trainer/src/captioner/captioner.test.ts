@@ -106,7 +106,7 @@ describe('Captioner', () => {
         // rounds at ~8e-6, i.e. ~2e-3 in the quotient: hence the absolute term. The decoder is smooth:
         // 1 % relative. The CNN is only piecewise smooth (LeakyReLU): a step moves some of the
         // pre-activations across zero, measured ≤ 2 % here, so 5 % there. A wrong gradient is off by
-        // far more: tfjs's halfPixelCenters resize gradient (see pool2x.ts) gave 100–1000 %.
+        // far more: tfjs 4.22's own halfPixelCenters resize gradient (see pool2x.ts) gave 100–1000 %.
         const fd = richardsonDifference(scalar, v, i, 6e-3);
         const rel = name.startsWith('cnn/') ? 5e-2 : 1e-2;
         expect(Math.abs(fd - g[i]!), `${name}[${i}] fd ${fd} vs analytic ${g[i]}`).toBeLessThanOrEqual(rel * Math.abs(g[i]!) + 2e-3);

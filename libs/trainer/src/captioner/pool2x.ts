@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs';
 
 /**
  * 2×2 average pooling (stride 2) with a hand-written gradient: each input pixel gets a quarter of
- * its output pixel's gradient (nearest-neighbour ×2 upsampling of dy). Half the time of tfjs's
- * AvgPoolGrad on wasm.
+ * its output pixel's gradient (nearest-neighbour ×2 upsampling of dy): one cheap op, about half
+ * the time of tfjs's AvgPoolGrad on wasm.
  *
- * Not `tf.image.resizeBilinear(x, [h/2, w/2], false, true)`: its forward pass equals this pooling,
- * but tfjs 4.22's ResizeBilinearGrad ignores `halfPixelCenters` and sends each output's whole
- * gradient to the top-left pixel of its 2×2 block (pool2x.test.ts demonstrates it).
+ * Written when tfjs 4.22's ResizeBilinearGrad (the other way to pool: a half-size half-pixel
+ * resize) was found to ignore `halfPixelCenters`; `initRuntime` now replaces that gradient
+ * (face-pipeline runtime/resize-bilinear-grad.ts) and the test checks the two agree.
  */
 export const pool2x: (x: tf.Tensor4D) => tf.Tensor4D = (() => {
   const f = tf.customGrad(((x: tf.Tensor) => {
