@@ -18,6 +18,10 @@ describe('editDistance', () => {
 });
 
 describe('closestWords', () => {
+  it('suggests each word once even when the candidate lists overlap', () => {
+    expect(closestWords('glases', ['glasses', 'close', 'glasses', 'close'])).toEqual(['glasses', 'close']);
+  });
+
   it('orders by distance then alphabetically, within a length-dependent radius', () => {
     expect(closestWords('hiar', ['hair', 'hat', 'her', 'eyes'])).toEqual(['hat', 'her', 'hair'].sort((a, b) => editDistance('hiar', a) - editDistance('hiar', b) || a.localeCompare(b)));
     expect(closestWords('zzzzzz', ['hair', 'eyes'])).toEqual([]);

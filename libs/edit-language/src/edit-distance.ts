@@ -28,7 +28,8 @@ export function closestWords(word: string, candidates: Iterable<string>, limit =
   const n = [...word].length;
   const max = n <= 2 ? 1 : n <= 5 ? 2 : 3;
   const scored: { w: string; d: number }[] = [];
-  for (const w of candidates) {
+  // Callers pass word lists that overlap (single words and phrase keys): suggest each word once.
+  for (const w of new Set(candidates)) {
     const d = editDistance(word, w, max);
     if (d <= max) scored.push({ w, d });
   }
