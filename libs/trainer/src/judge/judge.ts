@@ -29,7 +29,7 @@ export interface JudgeConfig {
 }
 
 /**
- * ~0.77 M parameters, ~90 MFLOP per 64×64 image forward (a training step at batch 32 ≈ 8.6 GFLOP).
+ * ~0.83 M parameters, ~90 MFLOP per 64×64 image forward (a training step at batch 32 ≈ 8.6 GFLOP).
  * Stage 0 keeps full resolution for one conv so 2-pixel details (irises, earrings) survive the
  * first pool; the flattened 4×4 map keeps where things are (head offset, roll) for the dense layer.
  */
