@@ -117,6 +117,9 @@ export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | nul
     let last: JudgeStepStats | null = null;
     let lossAvg = 0;
     while (trainer.step < config.steps && !(opts.shouldStop?.() ?? false)) {
+      // wasm's data() resolves in microtasks: without a macrotask turn, signal handlers (Ctrl-C →
+      // shouldStop) would never run.
+      await new Promise<void>((r) => setImmediate(r));
       last = await trainer.trainStep();
       lossAvg = trainer.step - start === 1 ? last.loss : 0.95 * lossAvg + 0.05 * last.loss;
       appendFileSync(logFile, `${JSON.stringify(last)}\n`);
