@@ -1,103 +1,114 @@
 /**
- * The speech grammar for libs/speech (English only: no Mandarin model exists here, Chinese is typed).
- * Built from the same word tables as the English command realiser, so everything `editCommandFor`
- * says in English (commas dropped) is in the grammar, and everything the grammar says parses.
- * A tight grammar is what makes the GMM-HMM recogniser usable (see DESIGN.md): it lists only
- * noun/adjective pairs that mean something ("bigger eyes", never "bigger hair").
+ * The SPOKEN command set and its grammar for libs/speech (English only: no Mandarin model exists
+ * here, Chinese is typed).
+ *
+ * Typed text stays rich (`parseCommand` knows every synonym, degree word and phrasing); speech does
+ * not. A GMM-HMM recogniser with a grammar picks the closest sentence the grammar allows, so every
+ * extra synonym is one more thing to confuse a command with. Measured on espeak voices (libs/speech
+ * bench, see its README): the rich grammar (118 words, synonyms, degree words, up to three edits)
+ * reached ~62–66 % intent at a −60 dB floor; its errors were confusions between similar phrases
+ * ("long hair" → "cap"), one-word edits absorbing stray syllables ("smile" → "smiling old") and
+ * dropped or inserted fillers. So speech gets a canonical set instead:
+ *  - one short phrase per edit, chosen to sound unlike the others ("add a hat" / "remove the hat");
+ *  - two degree words only ("a bit", "much"), on the eye-size comparatives;
+ *  - no optional words ("please", determiners) anywhere;
+ *  - at most two edits per utterance, joined by "and";
+ *  - one-word commands ("undo", "redo", "reset", "smile") only on their own, never in a chain.
+ * Every sentence the grammar accepts parses with `parseCommand` to the edits of its phrases (tested
+ * exhaustively). The same list is what people should be told to say (`spokenCommands()`).
  */
-import { EN_CMP_DEGREE, EN_COMPARATIVES, EN_LEVEL_ADJECTIVES, EN_NOUNS, EN_SET_DEGREE, EN_THINGS } from './realize-en';
-import type { EditableAttributeName } from './schema';
 
-type Attr = EditableAttributeName;
-
-const alt = (options: readonly string[]): string => {
-  const unique = [...new Set(options)];
-  return unique.length === 1 ? (unique[0] as string) : `(${unique.join(' | ')})`;
-};
-
-function adjectives(attribute: Attr, levels?: readonly number[]): string[] {
-  const table = EN_LEVEL_ADJECTIVES[attribute] ?? [];
-  return table.flatMap((words, level) => (levels === undefined || levels.includes(level) ? [...words] : []));
+/** One canonical spoken command. */
+export interface SpokenCommand {
+  /** What to say, lowercase words separated by single spaces. */
+  readonly text: string;
+  /** `control` (undo/redo/reset) or `edit`. */
+  readonly kind: 'control' | 'edit';
+  /** May be joined to another edit with "and" (multi-word edits only). */
+  readonly chainable: boolean;
 }
 
-function things(attributes: readonly string[], form: 0 | 1 | 'both'): string[] {
-  return Object.entries(EN_THINGS)
-    .filter(([key]) => attributes.includes(key.split(':')[0] ?? ''))
-    .flatMap(([, pairs]) => pairs.flatMap(([bare, indef]) => (form === 'both' ? [bare, indef] : [form === 0 ? bare : indef])));
-}
+const CONTROL = ['undo', 'redo', 'reset'] as const;
+/** One-word edits: said on their own only (in a chain the decoder lets them absorb stray syllables). */
+const SOLO_EDITS = ['smile'] as const;
+/** Multi-word edits, each one edit of one attribute. Order = how a help list groups them. */
+const CHAIN_EDITS = [
+  // hair
+  'long hair',
+  'short hair',
+  'longer hair',
+  'shorter hair',
+  'blond hair',
+  'dark hair',
+  'brown hair',
+  'red hair',
+  'gray hair',
+  'curly hair',
+  'straight hair',
+  'add bangs',
+  'remove the bangs',
+  // eyes and brows
+  'bigger eyes',
+  'smaller eyes',
+  'a bit bigger eyes',
+  'a bit smaller eyes',
+  'much bigger eyes',
+  'much smaller eyes',
+  'thicker eyebrows',
+  'thinner eyebrows',
+  // things
+  'add glasses',
+  'add sunglasses',
+  'remove the glasses',
+  'add a hat',
+  'remove the hat',
+  'add earrings',
+  'remove the earrings',
+  'add a beard',
+  'remove the beard',
+  'add a moustache',
+  'remove the moustache',
+  'add lipstick',
+  'remove the lipstick',
+  // face
+  'look older',
+  'look younger',
+  'open mouth',
+  'stop smiling',
+] as const;
 
-const WEARABLES = ['eyewear', 'hat', 'earrings'];
-const FACIAL_HAIR = ['beard', 'moustache'];
-const ALL_THINGS = ['eyewear', 'hat', 'earrings', 'beard', 'moustache', 'lipstick', 'bangs'];
-
-function ordinalRules(name: string, attribute: Attr, nouns: readonly string[]): string[] {
-  const all = adjectives(attribute);
-  const extremes = adjectives(attribute, [0, (EN_LEVEL_ADJECTIVES[attribute]?.length ?? 1) - 1]);
-  const [down, up] = EN_COMPARATIVES[attribute] ?? [[], []];
-  const noun = alt(nouns);
+/** The canonical spoken commands: controls, one-word edits, then the chainable edits. */
+export function spokenCommands(): SpokenCommand[] {
   return [
-    `<${name}> = [<set_degree>] ${alt(all)} ${noun} | [<set_degree>] ${alt(extremes)} | make <det> ${noun} [<set_degree>] ${alt(all)};`,
-    `<${name}_change> = [<cmp_degree>] ${alt([...down, ...up])} [${noun}] | make <det> ${noun} [<cmp_degree>] ${alt([...down, ...up])};`,
+    ...CONTROL.map((text) => ({ text, kind: 'control' as const, chainable: false })),
+    ...SOLO_EDITS.map((text) => ({ text, kind: 'edit' as const, chainable: false })),
+    ...CHAIN_EDITS.map((text) => ({ text, kind: 'edit' as const, chainable: true })),
   ];
 }
 
-/** The JSGF grammar (one public rule, `<command>`). */
+/**
+ * The JSGF grammar (one public rule, `<command>`): one command alone, or two chainable edits joined
+ * by "and". Alternatives are listed flat, so each single command is equally likely a priori.
+ */
 export function speechGrammar(): string {
-  const hairWords = [...adjectives('hairLength'), ...adjectives('hairColor'), ...adjectives('curlyHair')];
-  const hairStandalone = [...adjectives('hairLength', [0, 2]), ...adjectives('hairColor'), ...adjectives('curlyHair')];
-  const [ageYoung = [], ageOld = []] = EN_LEVEL_ADJECTIVES.age ?? [];
-  const rules = [
+  const commands = spokenCommands();
+  const chain = commands.filter((c) => c.chainable).map((c) => c.text);
+  return [
     '#JSGF V1.0;',
     '',
     '// Generated by @lfe/edit-language speechGrammar(): do not edit.',
     'grammar lfe_commands;',
     '',
-    'public <command> = <control> | <edits>;',
+    'public <command> = <single> | <edit> and <edit>;',
     '',
-    '<control> = [please] (undo | redo | reset | start over | go back) [please];',
-    // "and"/"then" are required between edits: with them optional the decoder glued short extra
-    // edits into utterances (intent accuracy 46 % vs 66 % on 50 espeak commands, see README).
-    '<edits> = [please] <edit> [(and | then) <edit>] [(and | then) <edit>];',
-    '<edit> = <add_thing> | <remove_thing> | <hair> | <eyes> | <brows> | <eyes_change> | <brows_change> | <hair_change> | <age> | <expression> | bearded;',
+    `<single> = ${commands.map((c) => c.text).join(' | ')};`,
+    `<edit> = ${chain.join(' | ')};`,
     '',
-    '<det> = the | her | his | my;',
-    '<obj> = her | him | me;',
-    `<set_degree> = ${Object.values(EN_SET_DEGREE).flat().join(' | ')};`,
-    `<cmp_degree> = ${Object.values(EN_CMP_DEGREE).flat().join(' | ')};`,
-    '',
-    `<thing> = ${alt(things(ALL_THINGS, 'both'))};`,
-    `<thing_bare> = ${alt(things(ALL_THINGS, 0))};`,
-    `<thing_indef> = ${alt(things(ALL_THINGS, 1))};`,
-    `<wearable> = ${alt(things(WEARABLES, 'both'))};`,
-    `<wearable_bare> = ${alt(things(WEARABLES, 0))};`,
-    `<facial_hair> = ${alt(things(FACIAL_HAIR, 'both'))};`,
-    `<facial_hair_bare> = ${alt(things(FACIAL_HAIR, 0))};`,
-    `<add_thing> = [add | give <obj> | with] <thing> | (put on | wear) <wearable> | grow <facial_hair> | (apply | wear) lipstick;`,
-    '<remove_thing> = (remove | get rid of) <det> <thing_bare> | no <thing_bare> | without <thing_indef>' +
-      ' | (take off | lose) <det> <wearable_bare> | take <det> <wearable_bare> off | shave <det> <facial_hair_bare>;',
-    '',
-    `<hair> = [<set_degree>] ${alt(hairWords)} [${alt(hairWords)}] hair | [<set_degree>] ${alt(hairStandalone)}` +
-      ` | make <det> hair [<set_degree>] ${alt(hairWords)};`,
-    ...ordinalRules('eyes', 'eyeSize', EN_NOUNS.eyeSize ?? ['eyes']).slice(0, 1),
-    ...ordinalRules('brows', 'eyebrows', EN_NOUNS.eyebrows ?? ['eyebrows']).slice(0, 1),
-    ...ordinalRules('hair', 'hairLength', ['hair']).slice(1),
-    ...ordinalRules('eyes', 'eyeSize', EN_NOUNS.eyeSize ?? ['eyes']).slice(1),
-    ...ordinalRules('brows', 'eyebrows', EN_NOUNS.eyebrows ?? ['eyebrows']).slice(1),
-    `<age> = ${alt([...ageYoung, ...ageOld, 'older', 'younger'])} | make (her | him) [look] ${alt([...ageYoung, ...ageOld, 'older', 'younger'])} | look (older | younger);`,
-    '<expression> = smiling | smile | [add] a smile | make (her | him) smile | [an] open mouth | open <det> mouth | make the mouth open' +
-      ' | [a] (neutral | serious) expression | close <det> mouth | no smile | stop smiling | remove the smile | no open mouth;',
-    '',
-  ];
-  return rules.join('\n');
+  ].join('\n');
 }
 
 /** Every English word the grammar uses, sorted: the words the pronunciation dictionary must hold. */
 export function speechWords(): string[] {
-  const body = speechGrammar()
-    .split('\n')
-    .filter((line) => !line.startsWith('#') && !line.startsWith('//') && !line.startsWith('grammar '))
-    .join(' ')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/\bpublic\b/g, ' ');
-  return [...new Set(body.match(/[a-z]+/g) ?? [])].sort();
+  const words = spokenCommands().flatMap((c) => c.text.split(' '));
+  return [...new Set([...words, 'and'])].sort();
 }

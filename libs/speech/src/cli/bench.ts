@@ -20,16 +20,17 @@ import { createCommandRecognizer } from '../command-recognizer';
 import { PushToTalkGate } from '../gating/push-to-talk-gate';
 import { ScoreGate } from '../gating/score-gate';
 import { WakeWordGate } from '../gating/wake-word-gate';
+import { DEFAULT_CMN_INIT } from '../recognizer/pocketsphinx-recognizer';
 import type { Utterance } from '../recognizer/speech-recognizer';
 import type { EspeakVoice } from '../synth/espeak';
 import { parseJsgf, sampleSentence } from '../vocabulary/jsgf';
 import { intentOf, loadVocabulary, type SpeechVocabulary } from '../vocabulary/vocabulary';
 import { parseArgs } from './args';
 
-const VOICES: EspeakVoice[] = [];
-for (const speed of [150, 175, 200]) {
-  for (const voice of ['en-us', 'en-gb', 'en-gb-scotland+f2', 'en-029', 'en-us-nyc+f4']) VOICES.push({ voice, speed });
-}
+/** espeak-ng voices of the report (see README for why these and what the others score). */
+const DEFAULT_VOICES = ['en-us', 'en-gb', 'en-us+f2', 'en-gb+m3', 'en-gb-x-rp'];
+const SPEEDS = [150, 175, 200];
+const voicesOf = (names: readonly string[]): EspeakVoice[] => SPEEDS.flatMap((speed) => names.map((voice) => ({ voice, speed })));
 
 const CONDITIONS: NoiseCondition[] = [
   { name: 'floor-60dB', colour: 'white', levelDbfs: -60 },
@@ -121,8 +122,13 @@ async function runStreams(streams: BenchStream[], recognize: Recognize, realtime
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), ['quick']);
+  const args = parseArgs(process.argv.slice(2), ['quick', 'fast', 'errors']);
   const quick = args.get('quick') === true;
+  // --fast: accuracy only, fed as fast as the decoders take it (no latency): for tuning runs.
+  const fastOnly = args.get('fast') === true;
+  const showErrors = args.get('errors') === true;
+  const voiceArg = args.get('voices');
+  const VOICES = voicesOf(typeof voiceArg === 'string' ? voiceArg.split(',') : DEFAULT_VOICES);
   const n = Number(args.get('n') ?? (quick ? 60 : 240));
   const streamsCount = Number(args.get('streams') ?? 8);
   const seed = Number(args.get('seed') ?? 1);
@@ -146,8 +152,11 @@ async function main(): Promise<void> {
   const devSpoken = await speakAll(devTexts, VOICES.slice().reverse());
   const unrelatedSpoken = await speakAll(UNRELATED, VOICES);
   const extraArgs = typeof args.get('args') === 'string' ? (args.get('args') as string).split(/\s+/).filter((a) => a !== '') : [];
-  const recognize: Recognize = () => createCommandRecognizer({ vocabulary, extraArgs });
-  const recognizeWake: Recognize = () => createCommandRecognizer({ vocabulary, extraArgs, wakeWord: WAKE_PHRASE });
+  // --cmninit model (the acoustic model's own initial cepstral mean) or 13 comma-separated values.
+  const cmnArg = args.get('cmninit');
+  const cmnInit = typeof cmnArg === 'string' ? (cmnArg === 'model' ? 'model' : cmnArg.split(',').map(Number)) : DEFAULT_CMN_INIT;
+  const recognize: Recognize = () => createCommandRecognizer({ vocabulary, extraArgs, cmnInit });
+  const recognizeWake: Recognize = () => createCommandRecognizer({ vocabulary, extraArgs, cmnInit, wakeWord: WAKE_PHRASE });
 
   // Score-gate threshold: the 2nd percentile of scores on a separate development set of commands
   // (floor condition), fixed before any test utterance or unrelated sentence is scored.
@@ -164,8 +173,8 @@ async function main(): Promise<void> {
   for (const c of CONDITIONS) {
     log(`bench: ${c.name}: mixing and feeding ${streamsCount} streams in real time…`);
     const streams = await Promise.all(buildStreams(spoken, streamsCount).map((s) => withNoise(s, c)));
-    const rt = await runStreams(streams, recognize, true);
     const fast = await runStreams(streams, recognize, false);
+    const rt = fastOnly ? fast : await runStreams(streams, recognize, true);
     let sentenceOk = 0;
     let intentOk = 0;
     let gatedOk = 0;
@@ -183,6 +192,7 @@ async function main(): Promise<void> {
       const vh = voiceHits.get(u.voice.voice) ?? { ok: 0, n: 0 };
       vh.n++;
       if (intentHit) vh.ok++;
+      else if (showErrors) log(`  ${c.name} #${i}${i < streamsCount ? "*" : ""} ${u.voice.voice}@${u.voice.speed}: "${u.text}" → "${got.text}"`);
       voiceHits.set(u.voice.voice, vh);
       if (intentHit && got.utterances.every((x) => gate.process(x) !== undefined)) gatedOk++;
       errors += wordErrors(u.text, got.text);
@@ -264,7 +274,7 @@ async function main(): Promise<void> {
   if (typeof out === 'string') {
     await mkdir(dirname(out), { recursive: true });
     const voices = VOICES.map((v) => `${v.voice}@${v.speed}`);
-    await writeFile(out, `${JSON.stringify({ ...results, unrelated: unrelatedReport, voices, seed, streams: streamsCount, decoderArgs: extraArgs }, null, 2)}\n`);
+    await writeFile(out, `${JSON.stringify({ ...results, unrelated: unrelatedReport, voices, seed, streams: streamsCount, decoderArgs: extraArgs, cmnInit }, null, 2)}\n`);
   }
 }
 
