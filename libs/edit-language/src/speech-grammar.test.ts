@@ -66,7 +66,7 @@ describe('speechGrammar', () => {
       if (c.text.split(' ').length === 1) expect(c.chainable, c.text).toBe(false);
       if (c.kind === 'control') expect(c.chainable).toBe(false);
     }
-    for (const s of ['undo', 'redo', 'reset', 'add glasses', 'long hair', 'a bit bigger eyes', 'remove the beard']) {
+    for (const s of ['undo', 'redo', 'start over', 'wear glasses', 'long hair', 'a bit bigger eyes', 'remove the beard']) {
       expect(texts, s).toContain(s);
     }
   });

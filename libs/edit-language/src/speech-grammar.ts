@@ -28,24 +28,23 @@ export interface SpokenCommand {
   readonly chainable: boolean;
 }
 
-const CONTROL = ['undo', 'redo', 'reset'] as const;
+const CONTROL = ['undo', 'redo', 'start over'] as const;
 /** One-word edits: said on their own only (in a chain the decoder lets them absorb stray syllables). */
 const SOLO_EDITS = ['smile'] as const;
 /** Multi-word edits, each one edit of one attribute. Order = how a help list groups them. */
 const CHAIN_EDITS = [
   // hair
   'long hair',
+  'medium hair',
   'short hair',
-  'longer hair',
-  'shorter hair',
   'blond hair',
   'dark hair',
   'brown hair',
   'red hair',
-  'gray hair',
+  'silver hair',
   'curly hair',
   'straight hair',
-  'add bangs',
+  'give me bangs',
   'remove the bangs',
   // eyes and brows
   'bigger eyes',
@@ -54,22 +53,22 @@ const CHAIN_EDITS = [
   'a bit smaller eyes',
   'much bigger eyes',
   'much smaller eyes',
-  'thicker eyebrows',
-  'thinner eyebrows',
+  'bushy eyebrows',
+  'thin eyebrows',
   // things
-  'add glasses',
-  'add sunglasses',
+  'wear glasses',
+  'wear sunglasses',
   'remove the glasses',
-  'add a hat',
+  'wear a hat',
   'remove the hat',
-  'add earrings',
+  'wear earrings',
   'remove the earrings',
-  'add a beard',
-  'remove the beard',
-  'add a moustache',
-  'remove the moustache',
-  'add lipstick',
+  'wear lipstick',
   'remove the lipstick',
+  'grow a beard',
+  'remove the beard',
+  'grow a moustache',
+  'remove the moustache',
   // face
   'look older',
   'look younger',
