@@ -14,7 +14,8 @@ export interface SessionView {
  * face editor (libs/face-pipeline, in a worker thread) implements the same interface.
  *
  * Contract: `process` gets a frame it may keep or mutate (the pipeline never touches it again) and
- * resolves with a frame of the same width and height. It runs at most once at a time per session
+ * resolves with a frame of the same width and height whose buffer it does not touch again (the
+ * encoder's pipe may still be reading it). It runs at most once at a time per session
  * (latest-frame-wins: frames arriving while it runs replace each other; only the newest waits).
  * `timestampMs` is the frame's arrival time on the server's monotonic clock (performance.now()),
  * so temporal filters get explicit, increasing timestamps. A rejection drops that one frame.

@@ -84,7 +84,7 @@ export class VideoDecoder extends SafeEmitter<VideoDecoderEvents> {
     return this.#proc.pid;
   }
 
-  /** True until a keyframe has been written. */
+  /** True until a keyframe has been written, and again after a frame had to be dropped. */
   get needsKeyframe(): boolean {
     return !this.#gotKeyframe;
   }
@@ -93,8 +93,12 @@ export class VideoDecoder extends SafeEmitter<VideoDecoderEvents> {
   decode(data: Buffer, isKeyframe: boolean, arrivalMs: number): boolean {
     if (this.#dead) return false;
     if (!this.#gotKeyframe && !isKeyframe) return false;
-    // More than ~8 frames queued in the pipe means ffmpeg stalls: drop rather than add latency.
-    if (this.#proc.pendingStdinBytes > 2 * 1024 * 1024) return false;
+    // Megabytes queued in the pipe means ffmpeg stalls: drop rather than add latency. The frames
+    // after a dropped one predict from it, so wait for the next keyframe (the owner asks for one).
+    if (this.#proc.pendingStdinBytes > 2 * 1024 * 1024) {
+      this.#gotKeyframe = false;
+      return false;
+    }
     this.#gotKeyframe = true;
     this.#pending.push(arrivalMs);
     if (this.#pending.length > 30) this.#pending.shift();

@@ -70,7 +70,9 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
   #encoder: VideoEncoder | undefined;
   #seq = randomInt(0x10000);
   readonly #tsBase = randomInt(0x100000000);
+  #lastTs: number | undefined;
   #lastEncoderRestart = -Infinity;
+  #keyframeTimer: NodeJS.Timeout | undefined;
   #decoderRestarts = 0;
   #encoderRestarts = 0;
   #droppedInput = 0;
@@ -136,10 +138,21 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
     }
   }
 
-  /** A receiver lost the picture (PLI/FIR): restart the encoder so its next frame is a keyframe. */
+  /**
+   * A receiver lost the picture (PLI/FIR): restart the encoder so its next frame is a keyframe.
+   * Requests closer together than `keyframeRestartMinMs` coalesce into one restart at the end of
+   * that interval — never dropped: the keyframe of the last restart may be the one that was lost.
+   */
   requestKeyframe(nowMs = performance.now()): void {
     if (this.#closed || this.#encoder === undefined) return;
-    if (nowMs - this.#lastEncoderRestart < this.#o.keyframeRestartMinMs) return;
+    const wait = this.#lastEncoderRestart + this.#o.keyframeRestartMinMs - nowMs;
+    if (wait > 0) {
+      this.#keyframeTimer ??= setTimeout(() => {
+        this.#keyframeTimer = undefined;
+        this.requestKeyframe();
+      }, wait);
+      return;
+    }
     this.#lastEncoderRestart = nowMs;
     this.#o.log.debug('keyframe requested: restarting encoder');
     this.#replaceEncoder();
@@ -160,6 +173,7 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#keyframeTimer);
     this.#scheduler.close();
     this.#sinks.clear();
     const children: Array<Promise<void>> = [];
@@ -249,7 +263,14 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
 
   #send(f: EncodedFrame): void {
     const now = performance.now();
-    const timestamp = (this.#tsBase + Math.round(f.timestampMs * 90)) >>> 0;
+    // 90 kHz from the input frame's arrival; strictly increasing, so two frames released together
+    // after a stall never share a timestamp (receivers would take them for one frame).
+    let timestamp = (this.#tsBase + Math.round(f.timestampMs * 90)) >>> 0;
+    if (this.#lastTs !== undefined) {
+      const ahead = (timestamp - this.#lastTs) >>> 0;
+      if (ahead === 0 || ahead >= 0x80000000) timestamp = (this.#lastTs + 1) >>> 0;
+    }
+    this.#lastTs = timestamp;
     for (const p of this.#packetizer.packetize(f.data)) {
       const header = new RtpHeader({ payloadType: 96, sequenceNumber: this.#seq, timestamp, marker: p.marker, ssrc: 0 });
       this.#seq = (this.#seq + 1) & 0xffff;

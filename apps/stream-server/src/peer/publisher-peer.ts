@@ -5,6 +5,7 @@ import type { Logger } from '../util/log';
 import type { InputVideoCodec } from '../media/video-decoder';
 import { chooseVideoCodec, peerConfig } from './codecs';
 import { checkOffer } from './sdp-check';
+import { KeyframeGate, type KeyframeGateStats } from '../media/keyframe-gate';
 
 export interface PublisherHandlers {
   /** A whole compressed video frame (after jitter buffer and depacketizer). */
@@ -25,7 +26,15 @@ export interface PublisherPeer {
   readonly returnTrack: MediaStreamTrack | undefined;
   /** Ask the publisher for a keyframe (rate-limited). */
   requestKeyframe(): void;
+  /** Loss and keyframe-wait counters of the incoming video, and RTCP feedback on the return video. */
+  stats(): PublisherPeerStats;
   close(): Promise<void>;
+}
+
+export interface PublisherPeerStats {
+  input: KeyframeGateStats;
+  /** Feedback from the publisher about the video we send back (undefined without a return track). */
+  returnVideo: { nacks: number; nackedPackets: number; pictureLoss: number } | undefined;
 }
 
 const PLI_MIN_INTERVAL_MS = 300;
@@ -71,11 +80,22 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
   const vt = videoTransceiver;
 
   let returnTrack: MediaStreamTrack | undefined;
+  let returnPli = 0;
+  let returnNacks = 0;
+  let returnNacked = 0;
   if (summary.video.direction === 'sendrecv' && videoCodec === 'vp8') {
     returnTrack = new MediaStreamTrack({ kind: 'video' });
     vt.setDirection('sendrecv');
     await vt.sender.replaceTrack(returnTrack);
-    const sub = vt.sender.onPictureLossIndication.subscribe(() => handlers.onPictureLoss());
+    // werift's sender answers NACKs itself from its packet history (retransmission on the same SSRC).
+    const nackSub = vt.sender.onGenericNack.subscribe((nack) => {
+      returnNacks++;
+      returnNacked += nack.lost.length;
+    });
+    const sub = vt.sender.onPictureLossIndication.subscribe(() => {
+      returnPli++;
+      handlers.onPictureLoss();
+    });
     // On a sendrecv m-line werift routes the publisher's PLI by its sender SSRC, which is also the
     // SSRC of the video it sends us, so the PLI lands on our receiver: look for it there too.
     const rtcpSub = vt.receiver.onRtcp.subscribe((packet) => {
@@ -84,11 +104,13 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
         packet.feedback instanceof PictureLossIndication &&
         packet.feedback.mediaSsrc === vt.sender.ssrc
       ) {
+        returnPli++;
         handlers.onPictureLoss();
       }
     });
     cleanups.push(() => {
       sub.unSubscribe();
+      nackSub.unSubscribe();
       rtcpSub.unSubscribe();
     });
   }
@@ -102,8 +124,10 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
     vt.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
   };
 
-  // Video: RTP → jitter buffer → whole frames. waitForKeyframe makes the depacketizer hold inter
-  // frames until a keyframe and without isFinalPacketInSequence every packet would be a "frame".
+  // Video: RTP → jitter buffer (werift NACKs holes meanwhile) → whole frames → keyframe gate.
+  // Without isFinalPacketInSequence every packet would be a "frame". The depacketizer drops a frame
+  // with a hole but not the frames that predict from it: the gate drops those until a keyframe.
+  const gate = new KeyframeGate({ retryMs: PLI_MIN_INTERVAL_MS });
   const source = new RtpSourceCallback();
   const jitter = new JitterBufferCallback(90000, { latency: 100 });
   const depacketizer = new DepacketizeCallback(videoCodec === 'vp8' ? 'vp8' : 'MPEG4/ISO/AVC', {
@@ -111,9 +135,20 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
     waitForKeyframe: true,
   });
   source.pipe((o) => jitter.input(o));
-  jitter.pipe((o) => depacketizer.input(o));
+  jitter.pipe((o) => {
+    if (o.rtp !== undefined) {
+      const now = performance.now();
+      gate.packet(o.rtp.header.sequenceNumber, now);
+      if (gate.pollRequest(now)) requestKeyframe();
+    }
+    depacketizer.input(o);
+  });
   depacketizer.pipe((o) => {
-    if (o.frame) handlers.onVideoFrame(o.frame.data, o.frame.isKeyframe, performance.now());
+    if (!o.frame) return;
+    const now = performance.now();
+    const decision = gate.frame(o.frame.isKeyframe, now);
+    if (decision.requestKeyframe) requestKeyframe();
+    if (decision.forward) handlers.onVideoFrame(o.frame.data, o.frame.isKeyframe, now);
   });
   const needKey = depacketizer.onNeedKeyFrame.subscribe(() => requestKeyframe());
   const videoSub = vt.receiver.track.onReceiveRtp.subscribe((rtp) => {
@@ -171,5 +206,9 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
     await close();
     throw new BadInputError('sdp: could not build an answer');
   }
-  return { pc, answer: sdp, videoCodec, returnTrack, requestKeyframe, close };
+  const stats = (): PublisherPeerStats => ({
+    input: gate.toJSON(),
+    returnVideo: returnTrack === undefined ? undefined : { nacks: returnNacks, nackedPackets: returnNacked, pictureLoss: returnPli },
+  });
+  return { pc, answer: sdp, videoCodec, returnTrack, requestKeyframe, stats, close };
 }

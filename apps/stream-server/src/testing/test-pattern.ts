@@ -29,3 +29,27 @@ export function meanAbsDiff(a: RgbFrame, b: RgbFrame): number {
   for (let i = 0; i < a.data.length; i++) sum += Math.abs((a.data[i] as number) - (b.data[i] as number));
   return sum / a.data.length;
 }
+
+/**
+ * The worst 16×16 block's mean absolute difference: codec noise stays low everywhere, while a
+ * frame decoded against the wrong reference is badly off somewhere (a moving edge in the wrong
+ * place) even when the whole-frame mean barely moves.
+ */
+export function maxBlockDiff(a: RgbFrame, b: RgbFrame, block = 16): number {
+  if (a.width !== b.width || a.height !== b.height || a.data.length !== b.data.length) throw new TypeError('maxBlockDiff: frames differ in size');
+  let worst = 0;
+  for (let by = 0; by < a.height; by += block) {
+    for (let bx = 0; bx < a.width; bx += block) {
+      let sum = 0;
+      let count = 0;
+      for (let y = by; y < Math.min(by + block, a.height); y++) {
+        const row = (y * a.width + bx) * 3;
+        const end = (y * a.width + Math.min(bx + block, a.width)) * 3;
+        for (let i = row; i < end; i++) sum += Math.abs((a.data[i] as number) - (b.data[i] as number));
+        count += end - row;
+      }
+      worst = Math.max(worst, sum / count);
+    }
+  }
+  return worst;
+}

@@ -2,6 +2,7 @@ import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, type RTCDat
 import { DepacketizeCallback, JitterBufferCallback, RtpSourceCallback } from 'werift/nonstandard';
 import type { RgbFrame } from '../media/frame';
 import { readFrameNumber } from '../media/frame-stamp';
+import { KeyframeGate } from '../media/keyframe-gate';
 import { VideoDecoder } from '../media/video-decoder';
 import { VideoEncoder } from '../media/video-encoder';
 import { Vp8Packetizer } from '../media/vp8-packetizer';
@@ -42,6 +43,7 @@ async function signal(url: string, offer: string, token: string | undefined): Pr
 class Receiver {
   readonly frames: ReceivedFrame[] = [];
   readonly keyframeArrivals: number[] = [];
+  readonly gate: KeyframeGate;
   readonly #decoder: VideoDecoder;
   #onFrame: Array<() => void> = [];
 
@@ -55,14 +57,28 @@ class Receiver {
     const source = new RtpSourceCallback();
     const jitter = new JitterBufferCallback(90000, { latency: 100 });
     const dep = new DepacketizeCallback('vp8', { isFinalPacketInSequence: (h) => h.marker, waitForKeyframe: true });
+    // The same keyframe gate as the server's input, so a lost packet on the way back never shows
+    // up as a damaged frame here: what the tests judge is what the server sent.
+    const gate = new KeyframeGate();
     source.pipe((o) => jitter.input(o));
-    jitter.pipe((o) => dep.input(o));
+    jitter.pipe((o) => {
+      if (o.rtp !== undefined) {
+        const t = performance.now();
+        gate.packet(o.rtp.header.sequenceNumber, t);
+        if (gate.pollRequest(t)) requestKeyframe();
+      }
+      dep.input(o);
+    });
     dep.pipe((o) => {
       if (!o.frame) return;
       const t = performance.now();
+      const d = gate.frame(o.frame.isKeyframe, t);
+      if (d.requestKeyframe) requestKeyframe();
+      if (!d.forward) return;
       if (o.frame.isKeyframe) this.keyframeArrivals.push(t);
-      this.#decoder.decode(o.frame.data, o.frame.isKeyframe, t);
+      if (!this.#decoder.decode(o.frame.data, o.frame.isKeyframe, t) && this.#decoder.needsKeyframe) requestKeyframe();
     });
+    this.gate = gate;
     dep.onNeedKeyFrame.subscribe(() => requestKeyframe());
     track.onReceiveRtp.subscribe((rtp) => source.input(rtp));
   }
@@ -96,6 +112,16 @@ export class TestPublisher {
   sessionId = '';
   location = '';
   keyframeRequests = 0;
+  /** Fraction of outgoing video packets dropped before they reach the peer (never retransmitted). */
+  upstreamLoss = 0;
+  /** Packets dropped by `upstreamLoss` or `dropNextPackets` so far. */
+  droppedPackets = 0;
+  /** Frame number of the last frame that lost a packet. */
+  lastDamagedFrame: number | undefined;
+  /** Answer a PLI this much later (a busy browser encoder); inter frames keep coming meanwhile. */
+  keyframeDelayMs = 0;
+  #keyframeTimer: NodeJS.Timeout | undefined;
+  #dropNext = 0;
   readonly #opts: ClientOptions;
   readonly #track = new MediaStreamTrack({ kind: 'video' });
   readonly #packetizer = new Vp8Packetizer();
@@ -103,14 +129,14 @@ export class TestPublisher {
   #timer: NodeJS.Timeout | undefined;
   #n = 0;
   #seq = 1000;
-  #buf: Buffer;
+  /** Deterministic loss pattern (xorshift32), so a failing run can be replayed. */
+  #rng = 0x9e3779b9;
 
   constructor(options: ClientOptions) {
     this.#opts = options;
     this.width = options.width ?? 640;
     this.height = options.height ?? 480;
     this.fps = options.fps ?? 30;
-    this.#buf = Buffer.alloc(this.width * this.height * 3);
     this.pc = new RTCPeerConnection({ codecs: { video: [useVP8()], audio: [useOPUS()] } });
   }
 
@@ -122,7 +148,14 @@ export class TestPublisher {
     });
     const onPli = (): void => {
       this.keyframeRequests++;
-      this.#restartEncoder();
+      if (this.keyframeDelayMs > 0) {
+        if (this.#keyframeTimer === undefined) {
+          this.#keyframeTimer = setTimeout(() => {
+            this.#keyframeTimer = undefined;
+            this.#restartEncoder();
+          }, this.keyframeDelayMs);
+        }
+      } else this.#restartEncoder();
     };
     t.sender.onPictureLossIndication.subscribe(onPli);
     // werift routes a PLI on a sendrecv m-line to the receiver (see publisher-peer.ts).
@@ -139,6 +172,11 @@ export class TestPublisher {
     await this.pc.setRemoteDescription({ type: 'answer', sdp: answer });
     await waitConnected(this.pc);
     this.#restartEncoder();
+  }
+
+  /** Lose the next `count` video packets on the way to the server (no retransmission possible). */
+  dropNextPackets(count: number): void {
+    this.#dropNext += count;
   }
 
   /** Send test frames at `fps` until stop(). */
@@ -158,6 +196,7 @@ export class TestPublisher {
 
   async close(): Promise<void> {
     this.stop();
+    clearTimeout(this.#keyframeTimer);
     await Promise.allSettled([this.#encoder?.close(), this.receiver?.close(), this.pc.close()]);
   }
 
@@ -170,6 +209,12 @@ export class TestPublisher {
       for (const p of this.#packetizer.packetize(f.data)) {
         const header = new RtpHeader({ payloadType: 96, sequenceNumber: this.#seq, timestamp: ts, marker: p.marker, ssrc: 1 });
         this.#seq = (this.#seq + 1) & 0xffff;
+        if (this.#dropNext > 0 || (this.upstreamLoss > 0 && this.#random() < this.upstreamLoss)) {
+          if (this.#dropNext > 0) this.#dropNext--;
+          this.droppedPackets++;
+          this.lastDamagedFrame = f.timestampMs;
+          continue;
+        }
         this.#track.writeRtp(new RtpPacket(header, p.payload));
       }
       this.sentAt.set(f.timestampMs, performance.now());
@@ -178,9 +223,20 @@ export class TestPublisher {
     void old?.close();
   }
 
+  #random(): number {
+    let x = this.#rng;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.#rng = x >>> 0;
+    return this.#rng / 0x100000000;
+  }
+
   #tick(): void {
     const n = this.#n++;
-    const frame = testPattern(this.width, this.height, n & 0xffff, this.#buf);
+    // A fresh buffer per frame: the encoder's pipe may still hold the previous one (a reused
+    // buffer would be overwritten while ffmpeg reads it, giving torn frames after a restart).
+    const frame = testPattern(this.width, this.height, n & 0xffff);
     this.#encoder?.encode(frame, n);
   }
 }
