@@ -57,6 +57,9 @@ export async function runGan(opts: RunGanOptions): Promise<{ trainer: GanTrainer
   const t0 = performance.now();
   while (trainer.step < end && !(opts.shouldStop?.() ?? false)) {
     last = await trainer.trainStep();
+    // wasm steps never return to the event loop on their own (their awaits resolve as microtasks),
+    // so yield once per step: signal handlers and timers get to run.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     appendFileSync(logFile, `${JSON.stringify(last)}\n`);
     const done = trainer.step - startStep;
     const rate = done / ((performance.now() - t0) / 1000);
