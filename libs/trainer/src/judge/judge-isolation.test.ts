@@ -86,7 +86,9 @@ function exempt(file: string): boolean {
   const rel = relative(trainerSrc, file);
   if (rel.startsWith('..')) return false; // face-pipeline: nothing is exempt
   const name = basename(file);
-  return rel.startsWith('judge/') || (rel.startsWith('cli/') && name.includes('judge')) || name.includes('eval');
+  // The lib's index only re-exports (the judge is public for evaluation); files that import judge
+  // names through it are still caught by the name check above.
+  return rel === 'index.ts' || rel.startsWith('judge/') || (rel.startsWith('cli/') && name.includes('judge')) || name.includes('eval');
 }
 
 describe('judge isolation', () => {
