@@ -37,7 +37,7 @@ const CHAIN_EDITS = [
   'long hair',
   'medium hair',
   'short hair',
-  'blond hair',
+  'golden hair',
   'dark hair',
   'brown hair',
   'red hair',

@@ -20,7 +20,6 @@ import { createCommandRecognizer } from '../command-recognizer';
 import { PushToTalkGate } from '../gating/push-to-talk-gate';
 import { ScoreGate } from '../gating/score-gate';
 import { WakeWordGate } from '../gating/wake-word-gate';
-import { DEFAULT_CMN_INIT } from '../recognizer/pocketsphinx-recognizer';
 import type { Utterance } from '../recognizer/speech-recognizer';
 import type { EspeakVoice } from '../synth/espeak';
 import { parseJsgf, sampleSentence } from '../vocabulary/jsgf';
@@ -154,7 +153,7 @@ async function main(): Promise<void> {
   const extraArgs = typeof args.get('args') === 'string' ? (args.get('args') as string).split(/\s+/).filter((a) => a !== '') : [];
   // --cmninit model (the acoustic model's own initial cepstral mean) or 13 comma-separated values.
   const cmnArg = args.get('cmninit');
-  const cmnInit = typeof cmnArg === 'string' ? (cmnArg === 'model' ? 'model' : cmnArg.split(',').map(Number)) : DEFAULT_CMN_INIT;
+  const cmnInit = typeof cmnArg === 'string' ? (cmnArg === 'model' ? 'model' : cmnArg.split(',').map(Number)) : 'model';
   const recognize: Recognize = () => createCommandRecognizer({ vocabulary, extraArgs, cmnInit });
   const recognizeWake: Recognize = () => createCommandRecognizer({ vocabulary, extraArgs, cmnInit, wakeWord: WAKE_PHRASE });
 

@@ -80,6 +80,22 @@ describe('PocketsphinxRecognizer (real pocketsphinx, real espeak audio)', () => 
     expect(last?.endMs ?? 0).toBeGreaterThan(((pcm.length * 2) / 3 / SPEECH_SAMPLE_RATE) * 1000);
   });
 
+  it('cmnInit runs the decoder on an overlay of the model with its own initial cepstral mean', async () => {
+    const texts = ['long hair', 'much smaller eyes', 'add glasses'];
+    const { pcm } = await utteranceStream(texts);
+    const cmnInit = [55, -2, -7, 10, -8, 0, -5, -12, 0, -5, 4, -5, -4];
+    const r = await PocketsphinxRecognizer.start({ grammar: GRAMMAR, dictionary: DICT, cmnInit });
+    const got = collect(r);
+    for (let i = 0; i < pcm.length; i += 1600) r.write(pcm.subarray(i, i + 1600));
+    await r.end();
+    // The first utterance of a stream is the weak one (see README); the rest must be right.
+    expect(got.map((u) => u.text).slice(1)).toEqual(texts.slice(1));
+    await expect(PocketsphinxRecognizer.start({ grammar: GRAMMAR, dictionary: DICT, cmnInit: [1, 2, 3] })).rejects.toThrow(TypeError);
+    await expect(
+      PocketsphinxRecognizer.start({ grammar: GRAMMAR, dictionary: DICT, cmnInit, modelDir: '/nonexistent/model' }),
+    ).rejects.toThrow(RecognizerStartError);
+  });
+
   it('separates a failed start from a later death, and refuses use after close', async () => {
     await expect(PocketsphinxRecognizer.start({ grammar: GRAMMAR, dictionary: DICT, binary: '/nonexistent/pocketsphinx' })).rejects.toThrow(
       RecognizerStartError,

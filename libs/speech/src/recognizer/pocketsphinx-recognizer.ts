@@ -144,7 +144,7 @@ export class PocketsphinxRecognizer extends SafeEmitter<SpeechRecognizerEvents> 
     await writeFile(join(dir, 'words.dict'), opts.dictionary);
     const r = new PocketsphinxRecognizer(opts, dir);
     try {
-      const cmn = opts.cmnInit ?? DEFAULT_CMN_INIT;
+      const cmn = opts.cmnInit ?? 'model';
       if (cmn !== 'model') {
         r.#opts.modelDir = await overlayModel(r.#opts.modelDir, join(dir, 'hmm'), cmn).catch((error: unknown) => {
           if (error instanceof TypeError) throw error;
