@@ -27,7 +27,7 @@ import { intentOf, loadVocabulary, type SpeechVocabulary } from '../vocabulary/v
 import { parseArgs } from './args';
 
 /** espeak-ng voices of the report (see README for why these and what the others score). */
-const DEFAULT_VOICES = ['en-us', 'en-gb', 'en-us+f2', 'en-gb+m3', 'en-gb-x-rp'];
+const DEFAULT_VOICES = ['en-us', 'en-us+f2', 'en-us+m3', 'en-gb', 'en-gb-x-rp'];
 const SPEEDS = [150, 175, 200];
 const voicesOf = (names: readonly string[]): EspeakVoice[] => SPEEDS.flatMap((speed) => names.map((voice) => ({ voice, speed })));
 
