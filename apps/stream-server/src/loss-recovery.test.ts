@@ -87,3 +87,41 @@ describe('upstream packet loss', () => {
     expect(pub.frames.filter((f) => f.arrivalMs > performance.now() - 1000).length).toBeGreaterThan(10);
   });
 });
+
+/**
+ * Chrome probes bandwidth with padding-only packets on the media SSRC (no RTX negotiated) between
+ * frames. werift's depacketizer throws on their empty payload and drops the next frame without a
+ * missing packet; the frames after it were decoded against a picture that never arrived (the E2E's
+ * grey/green smears). Now: padding is filtered out and renumbered around, nothing is lost.
+ */
+describe('padding-only packets between frames (Chrome bandwidth probes)', () => {
+  let server: StreamServer;
+  let pub: TestPublisher;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    pub = new TestPublisher({ baseUrl: server.url, width: W, height: H });
+    pub.paddingPerFrame = 2;
+    await pub.publish('padded');
+    pub.start();
+    await pub.receiver?.waitFrames(10, 10_000);
+  });
+
+  afterAll(async () => {
+    await pub?.close();
+    await server?.close();
+  });
+
+  it('every frame comes back clean and none is lost or dropped', async () => {
+    const from = pub.frames.length;
+    await pub.receiver?.waitFrames(45, 10_000);
+    const frames = pub.frames.slice(from);
+    const bad = frames.filter((f) => !(pub.sentAt.has(f.n) && maxBlockDiff(f.frame, testPattern(W, H, f.n)) < 30)).map((f) => f.n);
+    expect(bad, 'damaged frames').toEqual([]);
+    const input = server.sessions.get('padded')?.publisher?.stats().input;
+    expect(input?.paddingRemoved).toBeGreaterThan(80);
+    expect(input?.lostPackets).toBe(0);
+    expect(input?.missingFrames).toBe(0);
+    expect(input?.framesDropped).toBe(0);
+  });
+});

@@ -58,7 +58,7 @@ export async function startServer(args: readonly string[], token: string, timeou
     cwd: target.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // own process group: stop() ends tsx and the node it starts, nothing else
-    env: { ...process.env, LFE_LOG_LEVEL: 'warn' },
+    env: { ...process.env, LFE_LOG_LEVEL: process.env['LFE_E2E_SERVER_LOG_LEVEL'] ?? 'warn' },
   });
   let out = '';
   const keep = (b: Buffer): void => {

@@ -3,7 +3,7 @@
  * with a −60 dB noise floor), real stream server (`--effect none`), the built viewer page.
  * Screenshots go to test-output/e2e/. Prints capture→display latency p50/p95 and fps.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,8 @@ describe.skipIf(skipReason !== undefined)(`viewer in chromium against the stream
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
+    // The server's log (JSON lines; LFE_E2E_SERVER_LOG_LEVEL=debug for media stats every 10 s).
+    if (server !== undefined) writeFileSync(join(SHOTS, 'server.log'), server.output());
     lock?.release();
   }, 30_000);
 

@@ -57,3 +57,23 @@ describe('KeyframeGate', () => {
     expect(() => new KeyframeGate({ retryMs: -1 })).toThrow(TypeError);
   });
 });
+
+describe('KeyframeGate PictureID continuity', () => {
+  it('a skipped PictureID without a missing packet breaks the chain (a frame the depacketizer dropped)', () => {
+    const g = new KeyframeGate({ retryMs: 300 });
+    const pid = (id: number): { id: number; bits: 15 } => ({ id, bits: 15 });
+    expect(g.frame(true, 0, pid(0x7ffe)).forward).toBe(true);
+    expect(g.frame(false, 33, pid(0x7fff)).forward).toBe(true);
+    expect(g.frame(false, 66, pid(0)).forward).toBe(true); // wraps
+    expect(g.frame(false, 100, pid(2))).toEqual({ forward: false, requestKeyframe: true }); // 1 vanished
+    expect(g.frame(false, 133, pid(3)).forward).toBe(false);
+    expect(g.frame(true, 166, pid(4)).forward).toBe(true);
+    expect(g.toJSON()).toMatchObject({ missingFrames: 1, lostPackets: 0, lastRecoveryMs: 66 });
+  });
+
+  it('7-bit PictureIDs wrap at 128', () => {
+    const g = new KeyframeGate();
+    g.frame(true, 0, { id: 127, bits: 7 });
+    expect(g.frame(false, 33, { id: 0, bits: 7 }).forward).toBe(true);
+  });
+});

@@ -8,7 +8,9 @@
  * then again every `retryMs` while it waits (the keyframe itself may be lost).
  *
  * Feed it every RTP sequence number in the order the depacketizer sees them (after the jitter
- * buffer), then each frame the depacketizer completes. Time is a parameter.
+ * buffer), then each frame the depacketizer completes, with its VP8 PictureID when it has one: a
+ * PictureID that skips one means a frame vanished without a missing packet (a depacketizer that
+ * dropped it), which breaks the chain just the same. Time is a parameter.
  */
 export interface KeyframeGateOptions {
   /** Least time between two keyframe requests while waiting (default 300 ms). */
@@ -26,6 +28,8 @@ export interface KeyframeGateStats {
   waitingForKeyframe: boolean;
   lostPackets: number;
   gaps: number;
+  /** Frames missing by PictureID although no packet was. */
+  missingFrames: number;
   framesForwarded: number;
   framesDropped: number;
   keyframeRequests: number;
@@ -41,6 +45,8 @@ export class KeyframeGate {
   #lastRequestMs = -Infinity;
   #lostPackets = 0;
   #gaps = 0;
+  #missingFrames = 0;
+  #lastPictureId: number | undefined;
   #forwarded = 0;
   #dropped = 0;
   #requests = 0;
@@ -74,8 +80,17 @@ export class KeyframeGate {
     this.#lastSeq = seq;
   }
 
-  /** A frame the depacketizer completed. */
-  frame(isKeyframe: boolean, nowMs: number): GateDecision {
+  /** A frame the depacketizer completed, with its VP8 PictureID when known. */
+  frame(isKeyframe: boolean, nowMs: number, pictureId?: { id: number; bits: 7 | 15 }): GateDecision {
+    if (pictureId !== undefined) {
+      const mask = pictureId.bits === 15 ? 0x7fff : 0x7f;
+      const last = this.#lastPictureId;
+      this.#lastPictureId = pictureId.id & mask;
+      if (last !== undefined && this.#lastPictureId !== ((last + 1) & mask)) {
+        this.#missingFrames++;
+        this.#break(nowMs);
+      }
+    }
     if (isKeyframe) {
       if (this.#waiting && this.#brokenSinceMs !== undefined) this.#lastRecoveryMs = nowMs - this.#brokenSinceMs;
       this.#waiting = false;
@@ -101,6 +116,7 @@ export class KeyframeGate {
       waitingForKeyframe: this.#waiting,
       lostPackets: this.#lostPackets,
       gaps: this.#gaps,
+      missingFrames: this.#missingFrames,
       framesForwarded: this.#forwarded,
       framesDropped: this.#dropped,
       keyframeRequests: this.#requests,

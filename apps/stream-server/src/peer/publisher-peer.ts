@@ -1,11 +1,10 @@
 import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, type RTCDataChannel, RtcpPayloadSpecificFeedback, type RTCRtpTransceiver } from 'werift';
-import { DepacketizeCallback, JitterBufferCallback, RtpSourceCallback } from 'werift/nonstandard';
 import { BadInputError } from '../errors';
 import type { Logger } from '../util/log';
 import type { InputVideoCodec } from '../media/video-decoder';
 import { chooseVideoCodec, peerConfig } from './codecs';
 import { checkOffer } from './sdp-check';
-import { KeyframeGate, type KeyframeGateStats } from '../media/keyframe-gate';
+import { VideoReceiveChain, type VideoReceiveStats } from './video-receive-chain';
 
 export interface PublisherHandlers {
   /** A whole compressed video frame (after jitter buffer and depacketizer). */
@@ -32,7 +31,7 @@ export interface PublisherPeer {
 }
 
 export interface PublisherPeerStats {
-  input: KeyframeGateStats;
+  input: VideoReceiveStats;
   /** Feedback from the publisher about the video we send back (undefined without a return track). */
   returnVideo: { nacks: number; nackedPackets: number; pictureLoss: number } | undefined;
 }
@@ -124,47 +123,22 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
     vt.receiver.sendRtcpPLI(ssrc).catch(() => undefined);
   };
 
-  // Video: RTP → jitter buffer (werift NACKs holes meanwhile) → whole frames → keyframe gate.
-  // Without isFinalPacketInSequence every packet would be a "frame". The depacketizer drops a frame
-  // with a hole but not the frames that predict from it: the gate drops those until a keyframe.
-  const gate = new KeyframeGate({ retryMs: PLI_MIN_INTERVAL_MS });
-  const source = new RtpSourceCallback();
-  const jitter = new JitterBufferCallback(90000, { latency: 100 });
-  const depacketizer = new DepacketizeCallback(videoCodec === 'vp8' ? 'vp8' : 'MPEG4/ISO/AVC', {
-    isFinalPacketInSequence: (h) => h.marker,
-    waitForKeyframe: true,
-  });
-  source.pipe((o) => jitter.input(o));
-  jitter.pipe((o) => {
-    if (o.rtp !== undefined) {
-      const now = performance.now();
-      gate.packet(o.rtp.header.sequenceNumber, now);
-      if (gate.pollRequest(now)) requestKeyframe();
-    }
-    depacketizer.input(o);
-  });
-  depacketizer.pipe((o) => {
-    if (!o.frame) return;
-    const now = performance.now();
-    const decision = gate.frame(o.frame.isKeyframe, now);
-    if (decision.requestKeyframe) requestKeyframe();
-    if (decision.forward) handlers.onVideoFrame(o.frame.data, o.frame.isKeyframe, now);
-  });
-  const needKey = depacketizer.onNeedKeyFrame.subscribe(() => requestKeyframe());
+  // Video: RTP → jitter buffer → padding filter → depacketizer → keyframe gate → decoder.
+  const video = new VideoReceiveChain(videoCodec, {
+    onFrame: (data, isKeyframe, now) => handlers.onVideoFrame(data, isKeyframe, now),
+    onKeyframeNeeded: () => requestKeyframe(),
+  }, { keyframeRetryMs: PLI_MIN_INTERVAL_MS });
   const videoSub = vt.receiver.track.onReceiveRtp.subscribe((rtp) => {
     // Packet intake never throws into werift's socket handler: count and drop instead.
     try {
-      source.input(rtp);
+      video.input(rtp);
     } catch (err) {
       log.debug('video packet dropped', { error: err });
     }
   });
   cleanups.push(() => {
-    needKey.unSubscribe();
     videoSub.unSubscribe();
-    source.destroy();
-    jitter.destroy();
-    depacketizer.destroy();
+    video.close();
   });
 
   if (audioTransceiver !== undefined) {
@@ -207,7 +181,7 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
     throw new BadInputError('sdp: could not build an answer');
   }
   const stats = (): PublisherPeerStats => ({
-    input: gate.toJSON(),
+    input: video.stats(),
     returnVideo: returnTrack === undefined ? undefined : { nacks: returnNacks, nackedPackets: returnNacked, pictureLoss: returnPli },
   });
   return { pc, answer: sdp, videoCodec, returnTrack, requestKeyframe, stats, close };

@@ -58,6 +58,7 @@ export class Session extends SafeEmitter<SessionEvents> {
   #statsTimer: NodeJS.Timeout | undefined;
   #closed = false;
   #closePromise: Promise<void> | undefined;
+  #statsTicks = 0;
 
   private constructor(options: SessionOptions) {
     super();
@@ -258,6 +259,9 @@ export class Session extends SafeEmitter<SessionEvents> {
   }
 
   #sendStats(): void {
+    this.#statsTicks++;
+    // Every 10 s in the log: what the ws clients see plus loss / keyframe counters (debug level).
+    if (this.#statsTicks % 10 === 0) this.#log.debug('media stats', { video: this.video.stats(), media: this.#publisher?.stats() });
     if (this.#clients.size === 0) return;
     const s = this.video.stats();
     this.broadcast({
@@ -307,7 +311,7 @@ export class Session extends SafeEmitter<SessionEvents> {
     this.#closed = true;
     this.#closePromise = (async () => {
       clearInterval(this.#statsTimer);
-      this.#log.info('session closing', { reason });
+      this.#log.info('session closing', { reason, video: this.video.stats(), media: this.#publisher?.stats() });
       this.#clients.clear();
       const viewers = [...this.#viewers.values()];
       this.#viewers.clear();

@@ -1,8 +1,7 @@
 import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, type RTCDataChannel, RtcpPayloadSpecificFeedback, RtpHeader, RtpPacket, useOPUS, useVP8 } from 'werift';
-import { DepacketizeCallback, JitterBufferCallback, RtpSourceCallback } from 'werift/nonstandard';
+import { VideoReceiveChain } from '../peer/video-receive-chain';
 import type { RgbFrame } from '../media/frame';
 import { readFrameNumber } from '../media/frame-stamp';
-import { KeyframeGate } from '../media/keyframe-gate';
 import { VideoDecoder } from '../media/video-decoder';
 import { VideoEncoder } from '../media/video-encoder';
 import { Vp8Packetizer } from '../media/vp8-packetizer';
@@ -43,7 +42,7 @@ async function signal(url: string, offer: string, token: string | undefined): Pr
 class Receiver {
   readonly frames: ReceivedFrame[] = [];
   readonly keyframeArrivals: number[] = [];
-  readonly gate: KeyframeGate;
+  readonly chain: VideoReceiveChain;
   readonly #decoder: VideoDecoder;
   #onFrame: Array<() => void> = [];
 
@@ -54,33 +53,16 @@ class Receiver {
       if (this.frames.length > 600) this.frames.splice(0, 300);
       for (const r of this.#onFrame.splice(0)) r();
     });
-    const source = new RtpSourceCallback();
-    const jitter = new JitterBufferCallback(90000, { latency: 100 });
-    const dep = new DepacketizeCallback('vp8', { isFinalPacketInSequence: (h) => h.marker, waitForKeyframe: true });
-    // The same keyframe gate as the server's input, so a lost packet on the way back never shows
-    // up as a damaged frame here: what the tests judge is what the server sent.
-    const gate = new KeyframeGate();
-    source.pipe((o) => jitter.input(o));
-    jitter.pipe((o) => {
-      if (o.rtp !== undefined) {
-        const t = performance.now();
-        gate.packet(o.rtp.header.sequenceNumber, t);
-        if (gate.pollRequest(t)) requestKeyframe();
-      }
-      dep.input(o);
+    // The server's own receive chain, so a lost packet on the way back never shows up as a
+    // damaged frame here: what the tests judge is what the server sent.
+    this.chain = new VideoReceiveChain('vp8', {
+      onFrame: (data, isKeyframe, t) => {
+        if (isKeyframe) this.keyframeArrivals.push(t);
+        if (!this.#decoder.decode(data, isKeyframe, t) && this.#decoder.needsKeyframe) requestKeyframe();
+      },
+      onKeyframeNeeded: requestKeyframe,
     });
-    dep.pipe((o) => {
-      if (!o.frame) return;
-      const t = performance.now();
-      const d = gate.frame(o.frame.isKeyframe, t);
-      if (d.requestKeyframe) requestKeyframe();
-      if (!d.forward) return;
-      if (o.frame.isKeyframe) this.keyframeArrivals.push(t);
-      if (!this.#decoder.decode(o.frame.data, o.frame.isKeyframe, t) && this.#decoder.needsKeyframe) requestKeyframe();
-    });
-    this.gate = gate;
-    dep.onNeedKeyFrame.subscribe(() => requestKeyframe());
-    track.onReceiveRtp.subscribe((rtp) => source.input(rtp));
+    track.onReceiveRtp.subscribe((rtp) => this.chain.input(rtp));
   }
 
   /** Resolves when `count` more frames have been decoded, or rejects after `timeoutMs`. */
@@ -97,6 +79,7 @@ class Receiver {
   }
 
   close(): Promise<void> {
+    this.chain.close();
     return this.#decoder.close();
   }
 }
@@ -118,6 +101,8 @@ export class TestPublisher {
   droppedPackets = 0;
   /** Frame number of the last frame that lost a packet. */
   lastDamagedFrame: number | undefined;
+  /** Padding-only RTP packets sent after every frame (Chrome's bandwidth probes look like this). */
+  paddingPerFrame = 0;
   /** Answer a PLI this much later (a busy browser encoder); inter frames keep coming meanwhile. */
   keyframeDelayMs = 0;
   #keyframeTimer: NodeJS.Timeout | undefined;
@@ -216,6 +201,13 @@ export class TestPublisher {
           continue;
         }
         this.#track.writeRtp(new RtpPacket(header, p.payload));
+      }
+      // Empty packets after the frame: what Chrome's padding-only bandwidth probes are once the
+      // padding is stripped (werift's sender does not get P-bit packets with no payload across).
+      for (let i = 0; i < this.paddingPerFrame; i++) {
+        const header = new RtpHeader({ payloadType: 96, sequenceNumber: this.#seq, timestamp: ts, marker: false, ssrc: 1 });
+        this.#seq = (this.#seq + 1) & 0xffff;
+        this.#track.writeRtp(new RtpPacket(header, Buffer.alloc(0)));
       }
       this.sentAt.set(f.timestampMs, performance.now());
     });
