@@ -78,12 +78,11 @@ describe.skipIf(skipReason !== undefined)(`viewer in chromium against the stream
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
   let page: Page;
-  let dist: string;
   let voiceSkip: string | undefined;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    dist = buildViewer();
+    buildViewer();
     const clip = cameraClip();
     voiceSkip = hasCommand('espeak-ng') && hasCommand('sox') ? undefined : 'espeak-ng or sox missing: no fake microphone audio';
     const wav = voiceSkip === undefined ? speechWav() : undefined;
@@ -256,10 +255,9 @@ describe.skipIf(skipReason !== undefined)(`viewer in chromium against the stream
     const s = server as RunningServer;
     const p = await (browser as Browser).newPage({ viewport: { width: 1280, height: 800 } });
     try {
-      // The server checks the token on the page URL itself (a bare JSON 401 there), so the page
-      // shell comes from the build here; its WHIP POST with the wrong token goes to the real server.
-      await p.route((u) => u.pathname === '/e2e-auth', (route) => route.fulfill({ path: join(dist, 'index.html'), contentType: 'text/html' }));
-      await p.goto(`${s.url}/e2e-auth?token=wrong-${TOKEN}`);
+      // The page itself is public; its WHIP POST with the wrong token gets the server's 401.
+      const res = await p.goto(`${s.url}/?token=wrong-${TOKEN}`);
+      expect(res?.status()).toBe(200);
       await p.locator('#notice').waitFor({ state: 'visible', timeout: 20_000 });
       await expect(p.locator('#notice-title').textContent()).resolves.toBe('Not authorised (401)');
       await shot(p, '09-auth-failure');

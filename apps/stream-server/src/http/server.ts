@@ -12,12 +12,13 @@ import {
   StreamServerError,
 } from '../errors';
 import type { FfmpegBinary } from '../media/ffmpeg-path';
-import type { FrameProcessor } from '../media/frame-processor';
+import { DEFAULT_VIEWER_DIST } from '../config';
+import { type FrameProcessor, PassthroughProcessor } from '../media/frame-processor';
 import { MAX_SDP_BYTES } from '../peer/sdp-check';
 import { MAX_MESSAGE_BYTES } from '../session/messages';
 import { Session, checkSessionId, newSessionId } from '../session/session';
 import type { RecognizerFactory } from '../session/voice';
-import type { Logger } from '../util/log';
+import { type Logger, silentLogger } from '../util/log';
 import { type AuthPolicy, checkAuth, generateToken, isLoopbackHost } from './auth';
 import { readBody, requireMediaType } from './body';
 import { serveStatic } from './static-files';
@@ -63,6 +64,7 @@ export class StreamServer {
   readonly #reserved = new Set<string>();
   readonly #sockets = new Map<string, Set<WebSocket>>();
   #closed = false;
+  #port = 0;
 
   private constructor(options: StreamServerOptions) {
     this.#o = options;
@@ -77,26 +79,50 @@ export class StreamServer {
     this.#http.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
   }
 
-  static async start(options: StreamServerOptions): Promise<StreamServer> {
-    const s = new StreamServer(options);
+  /**
+   * Start listening. Every option has a default for in-process use (tests, embedding): loopback,
+   * a free port, `--effect none`, 640×480 at 30 fps, 4 sessions, the built viewer, silent logs.
+   * `url` and `auth.token` tell the caller where and how to connect; `stop()` ends it all.
+   */
+  static async start(options: Partial<StreamServerOptions> = {}): Promise<StreamServer> {
+    const s = new StreamServer({
+      host: '127.0.0.1',
+      port: 0,
+      maxSessions: 4,
+      width: 640,
+      height: 480,
+      fps: 30,
+      viewerDist: DEFAULT_VIEWER_DIST,
+      ...options,
+      processor: options.processor ?? new PassthroughProcessor(),
+      log: options.log ?? silentLogger,
+    });
+    const o = s.#o;
     await new Promise<void>((resolve, reject) => {
       s.#http.once('error', reject);
-      s.#http.listen(options.port, options.host, () => {
+      s.#http.listen(o.port, o.host, () => {
         s.#http.off('error', reject);
+        s.#port = (s.#http.address() as AddressInfo).port;
         resolve();
       });
     });
-    options.log.info('listening', { url: s.url, authRequired: s.auth.required, effect: options.processor.effect, maxSessions: options.maxSessions });
+    o.log.info('listening', { url: s.url, authRequired: s.auth.required, effect: o.processor.effect, maxSessions: o.maxSessions });
     return s;
   }
 
+  /** The port it listens on (kept after `close()`, for messages). */
   get port(): number {
-    return (this.#http.address() as AddressInfo).port;
+    return this.#port;
   }
 
   get url(): string {
     const host = this.#o.host.includes(':') ? `[${this.#o.host}]` : this.#o.host;
     return `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${this.port}`;
+  }
+
+  /** The same as `close()`. */
+  stop(): Promise<void> {
+    return this.close();
   }
 
   /** Close every session, then the listeners. Children (ffmpeg, recognisers) are gone when it resolves. */
@@ -167,7 +193,8 @@ export class StreamServer {
         throw new MethodNotAllowedError('whep: resource accepts DELETE', 'DELETE, OPTIONS');
       }
       if (method !== 'GET' && method !== 'HEAD') throw new MethodNotAllowedError('only GET here', 'GET');
-      if (path === '/obs' || path === '/' || path === '/index.html') checkAuth(req, url, this.auth);
+      // The pages are public: without the token they can still say "Not authorised" themselves.
+      // Everything with media or state behind it (WHIP, WHEP, ws) checks the token the page carries.
       const file = await serveStatic(this.#o.viewerDist, path);
       res.writeHead(file.status, { 'Content-Type': file.type, 'Cache-Control': 'no-cache' }).end(method === 'HEAD' ? undefined : file.body);
     } catch (err) {

@@ -167,6 +167,16 @@ describe('auth', () => {
     expect((await fetch(`${server.url}/whip/s1`, { method: 'DELETE' })).status).toBe(401);
     expect((await fetch(`${server.url}/whip/s1`, { method: 'DELETE', headers: { Authorization: 'Bearer secret-token' } })).status).toBe(200);
   });
+
+  it('serves the pages without a token (they show their own 401 message), never media or state', async () => {
+    for (const path of ['/', '/index.html', '/obs?session=s1', '/?token=wrong', '/obs?session=s1&token=wrong']) {
+      const res = await fetch(`${server.url}${path}`);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    }
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await post(server.url, '/whep/s1', await offerSdp(), 'application/sdp', 'wrong')).status).toBe(401);
+  });
 });
 
 describe('commands over WebSocket and the data channel', () => {

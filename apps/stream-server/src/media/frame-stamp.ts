@@ -1,13 +1,17 @@
 import type { RgbFrame } from './frame';
 
 /**
- * Frame counter in pixels, the layout of face-synth's `stampFrameNumber` (16 blocks along the
- * bottom-left edge, least significant bit first, white = 1), read back by averaging each block's
- * centre so codec noise does not flip bits. Used by tests and the benchmark to match frames.
+ * Frame counter in pixels, exactly the layout of face-synth's `stampFrameNumber`
+ * (libs/face-synth/src/clip/test-clip.ts — not exported from @lfe/face-synth, so it is mirrored
+ * here): 16 square blocks of `STAMP_BLOCK` = 8 px along the bottom-left edge, least significant
+ * bit first, white = 1. The viewer page reads the same strip. Read back by averaging each block's
+ * centre so codec noise does not flip bits. Used by tests and the benchmark to match frames;
+ * frame-stamp.test.ts checks it against a clip rendered by face-synth's own `clip --stamp`.
  */
 export const STAMP_BITS = 16;
+export const STAMP_BLOCK = 8;
 
-export function stampFrameNumber(frame: RgbFrame, n: number, block = 16): void {
+export function stampFrameNumber(frame: RgbFrame, n: number, block = STAMP_BLOCK): void {
   const { width, height, data } = frame;
   const y0 = height - block;
   for (let bit = 0; bit < STAMP_BITS; bit++) {
@@ -19,7 +23,7 @@ export function stampFrameNumber(frame: RgbFrame, n: number, block = 16): void {
   }
 }
 
-export function readFrameNumber(frame: RgbFrame, block = 16): number {
+export function readFrameNumber(frame: RgbFrame, block = STAMP_BLOCK): number {
   const { width, height, data } = frame;
   const r = Math.max(1, Math.floor(block / 4));
   const cy = height - Math.ceil(block / 2);
