@@ -65,9 +65,9 @@ const CHAIN_EDITS = [
   'remove the earrings',
   'wear lipstick',
   'remove the lipstick',
-  'grow a beard',
+  'give me a beard',
   'remove the beard',
-  'grow a moustache',
+  'give me a moustache',
   'remove the moustache',
   // face
   'look older',
