@@ -1,4 +1,4 @@
-import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, type RTCDataChannel, RtcpPayloadSpecificFeedback, type RTCRtpTransceiver } from 'werift';
+import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, type RTCDataChannel, RtcpPayloadSpecificFeedback, type RTCRtpTransceiver, ReceiverEstimatedMaxBitrate } from 'werift';
 import { BadInputError } from '../errors';
 import type { Logger } from '../util/log';
 import type { InputVideoCodec } from '../media/video-decoder';
@@ -37,19 +37,44 @@ export interface PublisherPeerStats {
 }
 
 const PLI_MIN_INTERVAL_MS = 300;
+const REMB_INTERVAL_MS = 1000;
+
+/** A REMB packet (draft-alvestrand-rmcat-remb): bitrate as an 18-bit mantissa and a 6-bit exponent. */
+export function rembPacket(senderSsrc: number, mediaSsrc: number, bitsPerSecond: number): RtcpPayloadSpecificFeedback {
+  let mantissa = Math.max(0, Math.floor(bitsPerSecond));
+  let exp = 0;
+  while (mantissa >= 1 << 18) {
+    mantissa = Math.floor(mantissa / 2);
+    exp++;
+  }
+  return new RtcpPayloadSpecificFeedback({
+    feedback: new ReceiverEstimatedMaxBitrate({ senderSsrc, mediaSsrc: 0, ssrcNum: 1, brExp: exp, brMantissa: mantissa, bitrate: BigInt(mantissa) << BigInt(exp), ssrcFeedbacks: [mediaSsrc] }),
+  });
+}
 
 /**
  * The WHIP peer: answers the offer with every candidate gathered (no trickle), receives video
  * through werift's jitter buffer + depacketizer, Opus payloads as they come, and — when the offer
  * is sendrecv VP8 — sends the processed video back on the same m-line.
  */
-export async function createPublisherPeer(offer: string, handlers: PublisherHandlers, log: Logger, timeouts = { connectMs: 30_000, disconnectedMs: 10_000 }): Promise<PublisherPeer> {
+export interface PublisherPeerOptions {
+  /** No connection within this → gone (default 30 s). */
+  connectMs?: number;
+  /** Disconnected this long → gone (default 10 s). */
+  disconnectedMs?: number;
+  /** Video rate we ask the publisher to stay under: REMB + fmtp hints (default 1500 kbit/s, what we send back). */
+  maxInputKbps?: number;
+}
+
+export async function createPublisherPeer(offer: string, handlers: PublisherHandlers, log: Logger, options: PublisherPeerOptions = {}): Promise<PublisherPeer> {
+  const timeouts = { connectMs: options.connectMs ?? 30_000, disconnectedMs: options.disconnectedMs ?? 10_000 };
+  const maxInputKbps = options.maxInputKbps ?? 1500;
   const summary = checkOffer(offer);
   if (summary.video === undefined) throw new BadInputError('sdp: offer has no video m-line');
   if (summary.video.direction !== 'sendonly' && summary.video.direction !== 'sendrecv') throw new BadInputError('sdp: video must be sendonly or sendrecv for WHIP');
   if (!summary.video.codecs.some((c) => c === 'vp8' || c === 'h264')) throw new BadInputError('sdp: video offers neither VP8 nor H.264');
 
-  const pc = new RTCPeerConnection(peerConfig());
+  const pc = new RTCPeerConnection(peerConfig({ transportCc: false }));
   const cleanups: Array<() => void> = [];
   let closed = false;
   let lastPli = -Infinity;
@@ -71,7 +96,9 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
   const transceivers = pc.getTransceivers();
   const videoTransceiver: RTCRtpTransceiver | undefined = transceivers.find((t) => t.kind === 'video');
   const audioTransceiver = transceivers.find((t) => t.kind === 'audio');
-  const videoCodec = videoTransceiver ? chooseVideoCodec(videoTransceiver) : undefined;
+  const videoCodec = videoTransceiver
+    ? chooseVideoCodec(videoTransceiver, { startKbps: Math.min(1000, maxInputKbps), minKbps: Math.min(300, maxInputKbps), maxKbps: maxInputKbps })
+    : undefined;
   if (videoTransceiver === undefined || videoCodec === undefined) {
     await close();
     throw new BadInputError('sdp: no usable video codec (VP8 or H.264)');
@@ -149,6 +176,15 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
   const dcSub = pc.onDataChannel.subscribe((dc) => handlers.onDataChannel(dc));
   cleanups.push(() => dcSub.unSubscribe());
 
+  // REMB: the receive rate we accept. Chrome caps its send rate to it (and its loss-based control
+  // stays in charge below it); without any estimate from us it stays near its 300 kbit/s start.
+  let rembTimer: NodeJS.Timeout | undefined;
+  const sendRemb = (): void => {
+    const ssrc = vt.receiver.track.ssrc;
+    if (closed || ssrc === undefined) return;
+    vt.receiver.dtlsTransport.sendRtcp([rembPacket(vt.receiver.rtcpSsrc, ssrc, maxInputKbps * 1000)]).catch(() => undefined);
+  };
+  cleanups.push(() => clearInterval(rembTimer));
   let everConnected = false;
   let disconnectTimer: NodeJS.Timeout | undefined;
   const connectTimer = setTimeout(() => {
@@ -161,6 +197,10 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
   const stateSub = pc.connectionStateChange.subscribe((state) => {
     log.debug('publisher connection state', { state });
     if (state === 'connected') {
+      if (!everConnected) {
+        sendRemb();
+        rembTimer = setInterval(sendRemb, REMB_INTERVAL_MS);
+      }
       everConnected = true;
       clearTimeout(disconnectTimer);
       disconnectTimer = undefined;
