@@ -1,4 +1,4 @@
-import { ReceiverEstimatedMaxBitrate, RtcpPacketConverter, RtcpPayloadSpecificFeedback } from 'werift';
+import { type ReceiverEstimatedMaxBitrate, RtcpPacketConverter, RtcpPayloadSpecificFeedback } from 'werift';
 import { describe, expect, it } from 'vitest';
 import { withBitrateHints } from './codecs';
 import { rembPacket } from './publisher-peer';
