@@ -2,7 +2,8 @@
  * nx run speech:bench -- --out b.json [--quick] [--n 240] [--streams 8] [--grammar G.jsgf] [--seed 1]
  *   [--args "-wip 0.005 …"] (extra decoder arguments, to study recogniser settings)
  *
- * Commands sampled from the vocabulary's grammar, spoken by espeak-ng (5 voices × 3 speeds),
+ * Commands sampled from the spoken grammar (`speechGrammar()`: the canonical spoken set), spoken by
+ * espeak-ng (5 voices × 3 speeds; `--voices`),
  * normalised to −20 dBFS active speech, mixed by sox with (a) a −60 dBFS white noise floor and
  * (b) pink noise at 14 dB SNR; fed to the pocketsphinx recogniser in real time (several streams at
  * once) for accuracy and end-of-speech → text latency, and as fast as possible for the real-time
@@ -170,7 +171,7 @@ async function main(): Promise<void> {
 
   const results: Record<string, ConditionResult> = {};
   for (const c of CONDITIONS) {
-    log(`bench: ${c.name}: mixing and feeding ${streamsCount} streams in real time…`);
+    log(`bench: ${c.name}: mixing and feeding ${streamsCount} streams${fastOnly ? " (fast, accuracy only)" : " in real time"}…`);
     const streams = await Promise.all(buildStreams(spoken, streamsCount).map((s) => withNoise(s, c)));
     const fast = await runStreams(streams, recognize, false);
     const rt = fastOnly ? fast : await runStreams(streams, recognize, true);
