@@ -17,6 +17,8 @@ Usage: npx nx run stream-server:serve -- [options]
   --voice / --no-voice  voice commands via pocketsphinx (default: on when it is installed)
   --width W --height H  processing size (default 640x480) --fps N (default 30)
   --viewer-dist DIR     static viewer files (default apps/viewer/dist)
+  --v4l2 /dev/videoN    also write one session's processed video to a v4l2loopback device
+  --v4l2-session ID     the session for --v4l2 (publish with ?session=ID); required with --v4l2
   --log-level L         debug|info|warn|error (default info; logs are JSON lines on stderr)
   --help
 `;
@@ -33,6 +35,7 @@ export interface ServeConfig {
   height: number;
   fps: number;
   viewerDist: string;
+  v4l2: { target: string; session: string } | undefined;
   logLevel: LogLevel;
   help: boolean;
 }
@@ -66,6 +69,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       height: { type: 'string' },
       fps: { type: 'string' },
       'viewer-dist': { type: 'string' },
+      v4l2: { type: 'string' },
+      'v4l2-session': { type: 'string' },
       'log-level': { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -77,6 +82,11 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   const width = int('width', values.width, 640, 64, 1920);
   const height = int('height', values.height, 480, 64, 1080);
   if (width % 2 !== 0 || height % 2 !== 0) throw new BadInputError('--width/--height: must be even (yuv420p)');
+  const v4l2Target = values.v4l2;
+  const v4l2Session = values['v4l2-session'];
+  if ((v4l2Target === undefined) !== (v4l2Session === undefined)) throw new BadInputError('--v4l2 and --v4l2-session: give both or neither');
+  if (v4l2Target !== undefined && v4l2Target.trim() === '') throw new BadInputError('--v4l2: must name a device such as /dev/video10');
+  if (v4l2Session !== undefined && !/^[a-z0-9-]{1,40}$/.test(v4l2Session)) throw new BadInputError('--v4l2-session: must match [a-z0-9-]{1,40}');
   return {
     port: int('port', values.port ?? env['PORT'], 8080, 0, 65535),
     host: values.host ?? '127.0.0.1',
@@ -89,6 +99,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     height,
     fps: int('fps', values.fps, 30, 1, 60),
     viewerDist: values['viewer-dist'] ?? DEFAULT_VIEWER_DIST,
+    v4l2: v4l2Target !== undefined && v4l2Session !== undefined ? { target: v4l2Target, session: v4l2Session } : undefined,
     logLevel: logLevel as LogLevel,
     help: values.help === true,
   };

@@ -60,6 +60,7 @@ async function main(): Promise<number> {
     log,
     binary,
     ...(voice ? { recognizer: recognizerFactory } : {}),
+    ...(config.v4l2 !== undefined ? { v4l2: config.v4l2 } : {}),
   });
   process.stdout.write(
     [

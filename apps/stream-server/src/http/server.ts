@@ -14,6 +14,7 @@ import {
 import type { FfmpegBinary } from '../media/ffmpeg-path';
 import { DEFAULT_VIEWER_DIST } from '../config';
 import { type FrameProcessor, PassthroughProcessor } from '../media/frame-processor';
+import { V4l2Sink } from '../media/v4l2-sink';
 import { MAX_SDP_BYTES } from '../peer/sdp-check';
 import { MAX_MESSAGE_BYTES } from '../session/messages';
 import { Session, checkSessionId, newSessionId } from '../session/session';
@@ -39,6 +40,15 @@ export interface StreamServerOptions {
   log: Logger;
   recognizer?: RecognizerFactory;
   binary?: FfmpegBinary;
+  /** `--v4l2 /dev/videoN --v4l2-session ID`: that session's processed video to a v4l2loopback device. */
+  v4l2?: V4l2Output;
+}
+
+export interface V4l2Output {
+  target: string;
+  session: string;
+  /** ffmpeg output format (default `v4l2`); tests write `yuv4mpegpipe` to a file. */
+  format?: string;
 }
 
 /** Hard limit at which `ws` closes the socket (1009); between 4 KiB and this, an error message. */
@@ -57,6 +67,8 @@ const CORS: Record<string, string> = {
  */
 export class StreamServer {
   readonly sessions = new Map<string, Session>();
+  /** The current virtual-camera sink (tests read its counters). */
+  v4l2Sink: V4l2Sink | undefined;
   readonly auth: AuthPolicy;
   readonly #o: StreamServerOptions;
   readonly #http: Server;
@@ -202,6 +214,20 @@ export class StreamServer {
     }
   }
 
+  /** The virtual camera: this session's processed frames into ffmpeg `-f v4l2` while it lives. */
+  #attachV4l2(session: Session, o: V4l2Output): V4l2Sink {
+    const log = this.#o.log.child({ session: session.id, part: 'v4l2' });
+    const sink = new V4l2Sink({ target: o.target, width: this.#o.width, height: this.#o.height, fps: this.#o.fps, ...(o.format ? { format: o.format } : {}), ...(this.#o.binary ? { binary: this.#o.binary } : {}) });
+    sink.ready.then(
+      () => log.info('v4l2 output started', { target: o.target }),
+      (err: unknown) => log.error('v4l2 output failed to start', { target: o.target, error: err }),
+    );
+    sink.onDied((err) => log.error('v4l2 output stopped', { target: o.target, error: err }));
+    session.video.on('processed', (frame) => sink.write(frame));
+    this.v4l2Sink = sink;
+    return sink;
+  }
+
   async #whipPost(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     requireMediaType(req, 'application/sdp', 'whip');
     const offer = await readBody(req, MAX_SDP_BYTES, 'whip');
@@ -226,8 +252,10 @@ export class StreamServer {
         throw new CapacityError('whip: server is shutting down');
       }
       this.sessions.set(id, session);
+      const v4l2 = this.#o.v4l2 !== undefined && this.#o.v4l2.session === id ? this.#attachV4l2(session, this.#o.v4l2) : undefined;
       session.on('close', () => {
         this.sessions.delete(id);
+        void v4l2?.close();
         for (const ws of this.#sockets.get(id) ?? []) ws.close(1001, 'session closed');
         this.#sockets.delete(id);
       });

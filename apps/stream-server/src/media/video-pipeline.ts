@@ -31,6 +31,8 @@ export interface VideoPipelineOptions {
 export interface VideoPipelineEvents extends Record<string, unknown[]> {
   /** The decoder needs a keyframe from the publisher (start, decoder restart): send a PLI. */
   'need-keyframe': [];
+  /** A processed frame on its way to the encoder (the v4l2 sink listens); do not modify it. */
+  processed: [RgbFrame];
   /** Too many restarts: the pipeline closed itself; the session should close. */
   fatal: [Error];
 }
@@ -259,6 +261,7 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
     if (this.#closed) return;
     const enc = this.#encoder ?? this.#startEncoder();
     enc.encode(out, timestampMs);
+    if (this.listenerCount('processed') > 0) this.safeEmit('processed', out);
   }
 
   #send(f: EncodedFrame): void {
