@@ -155,8 +155,11 @@ async function main(): Promise<void> {
   // --cmninit model (the acoustic model's own initial cepstral mean) or 13 comma-separated values.
   const cmnArg = args.get('cmninit');
   const cmnInit = typeof cmnArg === 'string' ? (cmnArg === 'model' ? 'model' : cmnArg.split(',').map(Number)) : 'model';
-  const recognize: Recognize = () => createCommandRecognizer({ vocabulary, extraArgs, cmnInit });
-  const recognizeWake: Recognize = () => createCommandRecognizer({ vocabulary, extraArgs, cmnInit, wakeWord: WAKE_PHRASE });
+  // --vad-postspeech N: frames of silence that end an utterance (the recogniser's default otherwise).
+  const vadArg = args.get('vad-postspeech');
+  const vad = typeof vadArg === 'string' ? { vadPostspeech: Number(vadArg) } : {};
+  const recognize: Recognize = () => createCommandRecognizer({ vocabulary, extraArgs, cmnInit, ...vad });
+  const recognizeWake: Recognize = () => createCommandRecognizer({ vocabulary, extraArgs, cmnInit, ...vad, wakeWord: WAKE_PHRASE });
 
   // Score-gate threshold: the 2nd percentile of scores on a separate development set of commands
   // (floor condition), fixed before any test utterance or unrelated sentence is scored.
