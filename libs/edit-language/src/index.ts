@@ -42,4 +42,5 @@ export {
 } from './vocabulary';
 export type { DescribeOptions } from './captions';
 export { describeFace, editCommandFor, editsBetween, randomEdits } from './captions';
-export { speechGrammar, speechWords } from './speech-grammar';
+export { speechGrammar, speechWords, spokenCommands } from './speech-grammar';
+export type { SpokenCommand } from './speech-grammar';
