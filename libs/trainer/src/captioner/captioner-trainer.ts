@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { restoreAdamState, saveAdamState, takePrefix } from '../util/adam-state';
 import { loadCheckpoint, saveCheckpoint, type NamedArray, type Provenance } from '@lfe/face-pipeline';
 import { captionBatch } from './caption-batch';
 import { padCaptionIds } from './caption-ids';
@@ -90,13 +91,6 @@ export function captionerLearningRate(c: CaptionerTrainConfig, step: number): nu
   return c.lr * (c.finalLrFraction + (1 - c.finalLrFraction) * 0.5 * (1 + Math.cos(Math.PI * t)));
 }
 
-/** tfjs's Adam keeps its running β products in (untyped) public fields; store them for an exact resume. */
-function adamInternals(opt: tf.AdamOptimizer): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
-  const o = opt as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
-  if (o.accBeta1 === undefined || o.accBeta2 === undefined) throw new Error('tfjs AdamOptimizer without accBeta1/accBeta2: update adamInternals()');
-  return { accBeta1: o.accBeta1, accBeta2: o.accBeta2 };
-}
-
 /**
  * Pre-trains a captioner on faces rendered on the fly with their true captions. Every step is a
  * pure function of (seed, step) and the state, so `restore` + more steps give the same weights as
@@ -156,12 +150,7 @@ export class CaptionerTrainer {
   async save(dir: string, provenance: Omit<Provenance, 'steps'>): Promise<void> {
     const tensors = new Map<string, NamedArray>();
     for (const [k, v] of this.captioner.params.toArrays()) tensors.set(`captioner/${k}`, v);
-    const weights = await this.opt.getWeights();
-    weights.forEach((w, i) => tensors.set(`opt/${i}`, { shape: [...w.tensor.shape], values: w.tensor.dataSync() as Float32Array }));
-    weights[0]?.tensor.dispose(); // the iteration count is a fresh scalar; the rest are the optimizer's variables
-    const acc = adamInternals(this.opt);
-    tensors.set('opt/accBeta1', { shape: [], values: acc.accBeta1.dataSync() as Float32Array });
-    tensors.set('opt/accBeta2', { shape: [], values: acc.accBeta2.dataSync() as Float32Array });
+    await saveAdamState(this.opt, 'opt', tensors);
     saveCheckpoint(dir, {
       architecture: { kind: CAPTIONER_STATE_KIND, config: { ...this.config } as unknown as Record<string, unknown> },
       tensors,
@@ -175,30 +164,8 @@ export class CaptionerTrainer {
     if (JSON.stringify(manifest.architecture.config['model']) !== JSON.stringify(this.config.model)) {
       throw new TypeError(`resume: the checkpoint's model config differs from this run's (${dir})`);
     }
-    const take = (prefix: string): Map<string, NamedArray> => {
-      const m = new Map<string, NamedArray>();
-      for (const [k, v] of tensors) if (k.startsWith(`${prefix}/`)) m.set(k.slice(prefix.length + 1), v);
-      return m;
-    };
-    this.captioner.params.fromArrays(take('captioner'));
-    const o = take('opt');
-    const b1 = o.get('accBeta1');
-    const b2 = o.get('accBeta2');
-    if (b1 === undefined || b2 === undefined) throw new TypeError(`resume: optimizer state opt/accBeta missing (${dir})`);
-    o.delete('accBeta1');
-    o.delete('accBeta2');
-    const list = [...Array(o.size).keys()].map((i) => {
-      const a = o.get(String(i));
-      if (a === undefined) throw new TypeError(`resume: optimizer state opt/${i} missing (${dir})`);
-      return { name: `opt_${i}`, tensor: tf.tensor(a.values, a.shape) };
-    });
-    if (list.length > 0) await this.opt.setWeights(list);
-    tf.dispose(list.map((l) => l.tensor));
-    const acc = adamInternals(this.opt);
-    tf.tidy(() => {
-      acc.accBeta1.assign(tf.scalar(b1.values[0]!));
-      acc.accBeta2.assign(tf.scalar(b2.values[0]!));
-    });
+    this.captioner.params.fromArrays(takePrefix(tensors, 'captioner'));
+    await restoreAdamState(this.opt, 'opt', tensors, dir);
     this.#step = manifest.provenance.steps;
   }
 

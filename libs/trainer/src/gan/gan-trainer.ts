@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { restoreAdamState, saveAdamState, takePrefix } from '../util/adam-state';
 import { Generator, loadCheckpoint, saveCheckpoint, saveGenerator, type NamedArray, type Provenance } from '@lfe/face-pipeline';
 import { stepSeed, uniform } from '../util/seeds';
 import { Discriminator } from './discriminator';
@@ -15,13 +16,6 @@ export interface RunProvenance {
   dataManifestSha256: string | null;
   date: string;
   [extra: string]: unknown;
-}
-
-/** tfjs's Adam keeps its running β products in (untyped) public fields. */
-function adamAccumulators(opt: tf.AdamOptimizer): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
-  const o = opt as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
-  if (o.accBeta1 === undefined || o.accBeta2 === undefined) throw new Error('tfjs AdamOptimizer without accBeta1/accBeta2: update adamAccumulators()');
-  return { accBeta1: o.accBeta1, accBeta2: o.accBeta2 };
 }
 
 export interface StepStats {
@@ -195,17 +189,8 @@ export class GanTrainer {
     put('G', this.G.params.toArrays());
     put('Gema', this.Gema.params.toArrays());
     put('D', this.D.params.toArrays());
-    for (const [name, opt] of [['optG', this.optG], ['optD', this.optD]] as const) {
-      const weights = await opt.getWeights();
-      weights.forEach((w, i) => tensors.set(`${name}/${i}`, { shape: [...w.tensor.shape], values: w.tensor.dataSync() as Float32Array }));
-      // The iteration count comes back as a fresh scalar; the moments are the optimizer's own variables.
-      weights[0]?.tensor.dispose();
-      // Adam keeps β^t as a running product; setWeights would recompute it with pow(), which differs
-      // in the last bits, so store the products themselves for a bit-exact resume.
-      const acc = adamAccumulators(opt);
-      tensors.set(`${name}/accBeta1`, { shape: [], values: acc.accBeta1.dataSync() as Float32Array });
-      tensors.set(`${name}/accBeta2`, { shape: [], values: acc.accBeta2.dataSync() as Float32Array });
-    }
+    await saveAdamState(this.optG, 'optG', tensors);
+    await saveAdamState(this.optD, 'optD', tensors);
     const prov: Provenance = { ...provenance, steps: this.#step };
     saveCheckpoint(`${dir}/state`, { architecture: { kind: GAN_STATE_KIND, config: { ...this.config } as unknown as Record<string, unknown> }, tensors, provenance: prov });
     saveGenerator(`${dir}/generator`, this.Gema, prov);
@@ -217,34 +202,11 @@ export class GanTrainer {
     if (JSON.stringify(manifest.architecture.config['generator']) !== JSON.stringify(this.config.generator)) {
       throw new TypeError(`resume: the checkpoint's generator config differs from this run's (${dir}/state)`);
     }
-    const take = (prefix: string): Map<string, NamedArray> => {
-      const m = new Map<string, NamedArray>();
-      for (const [k, v] of tensors) if (k.startsWith(`${prefix}/`)) m.set(k.slice(prefix.length + 1), v);
-      return m;
-    };
-    this.G.params.fromArrays(take('G'));
-    this.Gema.params.fromArrays(take('Gema'));
-    this.D.params.fromArrays(take('D'));
-    for (const [name, opt] of [['optG', this.optG], ['optD', this.optD]] as const) {
-      const m = take(name);
-      const accBeta1 = m.get('accBeta1');
-      const accBeta2 = m.get('accBeta2');
-      if (accBeta1 === undefined || accBeta2 === undefined) throw new TypeError(`resume: optimizer state ${name}/accBeta missing`);
-      m.delete('accBeta1');
-      m.delete('accBeta2');
-      const list = [...Array(m.size).keys()].map((i) => {
-        const a = m.get(String(i));
-        if (a === undefined) throw new TypeError(`resume: optimizer state ${name}/${i} missing`);
-        return { name: `${name}_${i}`, tensor: tf.tensor(a.values, a.shape) };
-      });
-      if (list.length > 0) await opt.setWeights(list);
-      tf.dispose(list.map((l) => l.tensor));
-      const acc = adamAccumulators(opt);
-      tf.tidy(() => {
-        acc.accBeta1.assign(tf.scalar(accBeta1.values[0]!));
-        acc.accBeta2.assign(tf.scalar(accBeta2.values[0]!));
-      });
-    }
+    this.G.params.fromArrays(takePrefix(tensors, 'G'));
+    this.Gema.params.fromArrays(takePrefix(tensors, 'Gema'));
+    this.D.params.fromArrays(takePrefix(tensors, 'D'));
+    await restoreAdamState(this.optG, 'optG', tensors, `${dir}/state`);
+    await restoreAdamState(this.optD, 'optD', tensors, `${dir}/state`);
     this.#step = manifest.provenance.steps;
   }
 

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { restoreAdamState, saveAdamState, takePrefix } from '../util/adam-state';
 import { loadCheckpoint, saveCheckpoint, type NamedArray, type Provenance } from '@lfe/face-pipeline';
 import { renderFaces } from './face-batch';
 import { encodeTargets } from './heads';
@@ -69,13 +70,6 @@ export interface JudgeStepStats {
   regression: number;
   lr: number;
   seconds: number;
-}
-
-/** tfjs's Adam keeps its running β products in (untyped) public fields; store them for an exact resume. */
-function adamInternals(opt: tf.AdamOptimizer): { accBeta1: tf.Variable; accBeta2: tf.Variable } {
-  const o = opt as unknown as { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
-  if (o.accBeta1 === undefined || o.accBeta2 === undefined) throw new Error('tfjs AdamOptimizer without accBeta1/accBeta2: update adamInternals()');
-  return { accBeta1: o.accBeta1, accBeta2: o.accBeta2 };
 }
 
 /** Learning rate at a step: linear warm-up, then cosine decay. */
@@ -170,12 +164,7 @@ export class JudgeTrainer {
   async save(dir: string, provenance: Omit<Provenance, 'steps'>): Promise<void> {
     const tensors = new Map<string, NamedArray>();
     for (const [k, v] of this.judge.params.toArrays()) tensors.set(`judge/${k}`, v);
-    const weights = await this.opt.getWeights();
-    weights.forEach((w, i) => tensors.set(`opt/${i}`, { shape: [...w.tensor.shape], values: w.tensor.dataSync() as Float32Array }));
-    weights[0]?.tensor.dispose(); // the iteration count is a fresh scalar; the rest are the optimizer's variables
-    const acc = adamInternals(this.opt);
-    tensors.set('opt/accBeta1', { shape: [], values: acc.accBeta1.dataSync() as Float32Array });
-    tensors.set('opt/accBeta2', { shape: [], values: acc.accBeta2.dataSync() as Float32Array });
+    await saveAdamState(this.opt, 'opt', tensors);
     saveCheckpoint(dir, {
       architecture: { kind: JUDGE_STATE_KIND, config: { ...this.config } as unknown as Record<string, unknown> },
       tensors,
@@ -189,30 +178,8 @@ export class JudgeTrainer {
     if (JSON.stringify(manifest.architecture.config['model']) !== JSON.stringify(this.config.model)) {
       throw new TypeError(`resume: the checkpoint's model config differs from this run's (${dir})`);
     }
-    const take = (prefix: string): Map<string, NamedArray> => {
-      const m = new Map<string, NamedArray>();
-      for (const [k, v] of tensors) if (k.startsWith(`${prefix}/`)) m.set(k.slice(prefix.length + 1), v);
-      return m;
-    };
-    this.judge.params.fromArrays(take('judge'));
-    const o = take('opt');
-    const b1 = o.get('accBeta1');
-    const b2 = o.get('accBeta2');
-    if (b1 === undefined || b2 === undefined) throw new TypeError(`resume: optimizer state opt/accBeta missing (${dir})`);
-    o.delete('accBeta1');
-    o.delete('accBeta2');
-    const list = [...Array(o.size).keys()].map((i) => {
-      const a = o.get(String(i));
-      if (a === undefined) throw new TypeError(`resume: optimizer state opt/${i} missing (${dir})`);
-      return { name: `opt_${i}`, tensor: tf.tensor(a.values, a.shape) };
-    });
-    if (list.length > 0) await this.opt.setWeights(list);
-    tf.dispose(list.map((l) => l.tensor));
-    const acc = adamInternals(this.opt);
-    tf.tidy(() => {
-      acc.accBeta1.assign(tf.scalar(b1.values[0]!));
-      acc.accBeta2.assign(tf.scalar(b2.values[0]!));
-    });
+    this.judge.params.fromArrays(takePrefix(tensors, 'judge'));
+    await restoreAdamState(this.opt, 'opt', tensors, dir);
     this.#step = manifest.provenance.steps;
   }
 
