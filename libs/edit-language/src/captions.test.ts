@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeFace, describedMentions, editCommandFor, editsBetween, randomEdits } from './captions';
+import { describeAttributes, describeFace, describedMentions, editCommandFor, editsBetween, randomEdits } from './captions';
 import type { Edit } from './edit';
 import { applyEdits, canonicalEdit, isRemovable, levelsOf } from './edit';
 import { parseCommand } from './parser';
@@ -212,5 +212,26 @@ describe('randomEdits', () => {
         if (e.op === 'remove') expect(isRemovable(e.attribute)).toBe(true);
       }
     }
+  });
+});
+
+describe('describeAttributes', () => {
+  it('states exactly the named attributes at their levels, parseable back', () => {
+    const rng = seededRandom(5);
+    const base = randomFace(seededRandom(9));
+    const face = { attributes: { ...base.attributes, eyewear: 1, hairLength: 0.95 }, identity: base.identity };
+    for (const lang of ['en', 'zh'] as const) {
+      const text = describeAttributes(face, ['eyewear', 'hairLength'], rng, { lang });
+      const parsed = parseCommand(text);
+      expect(parsed.kind).toBe('edit');
+      if (parsed.kind !== 'edit') return;
+      expect(parsed.edits.map((e) => e.attribute).sort()).toEqual(['eyewear', 'hairLength']);
+    }
+  });
+  it('rejects an empty list, unknown or repeated attributes', () => {
+    const rng = seededRandom(1);
+    expect(() => describeAttributes(randomFace(rng), [], rng)).toThrow(RangeError);
+    expect(() => describeAttributes(randomFace(rng), ['wings' as never], rng)).toThrow(TypeError);
+    expect(() => describeAttributes(randomFace(rng), ['hat', 'hat'], rng)).toThrow(TypeError);
   });
 });

@@ -74,6 +74,30 @@ export function describeFace(desc: FaceDescription, rng: RandomSource, options: 
   return realizer(options.lang ?? 'en').describe(withNoun ? gender : undefined, mentions, rng);
 }
 
+/**
+ * A partial caption that states exactly the given attributes of a face, at their levels (the
+ * joint training's target: "the edited face has what the command asked for"). With `noun`, the
+ * person is named ("a woman with long hair"); without, a noun-less description ("long hair").
+ */
+export function describeAttributes(
+  desc: FaceDescription,
+  names: readonly EditableAttributeName[],
+  rng: RandomSource,
+  options: { lang?: Lang; noun?: boolean } = {},
+): string {
+  const attributes = checkAttributes(desc?.attributes, 'describeAttributes: desc.attributes');
+  if (names.length === 0) throw new RangeError('describeAttributes: no attributes to state');
+  const seen = new Set<string>();
+  const mentions: Mention[] = names.map((attribute) => {
+    if (!(EDITABLE_ATTRIBUTE_NAMES as readonly string[]).includes(attribute)) throw new TypeError(`describeAttributes: unknown attribute ${JSON.stringify(attribute)}`);
+    if (seen.has(attribute)) throw new TypeError(`describeAttributes: ${attribute} named twice`);
+    seen.add(attribute);
+    return { attribute, level: levelOf(attribute, attributes[attribute]) };
+  });
+  const gender = Math.min(1, Math.max(0, Math.round(Number(desc.identity?.gender ?? 0))));
+  return realizer(options.lang ?? 'en').describe(options.noun === true ? gender : undefined, mentions, rng);
+}
+
 /** Comparative edits of an ordinal attribute that land `from` in the level of `to`. */
 function comparativesReaching(attribute: EditableAttributeName, from: FaceAttributes, target: number): Edit[] {
   const out: Edit[] = [];

@@ -2,3 +2,4 @@
 export * from './runtime/index';
 export * from './checkpoint/index';
 export * from './models/index';
+export * from './editor/index';

@@ -9,3 +9,5 @@ export { TextEncoder } from './text-encoder';
 export type { TextEncoderConfig } from './text-encoder';
 export { Fusion } from './fusion';
 export type { FusionConfig, FusionMode } from './fusion';
+export { Encoder, DEFAULT_ENCODER_CONFIG, validateEncoderConfig } from './encoder';
+export type { EncoderConfig } from './encoder';

@@ -1,0 +1,200 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { InvalidCommandError, encodeTokens, parseCommand } from '@lfe/edit-language';
+import { CheckpointError } from '../checkpoint/errors';
+import type { Encoder } from '../models/encoder';
+import type { Fusion } from '../models/fusion';
+import type { Generator } from '../models/generator';
+import { loadGenerator } from '../models/generator-checkpoint';
+import type { TextEncoder } from '../models/text-encoder';
+import { loadEncoder, loadFusion, loadTextEncoder, readEditorInfo } from './editor-checkpoint';
+
+export interface InvertOptions {
+  /**
+   * The method's optional refinement: this many Adam steps on the latent against the input image
+   * (pixel MSE through the generator). 0 = encoder only (the live path).
+   */
+  refineSteps?: number;
+  /** Adam learning rate of the refinement (default 0.02). */
+  refineLr?: number;
+}
+
+export interface EditOptions extends InvertOptions {
+  /** Edit strength s (1 = as trained; 0 = the reconstruction; >1 exaggerates). Default 1. */
+  strength?: number;
+}
+
+export interface EditorParts {
+  generator: Generator;
+  encoder: Encoder;
+  textEncoder: TextEncoder;
+  fusion: Fusion;
+}
+
+/** ids [1, T] of a command's tokens, after checking the command parses as an edit. */
+export function commandIds(text: string): number[] {
+  const parsed = parseCommand(text); // UnknownWordError / InvalidCommandError / InputTooLongError
+  if (parsed.kind !== 'edit') throw new InvalidCommandError(`command: "${parsed.action}" is a control word, not an edit the editor can draw`);
+  return encodeTokens(parsed.tokens);
+}
+
+/**
+ * Inversion (the method's step 1): the encoder's W+, then optionally `refineSteps` Adam steps on
+ * the latent against the images (pixel MSE through the frozen generator, its constant noise).
+ * Returns a new tensor; everything else it makes is disposed.
+ */
+export function invertLatent(generator: Generator, encoder: Encoder, images: tf.Tensor4D, opts: InvertOptions = {}): tf.Tensor3D {
+  const steps = opts.refineSteps ?? 0;
+  if (!Number.isInteger(steps) || steps < 0 || steps > 10_000) throw new TypeError(`invert: refineSteps must be an integer in 0…10000, got ${String(steps)}`);
+  const start = encoder.encode(images, generator.params.get('mapping/w_avg'));
+  if (steps === 0) return start;
+  const w = tf.variable(start, true);
+  start.dispose();
+  const opt = tf.train.adam(opts.refineLr ?? 0.02);
+  try {
+    for (let i = 0; i < steps; i++) {
+      const cost = opt.minimize(() => tf.mean(tf.square(tf.sub(generator.synthesis(w, { noise: 'const' }), images))) as tf.Scalar, false, [w]);
+      cost?.dispose();
+    }
+    return tf.clone(w) as tf.Tensor3D;
+  } finally {
+    opt.dispose();
+    w.dispose();
+  }
+}
+
+/**
+ * The text-driven editor (the method's run time): invert a face to W+, encode a command to a text
+ * code f, fuse, regenerate. Every method returns new tensors the caller disposes and disposes
+ * everything else it makes. Images are [B,R,R,3] in [-1, 1] at the generator's resolution.
+ */
+export class Editor {
+  readonly generator: Generator;
+  readonly encoder: Encoder;
+  readonly textEncoder: TextEncoder;
+  readonly fusion: Fusion;
+  #disposed = false;
+
+  constructor(parts: EditorParts) {
+    const { generator, encoder, textEncoder, fusion } = parts;
+    if (encoder.config.resolution !== generator.config.resolution || encoder.config.wDim !== generator.config.wDim || encoder.config.numWs !== generator.numWs) {
+      throw new TypeError('editor: the encoder was built for another generator (resolution, wDim or numWs differ)');
+    }
+    if (fusion.config.wDim !== generator.config.wDim || fusion.config.numWs !== generator.numWs) throw new TypeError('editor: the fusion was built for another generator (wDim or numWs differ)');
+    if (fusion.config.codeDim !== textEncoder.config.codeDim) throw new TypeError('editor: fusion codeDim differs from the text encoder codeDim');
+    this.generator = generator;
+    this.encoder = encoder;
+    this.textEncoder = textEncoder;
+    this.fusion = fusion;
+  }
+
+  /**
+   * Load an editor bundle and the generator it was trained for: `editor.json`, `encoder/`, and one
+   * folder per trained fusion variant (`residual/`, `patent/`), each with its own `text-encoder/`
+   * and `fusion/` (they were trained together). Refuses a generator whose weights differ from the
+   * bundle's. `fusion` picks a variant other than the bundle's default.
+   */
+  static load(editorDir: string, generatorDir: string, opts: { fusion?: string } = {}): Editor {
+    const info = readEditorInfo(editorDir);
+    const genManifest = join(generatorDir, 'manifest.json');
+    let sha: unknown;
+    try {
+      sha = (JSON.parse(readFileSync(genManifest, 'utf8')) as { weights?: { sha256?: unknown } }).weights?.sha256;
+    } catch (e) {
+      throw new CheckpointError(`cannot read the generator manifest (${(e as Error).message})`, genManifest);
+    }
+    if (sha !== info.generatorSha256) {
+      throw new CheckpointError(
+        `the editor was trained for generator weights ${info.generatorSha256.slice(0, 12)}…, this generator is ${String(sha).slice(0, 12)}…: retrain the editor (nx run trainer:train-encoder, trainer:train-editor) for it`,
+        genManifest,
+      );
+    }
+    const fusionDir = opts.fusion ?? info.defaultFusion;
+    if (!/^[a-z0-9-]+$/.test(fusionDir)) throw new TypeError(`editor: fusion must be a sub-folder name, got ${JSON.stringify(fusionDir)}`);
+    const made: Array<{ dispose(): void }> = [];
+    try {
+      const generator = loadGenerator(generatorDir);
+      made.push(generator);
+      const encoder = loadEncoder(join(editorDir, 'encoder'));
+      made.push(encoder);
+      const textEncoder = loadTextEncoder(join(editorDir, fusionDir, 'text-encoder'));
+      made.push(textEncoder);
+      const fusion = loadFusion(join(editorDir, fusionDir, 'fusion'));
+      made.push(fusion);
+      return new Editor({ generator, encoder, textEncoder, fusion });
+    } catch (e) {
+      for (const m of made) m.dispose();
+      throw e;
+    }
+  }
+
+  get resolution(): number {
+    return this.generator.config.resolution;
+  }
+
+  #live(): void {
+    if (this.#disposed) throw new Error('editor: used after dispose()');
+  }
+
+  /** images [B,R,R,3] → W+ [B,numWs,wDim]; with `refineSteps`, optimised against the images. */
+  invert(images: tf.Tensor4D, opts: InvertOptions = {}): tf.Tensor3D {
+    this.#live();
+    return invertLatent(this.generator, this.encoder, images, opts);
+  }
+
+  /** A command ("long hair, no glasses", "大眼睛长头发") → text code f [1, codeDim]. Throws CommandError on bad text. */
+  encodeText(text: string): tf.Tensor2D {
+    this.#live();
+    const ids = commandIds(text);
+    const t = tf.tensor2d(ids, [1, ids.length], 'int32');
+    try {
+      return this.textEncoder.encode(t);
+    } finally {
+      t.dispose();
+    }
+  }
+
+  /** Fuse a latent (W or W+) with a text code; f's batch is broadcast when it is 1. */
+  fuse(w: tf.Tensor, f: tf.Tensor2D, strength = 1): tf.Tensor3D {
+    this.#live();
+    if (!Number.isFinite(strength)) throw new TypeError('fuse: strength must be a finite number');
+    const b = w.shape[0]!;
+    if (f.shape[0] === b) return this.fusion.fuse(w, f, strength);
+    if (f.shape[0] !== 1) throw new TypeError(`fuse: f has batch ${f.shape[0]}, w has ${b}`);
+    const fb = tf.tile(f, [b, 1]) as tf.Tensor2D;
+    try {
+      return this.fusion.fuse(w, fb, strength);
+    } finally {
+      fb.dispose();
+    }
+  }
+
+  /** W or W+ → images [B,R,R,3] (deterministic: the generator's stored noise maps). */
+  generate(w: tf.Tensor): tf.Tensor4D {
+    this.#live();
+    return this.generator.synthesis(w, { noise: 'const' });
+  }
+
+  /** image(s) + command → edited image(s). */
+  edit(images: tf.Tensor4D, text: string, opts: EditOptions = {}): tf.Tensor4D {
+    this.#live();
+    const f = this.encodeText(text);
+    const w = this.invert(images, opts);
+    try {
+      return tf.tidy(() => this.generate(this.fuse(w, f, opts.strength ?? 1)));
+    } finally {
+      f.dispose();
+      w.dispose();
+    }
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.generator.dispose();
+    this.encoder.dispose();
+    this.textEncoder.dispose();
+    this.fusion.dispose();
+  }
+}

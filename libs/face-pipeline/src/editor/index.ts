@@ -1,0 +1,17 @@
+export { Editor, commandIds, invertLatent } from './editor';
+export type { EditOptions, EditorParts, InvertOptions } from './editor';
+export {
+  ENCODER_KIND,
+  FUSION_KIND,
+  TEXT_ENCODER_KIND,
+  loadEncoder,
+  loadFusion,
+  loadTextEncoder,
+  readEditorInfo,
+  saveEncoder,
+  saveFusion,
+  saveTextEncoder,
+  validateFusionConfig,
+  writeEditorInfo,
+} from './editor-checkpoint';
+export type { EditorBundleInfo } from './editor-checkpoint';

@@ -1,0 +1,139 @@
+/**
+ * The method's joint training: text encoder (FOFE + BiLSTM) + fusion, generator frozen, scored by
+ * the grounded captioner reading the target caption back from the generated face.
+ *   npx nx run trainer:train-editor -- --out models/default/editor --work training/editor-residual
+ *       [--config cfg.json] [--mode residual|patent] [--steps N] [--resume]
+ *       [--generator DIR] [--encoder DIR] [--captioner DIR]
+ * Writes <out>/<mode>/{text-encoder,fusion}/ and, if missing, <out>/editor.json (default variant =
+ * this mode). Stop cleanly: Ctrl-C or `touch <work>/STOP`; continue with --resume.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { SCHEMA_VERSION, VOCABULARY_FINGERPRINT } from '@lfe/edit-language';
+import { initRuntime, loadEncoder, loadGenerator, readEditorInfo, saveFusion, saveTextEncoder, writeEditorInfo, type Provenance } from '@lfe/face-pipeline';
+import { Captioner } from '../captioner/captioner';
+import { EditorTrainer, resolveEditorTrainConfig, type EditorStepStats, type EditorTrainConfig } from '../editor/editor-trainer';
+import { editPair } from '../editor/edit-pairs';
+import { fmtDuration, loggedSeconds, runLoop, type StepProvenance } from '../util/run-loop';
+
+const { values } = parseArgs({
+  options: {
+    out: { type: 'string' },
+    work: { type: 'string' },
+    config: { type: 'string' },
+    mode: { type: 'string' },
+    steps: { type: 'string' },
+    generator: { type: 'string' },
+    encoder: { type: 'string' },
+    captioner: { type: 'string' },
+    resume: { type: 'boolean', default: false },
+  },
+});
+const fail = (msg: string): never => {
+  console.error(`train-editor: ${msg}`);
+  process.exit(2);
+};
+if (values.out === undefined) fail('--out DIR is required');
+const work = values.work ?? `training/editor-${values.mode ?? 'residual'}`;
+const cfgFile = join(work, 'config.json');
+let user: Partial<EditorTrainConfig> = {};
+if (values.resume && existsSync(cfgFile)) user = JSON.parse(readFileSync(cfgFile, 'utf8')) as Partial<EditorTrainConfig>;
+else if (values.config !== undefined) user = JSON.parse(readFileSync(values.config, 'utf8')) as Partial<EditorTrainConfig>;
+if (values.mode !== undefined) {
+  if (values.mode !== 'residual' && values.mode !== 'patent') fail(`--mode must be residual or patent, got "${values.mode}"`);
+  user.fusion = { ...(user.fusion ?? { hidden: 256 }), mode: values.mode as 'residual' | 'patent' };
+}
+for (const k of ['generator', 'encoder', 'captioner'] as const) if (values[k] !== undefined) user[k] = values[k];
+if (values.steps !== undefined) {
+  const n = Number(values.steps);
+  if (!Number.isInteger(n) || n < 1) fail(`--steps must be a positive integer, got "${values.steps}"`);
+  user.steps = n;
+}
+const config = resolveEditorTrainConfig(user);
+mkdirSync(work, { recursive: true });
+writeFileSync(cfgFile, `${JSON.stringify(config, null, 2)}\n`);
+
+const rt = await initRuntime();
+console.error(`runtime: ${rt.backend} (${rt.reason})`);
+const g = loadGenerator(config.generator);
+const genSha = (JSON.parse(readFileSync(join(config.generator, 'manifest.json'), 'utf8')) as { weights: { sha256: string } }).weights.sha256;
+const encSha = (JSON.parse(readFileSync(join(config.encoder, 'manifest.json'), 'utf8')) as { provenance: { generatorSha256?: string } }).provenance.generatorSha256;
+if (encSha !== undefined && encSha !== genSha) fail(`the encoder in ${config.encoder} was trained for another generator (${encSha.slice(0, 12)}…, this one is ${genSha.slice(0, 12)}…): retrain it with trainer:train-encoder`);
+const encoder = loadEncoder(config.encoder);
+const captioner = Captioner.load(config.captioner);
+
+let stop = false;
+process.on('SIGINT', () => {
+  if (stop) process.exit(130);
+  stop = true;
+  console.error('\ntrain-editor: finishing this step and saving (Ctrl-C again to abort)');
+});
+process.on('SIGTERM', () => (stop = true));
+const stopFile = join(work, 'STOP');
+const command = `npx nx run trainer:train-editor -- ${process.argv.slice(2).join(' ')}`;
+const provenance = (): StepProvenance => ({
+  command,
+  seed: config.seed,
+  dataManifestSha256: null,
+  date: new Date().toISOString(),
+  data: `edit pairs on the fly: face k = sample(hashInts(${config.seed}, k)) rendered and inverted by the encoder, 1…${config.maxEdits} random edits said as a command (zh ${config.zhFraction}), target caption "${config.targetCaption}"`,
+  generator: config.generator,
+  generatorSha256: genSha,
+  encoder: config.encoder,
+  captioner: config.captioner,
+  loss: `−log p(target caption | G(fuse(w, f(command)))) + ${config.latentWeight}·‖w' − w‖² + ${config.weightDecay}·‖θ‖²`,
+  optimizer: `Adam(${config.lr}, 0.9, 0.999), ×${config.lrDecayFactor} every ${config.lrDecayEvery} iterations`,
+  fusionMode: config.fusion.mode,
+  schemaVersion: SCHEMA_VERSION,
+  vocabularyFingerprint: VOCABULARY_FINGERPRINT,
+});
+const trainer = new EditorTrainer(config, g, encoder, captioner);
+const heldOut = Array.from({ length: 32 }, (_, i) => editPair(config.seed + 1, i, config));
+let earlyStopped = false;
+const { completed } = await runLoop<EditorStepStats>({
+  trainer,
+  workDir: work,
+  steps: config.steps,
+  resume: values.resume,
+  checkpointEvery: config.checkpointEvery,
+  provenance,
+  describe: (s) => `loss ${s.loss.toFixed(3)} (nll ${s.nll.toFixed(3)} shift ${s.latentShift.toFixed(4)}) lr ${s.lr.toExponential(1)}`,
+  afterStep: (s) => {
+    if (s.step % 50 === 0) {
+      const e = trainer.evaluate(heldOut);
+      console.error(`held-out @${s.step}: nll ${e.nll.toFixed(3)} shift ${e.latentShift.toFixed(4)}`);
+    }
+  },
+  shouldStop: () => {
+    if (existsSync(stopFile)) {
+      rmSync(stopFile);
+      stop = true;
+    }
+    if (!stop && trainer.converged()) {
+      earlyStopped = true;
+      console.error(`converged at step ${trainer.step}: the smoothed loss stayed within ${100 * config.earlyStopBand} % for ${config.earlyStopPatience} iterations`);
+      return true;
+    }
+    return stop;
+  },
+});
+if (!completed && !earlyStopped) {
+  console.error(`stopped at step ${trainer.step}/${config.steps}; continue with --resume`);
+} else {
+  const seconds = loggedSeconds(work);
+  const prov: Provenance = { ...provenance(), steps: trainer.step, trainingSeconds: Math.round(seconds), earlyStopped };
+  const variant = join(values.out!, config.fusion.mode);
+  saveTextEncoder(join(variant, 'text-encoder'), trainer.textEncoder, prov, 'float32');
+  saveFusion(join(variant, 'fusion'), trainer.fusion, prov, 'float32');
+  const infoFile = join(values.out!, 'editor.json');
+  let info = existsSync(infoFile) ? readEditorInfo(values.out!) : null;
+  if (info === null || info.generatorSha256 !== genSha) info = { format: 'lfe-editor', defaultFusion: config.fusion.mode, generatorSha256: genSha };
+  writeEditorInfo(values.out!, info);
+  const e = trainer.evaluate(heldOut);
+  console.error(`held-out: nll ${e.nll.toFixed(3)} shift ${e.latentShift.toFixed(4)}; wrote ${variant} after ${trainer.step} iterations, ${fmtDuration(seconds)}`);
+}
+trainer.dispose();
+for (const m of [g, encoder, captioner]) m.dispose();
+console.error(`tensors left: ${tf.memory().numTensors}`);

@@ -1,0 +1,240 @@
+import * as tf from '@tensorflow/tfjs';
+import { VOCABULARY_SIZE } from '@lfe/edit-language';
+import { Fusion, TextEncoder, loadCheckpoint, saveCheckpoint, type Encoder, type FusionMode, type Generator, type NamedArray, type Provenance } from '@lfe/face-pipeline';
+import type { Captioner } from '../captioner/captioner';
+import { padCaptionIds } from '../captioner/caption-ids';
+import { restoreAdamState, saveAdamState, takePrefix } from '../util/adam-state';
+import { editPair, renderPairs, type EditPair, type TargetCaption } from './edit-pairs';
+
+export const EDITOR_STATE_KIND = 'editor-training-state';
+
+/** Everything a joint (text encoder + fusion) run depends on; saved with the run for `--resume`. */
+export interface EditorTrainConfig {
+  /** Frozen parts: generator, inversion encoder, grounded captioner (checkpoint folders). */
+  generator: string;
+  encoder: string;
+  captioner: string;
+  textEncoder: { alpha: number; hidden: number; codeDim: number };
+  fusion: { mode: FusionMode; hidden: number };
+  /** Training faces: face-synth stream `seed` (face k = sample(hashInts(seed, k))). */
+  seed: number;
+  batchSize: number;
+  /** The method's iteration budget (500) and its Adam schedule: lr, ×lrDecayFactor every lrDecayEvery. */
+  steps: number;
+  lr: number;
+  lrDecayEvery: number;
+  lrDecayFactor: number;
+  /** μ of the method's μ·‖θ‖² over the trained parameters (its "weight decay 0.0005"). */
+  weightDecay: number;
+  /** Identity keeping: λ · mean‖w' − w‖² (0 = the method as published). */
+  latentWeight: number;
+  targetCaption: TargetCaption;
+  zhFraction: number;
+  maxEdits: number;
+  /**
+   * Early stop when the smoothed loss (EMA 0.9) stays within a relative band of this width for
+   * `earlyStopPatience` iterations (the method's "L only fluctuates within a small band"). 0 = off.
+   */
+  earlyStopBand: number;
+  earlyStopPatience: number;
+  checkpointEvery: number;
+}
+
+export const DEFAULT_EDITOR_TRAIN_CONFIG: EditorTrainConfig = {
+  generator: 'models/default/generator',
+  encoder: 'models/default/editor/encoder',
+  captioner: 'models/default/captioner',
+  textEncoder: { alpha: 0.7, hidden: 128, codeDim: 64 },
+  fusion: { mode: 'residual', hidden: 256 },
+  seed: 501,
+  batchSize: 8,
+  steps: 500,
+  lr: 1e-3,
+  lrDecayEvery: 50,
+  lrDecayFactor: 0.1,
+  weightDecay: 5e-4,
+  latentWeight: 0.1,
+  targetCaption: 'requested',
+  zhFraction: 0.5,
+  maxEdits: 3,
+  earlyStopBand: 0.005,
+  earlyStopPatience: 30,
+  checkpointEvery: 50,
+};
+
+export function resolveEditorTrainConfig(user: Partial<EditorTrainConfig> = {}): EditorTrainConfig {
+  const known = new Set(Object.keys(DEFAULT_EDITOR_TRAIN_CONFIG));
+  for (const k of Object.keys(user)) if (!known.has(k)) throw new TypeError(`editor train config: unknown field "${k}"`);
+  const c: EditorTrainConfig = {
+    ...DEFAULT_EDITOR_TRAIN_CONFIG,
+    ...user,
+    textEncoder: { ...DEFAULT_EDITOR_TRAIN_CONFIG.textEncoder, ...user.textEncoder },
+    fusion: { ...DEFAULT_EDITOR_TRAIN_CONFIG.fusion, ...user.fusion },
+  };
+  for (const k of ['batchSize', 'steps', 'lrDecayEvery', 'maxEdits', 'earlyStopPatience', 'checkpointEvery'] as const) {
+    if (!Number.isInteger(c[k]) || c[k] < 1) throw new TypeError(`editor train config: ${k} must be a positive integer`);
+  }
+  if (!(c.lr > 0)) throw new TypeError('editor train config: lr must be > 0');
+  for (const k of ['lrDecayFactor', 'zhFraction'] as const) if (!(c[k] >= 0 && c[k] <= 1)) throw new TypeError(`editor train config: ${k} must be in [0, 1]`);
+  for (const k of ['weightDecay', 'latentWeight', 'earlyStopBand'] as const) if (!(c[k] >= 0)) throw new TypeError(`editor train config: ${k} must be ≥ 0`);
+  if (c.targetCaption !== 'requested' && c.targetCaption !== 'full') throw new TypeError('editor train config: targetCaption must be "requested" or "full"');
+  if (c.fusion.mode !== 'patent' && c.fusion.mode !== 'residual') throw new TypeError('editor train config: fusion.mode must be "patent" or "residual"');
+  return c;
+}
+
+export interface EditorStepStats {
+  step: number;
+  loss: number;
+  /** −log p(target caption | G(fuse(w, f))) per caption. */
+  nll: number;
+  /** mean ‖w' − w‖² per coordinate. */
+  latentShift: number;
+  lr: number;
+  seconds: number;
+}
+
+export function editorLearningRate(c: EditorTrainConfig, step: number): number {
+  return c.lr * c.lrDecayFactor ** Math.floor(step / c.lrDecayEvery);
+}
+
+/** Right-padded int32 [B,T] of token id rows (0 = pad). */
+function padIds(rows: readonly (readonly number[])[]): tf.Tensor2D {
+  const t = Math.max(1, ...rows.map((r) => r.length));
+  const out = new Int32Array(rows.length * t);
+  rows.forEach((r, i) => r.forEach((id, j) => (out[i * t + j] = id)));
+  return tf.tensor2d(out, [rows.length, t], 'int32');
+}
+
+/**
+ * The method's joint training with the generator frozen: f = TextEncoder(command), w' = fuse(w, f),
+ * I = G(w'), loss = −log p(target caption | I) + λ·‖w' − w‖² + μ·‖θ‖². w comes from inverting a
+ * rendered face with the (frozen) encoder, so every pair has ground-truth source attributes. The
+ * captioner was grounded on renders first and stays frozen, so it cannot drift into a private code
+ * with the text encoder; only the text encoder and the fusion learn.
+ */
+export class EditorTrainer {
+  readonly config: EditorTrainConfig;
+  readonly textEncoder: TextEncoder;
+  readonly fusion: Fusion;
+  readonly opt: tf.AdamOptimizer;
+  #step = 0;
+  #disposed = false;
+  #ema: number | null = null;
+  #band: number[] = [];
+
+  constructor(
+    config: EditorTrainConfig,
+    readonly generator: Generator,
+    readonly encoder: Encoder,
+    readonly captioner: Captioner,
+  ) {
+    this.config = config;
+    if (captioner.config.resolution !== generator.config.resolution) throw new TypeError(`editor: the captioner reads ${captioner.config.resolution}px, the generator makes ${generator.config.resolution}px`);
+    this.textEncoder = new TextEncoder({ vocabSize: VOCABULARY_SIZE, ...config.textEncoder }, config.seed);
+    this.fusion = new Fusion({ mode: config.fusion.mode, hidden: config.fusion.hidden, wDim: generator.config.wDim, codeDim: config.textEncoder.codeDim, numWs: generator.numWs }, config.seed);
+    this.opt = tf.train.adam(config.lr, 0.9, 0.999);
+  }
+
+  get step(): number {
+    return this.#step;
+  }
+
+  pairs(step: number): EditPair[] {
+    const c = this.config;
+    return Array.from({ length: c.batchSize }, (_, i) => editPair(c.seed, step * c.batchSize + i, c));
+  }
+
+  /** True once the smoothed loss has stayed within the band for the patience window. */
+  converged(): boolean {
+    const c = this.config;
+    if (c.earlyStopBand === 0 || this.#band.length < c.earlyStopPatience) return false;
+    const lo = Math.min(...this.#band);
+    const hi = Math.max(...this.#band);
+    return (hi - lo) / Math.max(1e-9, Math.abs(hi)) < c.earlyStopBand;
+  }
+
+  /** The loss terms on given pairs without training (held-out monitoring, tests). */
+  evaluate(pairs: readonly EditPair[]): { nll: number; latentShift: number } {
+    const r = this.generator.config.resolution;
+    return tf.tidy(() => {
+      const x = tf.tensor4d(renderPairs(pairs, r), [pairs.length, r, r, 3]);
+      const w = this.encoder.encode(x, this.generator.params.get('mapping/w_avg'));
+      const wp = this.fusion.fuse(w, this.textEncoder.encode(padIds(pairs.map((p) => p.commandIds))), 1);
+      const nll = this.captioner.loss(this.generator.synthesis(wp, { noise: 'const' }), padCaptionIds(pairs.map((p) => p.captionIds)), pairs.map((p) => p.style));
+      return { nll: nll.dataSync()[0]!, latentShift: tf.mean(tf.square(tf.sub(wp, w))).dataSync()[0]! };
+    });
+  }
+
+  async trainStep(): Promise<EditorStepStats> {
+    const c = this.config;
+    const t0 = performance.now();
+    const r = this.generator.config.resolution;
+    const pairs = this.pairs(this.#step);
+    const x = tf.tensor4d(renderPairs(pairs, r), [pairs.length, r, r, 3]);
+    const w = this.encoder.encode(x, this.generator.params.get('mapping/w_avg'));
+    const ids = padIds(pairs.map((p) => p.commandIds));
+    const target = padCaptionIds(pairs.map((p) => p.captionIds));
+    const styles = pairs.map((p) => p.style);
+    const lr = editorLearningRate(c, this.#step);
+    (this.opt as unknown as { learningRate: number }).learningRate = lr;
+    const vars = [...this.textEncoder.trainableVariables(), ...this.fusion.trainableVariables()];
+    const kept: tf.Tensor[] = [];
+    const { value, grads } = tf.variableGrads(() => {
+      const f = this.textEncoder.encode(ids);
+      const wp = this.fusion.fuse(w, f, 1);
+      const img = this.generator.synthesis(wp, { noise: 'const' });
+      const nll = this.captioner.loss(img, target, styles);
+      const shift = tf.mean(tf.square(tf.sub(wp, w))) as tf.Scalar;
+      kept.push(tf.keep(nll.clone()), tf.keep(shift.clone()));
+      let loss = tf.add(nll, tf.mul(shift, c.latentWeight)) as tf.Scalar;
+      if (c.weightDecay > 0) loss = tf.add(loss, tf.mul(tf.addN(vars.map((v) => tf.sum(tf.square(v)))), c.weightDecay));
+      return loss;
+    }, vars);
+    this.opt.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
+    const loss = (await value.data())[0]!;
+    const nll = (await kept[0]!.data())[0]!;
+    const latentShift = (await kept[1]!.data())[0]!;
+    tf.dispose([value, ...Object.values(grads), ...kept, x, w, ids, target]);
+    this.#step++;
+    this.#ema = this.#ema === null ? loss : 0.9 * this.#ema + 0.1 * loss;
+    this.#band.push(this.#ema);
+    if (this.#band.length > c.earlyStopPatience) this.#band.shift();
+    return { step: this.#step, loss, nll, latentShift, lr, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  async save(dir: string, provenance: Omit<Provenance, 'steps'>): Promise<void> {
+    const tensors = new Map<string, NamedArray>();
+    for (const [k, v] of this.textEncoder.params.toArrays()) tensors.set(`text/${k}`, v);
+    for (const [k, v] of this.fusion.params.toArrays()) tensors.set(`fusion/${k}`, v);
+    await saveAdamState(this.opt, 'opt', tensors);
+    tensors.set('loop/ema', { shape: [this.#band.length], values: Float32Array.from(this.#band) });
+    saveCheckpoint(dir, {
+      architecture: { kind: EDITOR_STATE_KIND, config: { ...this.config } as unknown as Record<string, unknown> },
+      tensors,
+      provenance: { ...provenance, steps: this.#step } as Provenance,
+    });
+  }
+
+  async restore(dir: string): Promise<void> {
+    const { manifest, tensors } = loadCheckpoint(dir, { kind: EDITOR_STATE_KIND });
+    const saved = manifest.architecture.config as unknown as EditorTrainConfig;
+    if (JSON.stringify(saved.textEncoder) !== JSON.stringify(this.config.textEncoder) || JSON.stringify(saved.fusion) !== JSON.stringify(this.config.fusion)) {
+      throw new TypeError(`resume: the checkpoint's text encoder or fusion config differs from this run's (${dir})`);
+    }
+    this.textEncoder.params.fromArrays(takePrefix(tensors, 'text'));
+    this.fusion.params.fromArrays(takePrefix(tensors, 'fusion'));
+    await restoreAdamState(this.opt, 'opt', tensors, dir);
+    this.#step = manifest.provenance.steps;
+    const band = tensors.get('loop/ema');
+    this.#band = band === undefined ? [] : Array.from(band.values);
+    this.#ema = this.#band.length > 0 ? this.#band[this.#band.length - 1]! : null;
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.textEncoder.dispose();
+    this.fusion.dispose();
+    this.opt.dispose();
+  }
+}

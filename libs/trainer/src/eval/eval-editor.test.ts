@@ -1,0 +1,81 @@
+import * as tf from '@tensorflow/tfjs';
+import { VOCABULARY_SIZE } from '@lfe/edit-language';
+import { Encoder, Fusion, Generator, TextEncoder, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Judge } from '../judge/judge';
+import { buildCases, caseTargets, evaluateEditor, formatEditorReport, fusionMethod, interFaceGanMethod } from './eval-editor';
+import { fitInterFaceGan, interFaceGanEdit } from './interfacegan';
+
+const G_CFG: GeneratorConfig = { resolution: 32, zDim: 16, wDim: 16, mappingLayers: 2, mappingLrMul: 0.01, channelBase: 128, channelMax: 16 };
+
+beforeAll(async () => {
+  await initRuntime({ backend: 'wasm' });
+});
+
+describe('buildCases', () => {
+  it('makes one generated held-out command per face by default', () => {
+    const { cases, unknownTexts } = buildCases({ seed: 3, faces: 12 });
+    expect(cases).toHaveLength(12);
+    expect(unknownTexts).toEqual([]);
+    expect(new Set(cases.map((c) => c.lang))).toEqual(new Set(['en', 'zh']));
+  });
+  it('reports texts it cannot evaluate instead of crashing, and pairs the rest with faces', () => {
+    const { cases, unknownTexts } = buildCases({ seed: 3, faces: 4, texts: ['add glasses', 'add goggles', 'undo', '大眼睛长头发', 'x'.repeat(10_000)] });
+    expect(unknownTexts.map((u) => u.text.slice(0, 11))).toEqual(['add goggles', 'undo', 'xxxxxxxxxxx']);
+    expect(cases).toHaveLength(4);
+    expect(cases.map((c) => c.text)).toEqual(['add glasses', '大眼睛长头发', 'add glasses', '大眼睛长头发']);
+    expect(caseTargets(cases)[0]).toEqual([{ attribute: 'eyewear', level: 1 }]);
+  });
+});
+
+describe('InterFaceGAN baseline', () => {
+  it('moves w by the fixed step along the level direction, for the rows that ask for it', () => {
+    const dirs = { wDim: 3, samples: 0, directions: new Map([['eyewear=1', { normal: Float32Array.from([1, 0, 0]), step: 2, positives: 10 }]]) };
+    const w = tf.zeros([2, 4, 3]) as tf.Tensor3D;
+    const out = interFaceGanEdit(dirs, w, [[{ attribute: 'eyewear', level: 1 }], [{ attribute: 'hat', level: 1 }]]);
+    const v = out.arraySync();
+    expect(v[0]![3]).toEqual([2, 0, 0]);
+    expect(v[1]![0]).toEqual([0, 0, 0]); // no direction for hat=1: unchanged
+    tf.dispose([w, out]);
+  });
+
+  it('fits unit directions from judge labels of generator samples', () => {
+    const g = new Generator(G_CFG, 1);
+    const judge = new Judge({ resolution: 32, stages: [{ channels: 4, convs: 1 }, { channels: 4, convs: 1 }], featureDim: 8 });
+    const dirs = fitInterFaceGan(g, judge, { samples: 100, seed: 1, iterations: 20, minPositives: 5 });
+    expect(dirs.directions.size).toBeGreaterThan(0);
+    for (const d of dirs.directions.values()) {
+      expect(Math.hypot(...d.normal)).toBeCloseTo(1, 4);
+      expect(d.step).toBeGreaterThanOrEqual(0);
+    }
+    g.dispose();
+    judge.dispose();
+  });
+});
+
+describe('evaluateEditor', () => {
+  it('writes the report shape with fractions in 0–1 for every method, without leaks', () => {
+    const g = new Generator(G_CFG, 1);
+    const encoder = new Encoder({ resolution: 32, channels: [8, 8], convsPerStage: 1, featureDim: 16, wDim: 16, numWs: g.numWs });
+    const judge = new Judge({ resolution: 32, stages: [{ channels: 4, convs: 1 }, { channels: 4, convs: 1 }], featureDim: 8 });
+    const te = new TextEncoder({ vocabSize: VOCABULARY_SIZE, alpha: 0.7, hidden: 4, codeDim: 4 });
+    const fr = new Fusion({ mode: 'residual', wDim: 16, codeDim: 4, numWs: g.numWs, hidden: 8 });
+    const fp = new Fusion({ mode: 'patent', wDim: 16, codeDim: 4, numWs: g.numWs, hidden: 8 });
+    const dirs = fitInterFaceGan(g, judge, { samples: 60, seed: 2, iterations: 5, minPositives: 3 });
+    const { cases } = buildCases({ seed: 5, faces: 10 });
+    const before = tf.memory().numTensors;
+    const report = evaluateEditor({ generator: g, encoder, judge, methods: { default: fusionMethod(te, fr), patent: fusionMethod(te, fp), interfacegan: interFaceGanMethod(dirs) }, cases, faces: 10, texts: 10, seed: 5, batchSize: 4 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Object.keys(report.methods)).toEqual(['default', 'patent', 'interfacegan']);
+    for (const m of Object.values(report.methods)) {
+      for (const v of [m.editAccuracy, m.identityKept, m.identityKeptAll]) expect(v >= 0 && v <= 1).toBe(true);
+      expect(Number.isFinite(m.fdJudge)).toBe(true);
+      expect(m.msPerEdit).toBeGreaterThan(0);
+      expect(Object.values(m.perAttribute).reduce((s, p) => s + (p?.n ?? 0), 0)).toBe(caseTargets(cases).flat().length);
+    }
+    // A residual fusion with a zero last layer does not edit: identity is fully kept.
+    expect(report.methods['default']!.identityKept).toBe(1);
+    expect(formatEditorReport(report)).toContain('| interfacegan |');
+    for (const m of [g, encoder, judge, te, fr, fp]) m.dispose();
+  });
+});

@@ -1,0 +1,84 @@
+import * as tf from '@tensorflow/tfjs';
+import { EDITABLE_ATTRIBUTES, IDENTITY_TRAITS } from '@lfe/edit-language';
+import { invertLatent, type Encoder, type Generator } from '@lfe/face-pipeline';
+import { renderFaces } from '../judge/face-batch';
+import type { Judge, JudgeVerdict } from '../judge/judge';
+
+export interface InversionRow {
+  refineSteps: number;
+  /** Mean squared error of G(invert(x)) against x, pixels in [-1, 1]. */
+  mse: number;
+  /** Fraction of (face, attribute) pairs where the judge gives G(invert(x)) the level it gives x. */
+  attributeAgreement: number;
+  /** The same for the categorical identity traits. */
+  identityAgreement: number;
+  msPerImage: number;
+}
+
+export interface InversionReport {
+  faces: number;
+  seed: number;
+  rows: InversionRow[];
+}
+
+/** Attribute / categorical-identity agreement between two verdicts, as (matches, total). */
+export function agreement(a: JudgeVerdict, b: JudgeVerdict): { attr: [number, number]; id: [number, number] } {
+  let am = 0;
+  for (const s of EDITABLE_ATTRIBUTES) if (a.levels[s.name] === b.levels[s.name]) am++;
+  let im = 0;
+  let it = 0;
+  for (const t of IDENTITY_TRAITS) {
+    if (t.kind !== 'categorical') continue;
+    it++;
+    if (a.identity[t.name] === b.identity[t.name]) im++;
+  }
+  return { attr: [am, EDITABLE_ATTRIBUTES.length], id: [im, it] };
+}
+
+/**
+ * Reconstruction quality of the encoder on held-out renders (stream `seed`), with and without the
+ * method's refinement: pixel MSE, judge agreement of G(invert(x)) with x, and ms per image.
+ */
+export function evaluateInversion(g: Generator, encoder: Encoder, judge: Judge, opts: { faces: number; seed: number; refineSteps: readonly number[]; batchSize?: number }): InversionReport {
+  const r = g.config.resolution;
+  const bs = opts.batchSize ?? 16;
+  const rows: InversionRow[] = [];
+  for (const steps of opts.refineSteps) {
+    let se = 0;
+    let ms = 0;
+    const am = [0, 0];
+    const im = [0, 0];
+    for (let start = 0; start < opts.faces; start += bs) {
+      const n = Math.min(bs, opts.faces - start);
+      const x = tf.tensor4d(renderFaces(opts.seed, start, n, r).images, [n, r, r, 3]);
+      const t0 = performance.now();
+      const w = invertLatent(g, encoder, x, { refineSteps: steps });
+      const y = tf.tidy(() => g.synthesis(w, { noise: 'const' }));
+      y.dataSync();
+      ms += performance.now() - t0;
+      se += tf.tidy(() => tf.sum(tf.square(tf.sub(y, x))).dataSync()[0]!);
+      const vx = judge.judge(x);
+      const vy = judge.judge(y);
+      vx.forEach((v, i) => {
+        const a = agreement(v, vy[i]!);
+        am[0]! += a.attr[0];
+        am[1]! += a.attr[1];
+        im[0]! += a.id[0];
+        im[1]! += a.id[1];
+      });
+      tf.dispose([x, w, y]);
+    }
+    rows.push({ refineSteps: steps, mse: se / (opts.faces * r * r * 3), attributeAgreement: am[0]! / am[1]!, identityAgreement: im[0]! / im[1]!, msPerImage: ms / opts.faces });
+  }
+  return { faces: opts.faces, seed: opts.seed, rows };
+}
+
+export function formatInversionReport(r: InversionReport): string {
+  const lines = [`inversion on ${r.faces} held-out renders (seed ${r.seed})`, 'refine  MSE      attr agree  identity agree  ms/image'];
+  for (const row of r.rows) {
+    lines.push(
+      `${String(row.refineSteps).padStart(6)}  ${row.mse.toFixed(4)}   ${(100 * row.attributeAgreement).toFixed(1).padStart(6)} %    ${(100 * row.identityAgreement).toFixed(1).padStart(6)} %     ${row.msPerImage.toFixed(1)}`,
+    );
+  }
+  return lines.join('\n');
+}
