@@ -3,3 +3,6 @@ export * from './runtime/index';
 export * from './checkpoint/index';
 export * from './models/index';
 export * from './editor/index';
+export * from './face/index';
+export * from './temporal/index';
+export * from './live/index';

@@ -13,3 +13,5 @@ export { DATASET_FORMAT, readManifest, type CaptionKind, type DatasetManifest, t
 export { DEFAULT_CAPTIONS, datasetCaptions, datasetFace, writeDataset, type WriteDatasetOptions } from './dataset/writer';
 export { openDataset, ShardDataset } from './dataset/shard-dataset';
 export { openImageFolder, ImageFolderDataset, parseImageIndex, type ImageFolderEntry, type ImageFolderOptions } from './dataset/image-folder-dataset';
+export { TestClip, stampFrameNumber, readFrameNumber, STAMP_BITS, type ClipOptions, type ClipFrameState } from './clip/test-clip';
+export { y4mHeader, y4mFrame } from './clip/y4m';

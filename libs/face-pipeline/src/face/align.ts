@@ -1,0 +1,209 @@
+/**
+ * Alignment between a video frame and the model's square crop, and the way back (paste).
+ *
+ * The model's crop is the framing of its training renders (face-synth `portraitPlacement`): in crop
+ * units (side = 1) the midpoint of the eyes sits at `TEMPLATE.eyeMid`, the eyes are
+ * `TEMPLATE.eyeDistance` apart and the mouth is `TEMPLATE.mouthDistance` below the eye midpoint
+ * (means over 2000 sampled faces; `align.test.ts` re-measures them). A similarity transform
+ * (centre, scale, roll) puts a detected face into that framing.
+ */
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** An RGB24 image: row-major, width·height·3 bytes. */
+export interface RgbImageLike {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+export const TEMPLATE = {
+  eyeMid: { x: 0.502, y: 0.529 },
+  eyeDistance: 0.187,
+  mouthDistance: 0.179,
+} as const;
+
+/** Crop ↔ frame similarity: frame = eyeMid + scale · R(roll) · (crop − TEMPLATE.eyeMid). */
+export interface Alignment {
+  /** The eye midpoint in frame pixels. */
+  cx: number;
+  cy: number;
+  /** Frame pixels per crop unit (the crop's side in frame pixels). */
+  scale: number;
+  /** Radians, positive = clockwise in image coordinates. */
+  roll: number;
+}
+
+/** Alignment from the two eye centres (left of the image first) and the mouth centre. */
+export function alignmentFromLandmarks(leftEye: Point, rightEye: Point, mouth: Point): Alignment {
+  const cx = (leftEye.x + rightEye.x) / 2;
+  const cy = (leftEye.y + rightEye.y) / 2;
+  const eye = Math.hypot(rightEye.x - leftEye.x, rightEye.y - leftEye.y);
+  const mouthD = Math.hypot(mouth.x - cx, mouth.y - cy);
+  if (!(eye > 0) || !(mouthD > 0)) throw new RangeError('align: degenerate landmarks (eyes or mouth coincide)');
+  // Roll from the eye line, refined by the eye→mouth axis (which is perpendicular to it).
+  const rollEyes = Math.atan2(rightEye.y - leftEye.y, rightEye.x - leftEye.x);
+  const rollMouth = Math.atan2(-(mouth.x - cx), mouth.y - cy);
+  const roll = Math.atan2(Math.sin(rollEyes) + Math.sin(rollMouth), Math.cos(rollEyes) + Math.cos(rollMouth));
+  const scale = 0.5 * (eye / TEMPLATE.eyeDistance + mouthD / TEMPLATE.mouthDistance);
+  return { cx, cy, scale, roll };
+}
+
+/** Frame coordinates of crop point (u, v) in [0, 1]². */
+export function cropToFrame(a: Alignment, u: number, v: number): Point {
+  const du = (u - TEMPLATE.eyeMid.x) * a.scale;
+  const dv = (v - TEMPLATE.eyeMid.y) * a.scale;
+  const c = Math.cos(a.roll);
+  const s = Math.sin(a.roll);
+  return { x: a.cx + c * du - s * dv, y: a.cy + s * du + c * dv };
+}
+
+/**
+ * The aligned crop, `size`×`size`, as floats in [-1, 1] (HWC), bilinearly sampled at pixel
+ * centres; outside the frame the nearest edge pixel is repeated.
+ */
+export function cropAligned(frame: RgbImageLike, a: Alignment, size: number, out: Float32Array = new Float32Array(size * size * 3)): Float32Array {
+  const { width: W, height: H, data } = frame;
+  const c = Math.cos(a.roll) * (a.scale / size);
+  const s = Math.sin(a.roll) * (a.scale / size);
+  const ox = a.cx - (c * (TEMPLATE.eyeMid.x * size - 0.5) - s * (TEMPLATE.eyeMid.y * size - 0.5)) - 0.5;
+  const oy = a.cy - (s * (TEMPLATE.eyeMid.x * size - 0.5) + c * (TEMPLATE.eyeMid.y * size - 0.5)) - 0.5;
+  let o = 0;
+  for (let j = 0; j < size; j++) {
+    for (let i = 0; i < size; i++) {
+      // Crop pixel centre (i + 0.5)/size → frame position; −0.5 turns it into sample space.
+      const fx = ox + c * i - s * j;
+      const fy = oy + s * i + c * j;
+      const x0 = Math.floor(fx);
+      const y0 = Math.floor(fy);
+      const tx = fx - x0;
+      const ty = fy - y0;
+      const xa = Math.min(W - 1, Math.max(0, x0));
+      const xb = Math.min(W - 1, Math.max(0, x0 + 1));
+      const ya = Math.min(H - 1, Math.max(0, y0));
+      const yb = Math.min(H - 1, Math.max(0, y0 + 1));
+      const p00 = (ya * W + xa) * 3;
+      const p01 = (ya * W + xb) * 3;
+      const p10 = (yb * W + xa) * 3;
+      const p11 = (yb * W + xb) * 3;
+      for (let k = 0; k < 3; k++) {
+        const top = data[p00 + k]! + (data[p01 + k]! - data[p00 + k]!) * tx;
+        const bot = data[p10 + k]! + (data[p11 + k]! - data[p10 + k]!) * tx;
+        out[o++] = (top + (bot - top) * ty) / 127.5 - 1;
+      }
+    }
+  }
+  return out;
+}
+
+export interface PasteOptions {
+  /** Opacity of the pasted face, 0…1 (edit ramps fade through it). */
+  alpha?: number;
+  /**
+   * Mask: an ellipse in crop units centred at (0.5, 0.55) with these radii; its edge fades over
+   * `feather` crop units. Covers face and hair, not the crop's background corners.
+   */
+  radiusX?: number;
+  radiusY?: number;
+  feather?: number;
+  /** Shift the pasted colours so their mean on the mask's outer ring matches the frame's there. */
+  colorMatch?: boolean;
+}
+
+/**
+ * Paste an RGB crop (`size`×`size`, floats in [-1, 1], HWC) back into the frame in place, through
+ * the inverse of the alignment, with a feathered elliptical mask and optional colour matching.
+ * Returns the frame's bounding box that changed.
+ */
+export function pasteAligned(frame: { width: number; height: number; data: Uint8Array }, a: Alignment, crop: Float32Array, size: number, opts: PasteOptions = {}): { x: number; y: number; width: number; height: number } {
+  const alpha = Math.min(1, Math.max(0, opts.alpha ?? 1));
+  const rx = opts.radiusX ?? 0.42;
+  const ry = opts.radiusY ?? 0.46;
+  const feather = opts.feather ?? 0.08;
+  const { width: W, height: H, data } = frame;
+  if (crop.length !== size * size * 3) throw new TypeError(`paste: crop must be ${size}×${size}×3`);
+  // Bounding box of the mask ellipse in the frame.
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const [u, v] of [[0.5 - rx, 0.55 - ry], [0.5 + rx, 0.55 - ry], [0.5 - rx, 0.55 + ry], [0.5 + rx, 0.55 + ry]] as const) {
+    const p = cropToFrame(a, u, v);
+    minX = Math.min(minX, p.x);
+    minY = Math.min(minY, p.y);
+    maxX = Math.max(maxX, p.x);
+    maxY = Math.max(maxY, p.y);
+  }
+  const x0 = Math.max(0, Math.floor(minX));
+  const y0 = Math.max(0, Math.floor(minY));
+  const x1 = Math.min(W, Math.ceil(maxX));
+  const y1 = Math.min(H, Math.ceil(maxY));
+  if (alpha === 0 || x1 <= x0 || y1 <= y0) return { x: 0, y: 0, width: 0, height: 0 };
+  // Inverse similarity: frame (x, y) → crop (u, v).
+  const c = Math.cos(a.roll) / a.scale;
+  const s = Math.sin(a.roll) / a.scale;
+  const toCrop = (x: number, y: number): [number, number] => {
+    const dx = x - a.cx;
+    const dy = y - a.cy;
+    return [TEMPLATE.eyeMid.x + c * dx + s * dy, TEMPLATE.eyeMid.y - s * dx + c * dy];
+  };
+  const sample = (u: number, v: number, k: number): number => {
+    const fx = Math.min(size - 1, Math.max(0, u * size - 0.5));
+    const fy = Math.min(size - 1, Math.max(0, v * size - 0.5));
+    const xa = Math.floor(fx);
+    const ya = Math.floor(fy);
+    const xb = Math.min(size - 1, xa + 1);
+    const yb = Math.min(size - 1, ya + 1);
+    const tx = fx - xa;
+    const ty = fy - ya;
+    const top = crop[(ya * size + xa) * 3 + k]! + (crop[(ya * size + xb) * 3 + k]! - crop[(ya * size + xa) * 3 + k]!) * tx;
+    const bot = crop[(yb * size + xa) * 3 + k]! + (crop[(yb * size + xb) * 3 + k]! - crop[(yb * size + xa) * 3 + k]!) * tx;
+    return ((top + (bot - top) * ty) + 1) * 127.5;
+  };
+  // Mask value from the normalised elliptical radius ρ: 1 inside, fading to 0 over the feather.
+  const fr = feather / Math.min(rx, ry);
+  const maskAt = (u: number, v: number): number => {
+    const rho = Math.hypot((u - 0.5) / rx, (v - 0.55) / ry);
+    if (rho <= 1 - fr) return 1;
+    if (rho >= 1) return 0;
+    const t = (1 - rho) / fr;
+    return t * t * (3 - 2 * t);
+  };
+  const shift = [0, 0, 0];
+  if (opts.colorMatch ?? true) {
+    const sumF = [0, 0, 0];
+    const sumC = [0, 0, 0];
+    let n = 0;
+    for (let y = y0; y < y1; y += 2) {
+      for (let x = x0; x < x1; x += 2) {
+        const [u, v] = toCrop(x + 0.5, y + 0.5);
+        const m = maskAt(u, v);
+        if (m <= 0 || m >= 1) continue; // the feather ring only
+        const p = (y * W + x) * 3;
+        for (let k = 0; k < 3; k++) {
+          sumF[k]! += data[p + k]!;
+          sumC[k]! += sample(u, v, k);
+        }
+        n++;
+      }
+    }
+    if (n > 0) for (let k = 0; k < 3; k++) shift[k] = (sumF[k]! - sumC[k]!) / n;
+  }
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const [u, v] = toCrop(x + 0.5, y + 0.5);
+      const m = maskAt(u, v) * alpha;
+      if (m <= 0) continue;
+      const p = (y * W + x) * 3;
+      for (let k = 0; k < 3; k++) {
+        const g = sample(u, v, k) + shift[k]!;
+        const val = data[p + k]! + (g - data[p + k]!) * m;
+        data[p + k] = val < 0 ? 0 : val > 255 ? 255 : Math.round(val);
+      }
+    }
+  }
+  return { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}

@@ -1,0 +1,148 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Point, RgbImageLike } from './align';
+
+/** The bits of @vladmandic/face-api this module uses (its node-wasm build shares our tfjs). */
+interface FaceApi {
+  tf: { engine(): unknown };
+  nets: {
+    tinyFaceDetector: { loadFromDisk(dir: string): Promise<void> };
+    faceLandmark68TinyNet: { loadFromDisk(dir: string): Promise<void>; detectLandmarks(input: tf.Tensor3D): Promise<{ positions: Array<{ x: number; y: number }> }> };
+  };
+  TinyFaceDetectorOptions: new (o: { inputSize: number; scoreThreshold: number }) => unknown;
+  detectSingleFace(input: tf.Tensor3D, options: unknown): Promise<{ box: { x: number; y: number; width: number; height: number }; score: number } | undefined>;
+}
+
+export interface FaceFix {
+  leftEye: Point;
+  rightEye: Point;
+  mouth: Point;
+  /** Square box the landmarks were read in (frame pixels). */
+  box: { x: number; y: number; width: number; height: number };
+  /** True when this frame ran the detector (not only the landmark tracker). */
+  detected: boolean;
+}
+
+export interface TrackerOptions {
+  /** Run the detector every this many frames (landmarks track in between). Default 5. */
+  detectEvery?: number;
+  /** Tiny face detector input size (multiple of 32). Default 224. */
+  inputSize?: number;
+  scoreThreshold?: number;
+}
+
+let faceApi: FaceApi | null = null;
+let loading: Promise<FaceApi> | null = null;
+
+/**
+ * Load face-api's tiny face detector and tiny 68-point landmark net from the models shipped inside
+ * the npm package (nothing is downloaded). Must run after `initRuntime()`: face-api's node-wasm
+ * build uses this process's tfjs, and this checks it really is the same engine.
+ */
+export async function loadFaceApi(): Promise<FaceApi> {
+  if (faceApi !== null) return faceApi;
+  loading ??= (async () => {
+    const require = createRequire(import.meta.url);
+    const api = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
+    if (api.tf.engine() !== tf.engine()) throw new Error('face-api: its tfjs is not ours (two tfjs instances); check that @tensorflow/tfjs resolves to one copy');
+    const models = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'model');
+    await api.nets.tinyFaceDetector.loadFromDisk(models);
+    await api.nets.faceLandmark68TinyNet.loadFromDisk(models);
+    faceApi = api;
+    return api;
+  })();
+  return loading;
+}
+
+function mean(pts: ReadonlyArray<{ x: number; y: number }>, from: number, to: number): Point {
+  let x = 0;
+  let y = 0;
+  for (let i = from; i <= to; i++) {
+    x += pts[i]!.x;
+    y += pts[i]!.y;
+  }
+  const n = to - from + 1;
+  return { x: x / n, y: y / n };
+}
+
+/**
+ * One face per stream: the detector every `detectEvery` frames (or when the track is lost), the
+ * 68-point landmark net every frame inside a box derived from the previous landmarks. Gives the
+ * eye and mouth centres the alignment needs, or null when there is no face.
+ */
+export class FaceTracker {
+  readonly #api: FaceApi;
+  readonly #opts: Required<TrackerOptions>;
+  readonly #detectorOptions: unknown;
+  #box: FaceFix['box'] | null = null;
+  #sinceDetect = 0;
+
+  private constructor(api: FaceApi, opts: TrackerOptions) {
+    this.#api = api;
+    this.#opts = { detectEvery: opts.detectEvery ?? 5, inputSize: opts.inputSize ?? 224, scoreThreshold: opts.scoreThreshold ?? 0.1 };
+    this.#detectorOptions = new api.TinyFaceDetectorOptions({ inputSize: this.#opts.inputSize, scoreThreshold: this.#opts.scoreThreshold });
+  }
+
+  static async create(opts: TrackerOptions = {}): Promise<FaceTracker> {
+    return new FaceTracker(await loadFaceApi(), opts);
+  }
+
+  /** Forget the track (next frame runs the detector). */
+  reset(): void {
+    this.#box = null;
+  }
+
+  async track(frame: RgbImageLike): Promise<FaceFix | null> {
+    const img = tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
+    try {
+      let detected = false;
+      if (this.#box === null || this.#sinceDetect >= this.#opts.detectEvery) {
+        const det = await this.#api.detectSingleFace(img, this.#detectorOptions);
+        this.#sinceDetect = 0;
+        if (det === undefined) {
+          this.#box = null;
+          return null;
+        }
+        detected = true;
+        // The detector's box is tight around the face; the landmark net wants a little margin.
+        const side = Math.max(det.box.width, det.box.height) * 1.1;
+        this.#box = { x: det.box.x + det.box.width / 2 - side / 2, y: det.box.y + det.box.height / 2 - side / 2, width: side, height: side };
+      }
+      this.#sinceDetect++;
+      const b = this.#box!;
+      const x0 = Math.max(0, Math.round(b.x));
+      const y0 = Math.max(0, Math.round(b.y));
+      const x1 = Math.min(frame.width, Math.round(b.x + b.width));
+      const y1 = Math.min(frame.height, Math.round(b.y + b.height));
+      if (x1 - x0 < 16 || y1 - y0 < 16) {
+        this.#box = null;
+        return null;
+      }
+      const crop = tf.slice(img, [y0, x0, 0], [y1 - y0, x1 - x0, 3]);
+      let pts: Array<{ x: number; y: number }>;
+      try {
+        pts = (await this.#api.nets.faceLandmark68TinyNet.detectLandmarks(crop)).positions.map((p) => ({ x: p.x + x0, y: p.y + y0 }));
+      } finally {
+        crop.dispose();
+      }
+      const leftEye = mean(pts, 36, 41);
+      const rightEye = mean(pts, 42, 47);
+      const mouth = mean(pts, 48, 67);
+      const eyeDist = Math.hypot(rightEye.x - leftEye.x, rightEye.y - leftEye.y);
+      if (!(eyeDist > 4) || eyeDist > b.width) {
+        this.#box = null; // lost: the next frame runs the detector
+        return null;
+      }
+      // Next frame's box: centred on the landmarks, sized from the eye distance (≈ detector framing).
+      const cx = (leftEye.x + rightEye.x + mouth.x * 2) / 4;
+      const cy = (leftEye.y + rightEye.y + mouth.y * 2) / 4;
+      const side = eyeDist * 3.2;
+      const box = { x: cx - side / 2, y: cy - side / 2, width: side, height: side };
+      this.#box = box;
+      return { leftEye, rightEye, mouth, box: b, detected };
+    } finally {
+      img.dispose();
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { TestClip, faceLandmarks, hashInts, sample } from '@lfe/face-synth';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Editor } from '../editor/editor';
+import { FaceTracker } from '../face/tracker';
+import { initRuntime } from '../runtime/init-runtime';
+import { writeTinyEditorBundle } from '../testing/tiny-editor';
+import { EditWorker, EditWorkerError } from './edit-worker';
+import { LiveFaceEditor } from './live-editor';
+
+let dir: string;
+let bundle: { generatorDir: string; editorDir: string };
+beforeAll(async () => {
+  await initRuntime({ backend: 'wasm' });
+  dir = mkdtempSync(join(tmpdir(), 'live-'));
+  bundle = writeTinyEditorBundle(dir);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const face = sample(hashInts(77, 1));
+const clip = new TestClip(face, { width: 320, height: 240, fps: 30 });
+const frameAt = (i: number): { width: number; height: number; data: Uint8Array } => {
+  const f = clip.frame(i);
+  return { width: f.width, height: f.height, data: Uint8Array.from(f.data) };
+};
+
+describe('FaceTracker (face-api tiny detector + 68 landmarks, shipped in the npm package)', () => {
+  it('follows the face of a moving test clip: found in ≥ 90 % of frames, eyes within 20 % of their distance', async () => {
+    const tracker = await FaceTracker.create({ detectEvery: 5 });
+    const errors: number[] = [];
+    const n = 30;
+    for (let i = 0; i < n; i++) {
+      const fix = await tracker.track(frameAt(i * 2));
+      if (fix === null) continue;
+      const st = clip.stateAt(i * 2);
+      const gt = faceLandmarks(face, st.placement, st.nuisance);
+      const ed = Math.hypot(gt.rightEye.x - gt.leftEye.x, gt.rightEye.y - gt.leftEye.y);
+      errors.push((Math.hypot(fix.leftEye.x - gt.leftEye.x, fix.leftEye.y - gt.leftEye.y) + Math.hypot(fix.rightEye.x - gt.rightEye.x, fix.rightEye.y - gt.rightEye.y)) / 2 / ed);
+    }
+    expect(errors.length).toBeGreaterThanOrEqual(0.9 * n);
+    errors.sort((a, b) => a - b);
+    expect(errors[errors.length >> 1]).toBeLessThan(0.2);
+  });
+
+  it('returns null on a frame without a face', async () => {
+    const tracker = await FaceTracker.create();
+    const blank = { width: 320, height: 240, data: new Uint8Array(320 * 240 * 3).fill(90) };
+    expect(await tracker.track(blank)).toBeNull();
+  });
+});
+
+describe('LiveFaceEditor', () => {
+  it('passes frames through without an edit, edits only the face region with one, and does not leak', async () => {
+    const editor = Editor.load(bundle.editorDir, bundle.generatorDir);
+    const live = new LiveFaceEditor(editor, { rampMs: 0 });
+    const f0 = frameAt(0);
+    const copy = Uint8Array.from(f0.data);
+    const r0 = await live.process('s1', f0, 0, null, 1);
+    expect(r0.edited).toBe(false);
+    expect(f0.data).toEqual(copy);
+
+    await live.process('s1', frameAt(1), 33, 'add glasses', 1); // warm-up: caches the text code
+    const before = tf.memory().numTensors;
+    let changedInside = 0;
+    for (let i = 2; i < 6; i++) {
+      const f = frameAt(i);
+      const orig = Uint8Array.from(f.data);
+      const r = await live.process('s1', f, i * 33, 'add glasses', 1);
+      expect(r.face).toBe(true);
+      expect(r.edited).toBe(true);
+      expect(r.stages.generate).toBeGreaterThan(0);
+      for (let k = 0; k < f.data.length; k++) if (f.data[k] !== orig[k]) changedInside++;
+      // The corners (background far from the face) are untouched.
+      expect(f.data.subarray(0, 30)).toEqual(orig.subarray(0, 30));
+      expect(f.data.subarray(f.data.length - 30)).toEqual(orig.subarray(orig.length - 30));
+    }
+    expect(changedInside).toBeGreaterThan(1000);
+    expect(tf.memory().numTensors).toBe(before);
+    live.endSession('s1');
+    expect(tf.memory().numTensors).toBe(before - 1); // the cached text code
+    expect(live.sessions).toBe(0);
+    live.dispose();
+    editor.dispose();
+  });
+
+  it('fades an edit in over the ramp', async () => {
+    const editor = Editor.load(bundle.editorDir, bundle.generatorDir);
+    const live = new LiveFaceEditor(editor, { rampMs: 300 });
+    const diff = async (t: number): Promise<number> => {
+      const f = frameAt(3);
+      const orig = Uint8Array.from(f.data);
+      await live.process('s', f, t, 'long hair', 1);
+      let d = 0;
+      for (let k = 0; k < f.data.length; k++) d += Math.abs(f.data[k]! - orig[k]!);
+      return d;
+    };
+    const start = await diff(1000);
+    const mid = await diff(1150);
+    const end = await diff(1400);
+    expect(start).toBe(0);
+    expect(mid).toBeGreaterThan(0);
+    expect(end).toBeGreaterThan(mid);
+    live.dispose();
+    editor.dispose();
+  });
+});
+
+describe('EditWorker (inference off the event loop)', () => {
+  it('edits frames in a worker thread, recovers after the thread dies, and reports a bad bundle clearly', async () => {
+    const w = new EditWorker({ editorDir: bundle.editorDir, generatorDir: bundle.generatorDir, backend: 'wasm', options: { rampMs: 0 } });
+    const info = await w.start();
+    expect(info.resolution).toBe(32);
+    const f = frameAt(4);
+    const out = await w.process('a', f, 0, 'add glasses', 1);
+    expect(out.result.edited).toBe(true);
+    expect(out.data.length).toBe(f.data.length);
+    expect(Buffer.from(out.data).equals(Buffer.from(f.data))).toBe(false);
+    const pending = w.process('a', f, 33, 'add glasses', 1);
+    await w.kill();
+    await expect(pending).rejects.toBeInstanceOf(EditWorkerError);
+    const again = await w.process('a', f, 66, 'add glasses', 1);
+    expect(again.result.edited).toBe(true);
+    expect(w.starts).toBe(2);
+    w.endSession('a');
+    expect((await w.memory()).sessions).toBe(0);
+    await w.close();
+
+    const bad = new EditWorker({ editorDir: join(dir, 'nowhere'), generatorDir: bundle.generatorDir, backend: 'wasm' });
+    await expect(bad.start()).rejects.toThrow(/editor\.json/);
+    await bad.close();
+  }, 60_000);
+});

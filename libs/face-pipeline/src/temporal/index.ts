@@ -1,0 +1,2 @@
+export { OneEuroFilter, Ramp } from './one-euro';
+export type { OneEuroOptions } from './one-euro';
