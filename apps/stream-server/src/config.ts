@@ -12,7 +12,12 @@ Usage: npx nx run stream-server:serve -- [options]
   --host ADDR           listen address (default 127.0.0.1; 0.0.0.0 for OBS on another machine)
   --token T             bearer token (env LFE_TOKEN; generated and printed when unset)
   --require-token       require the token on loopback too (always required elsewhere)
-  --effect none|edit    none: frames pass through unchanged (latency baseline); edit: face editor
+  --effect none|edit    edit (default): the face editor with the bundled model; none: frames pass
+                        through unchanged (the latency baseline)
+  --editor DIR          editor bundle (default models/default/editor)
+  --generator DIR       generator it was trained for (default models/default/generator)
+  --fusion NAME         fusion variant of the bundle (residual | patent; default: the bundle's)
+  --detect-every N      run the face detector every N frames, track landmarks between (default 5)
   --max-sessions N      concurrent publishers (default 4); more get 503
   --voice / --no-voice  voice commands via pocketsphinx (default: on when it is installed)
   --width W --height H  processing size (default 640x480) --fps N (default 30)
@@ -29,6 +34,10 @@ export interface ServeConfig {
   token: string | undefined;
   requireToken: boolean;
   effect: 'none' | 'edit';
+  editorDir: string | undefined;
+  generatorDir: string | undefined;
+  fusion: string | undefined;
+  detectEvery: number;
   maxSessions: number;
   voice: boolean | undefined;
   width: number;
@@ -62,6 +71,10 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       token: { type: 'string' },
       'require-token': { type: 'boolean' },
       effect: { type: 'string' },
+      editor: { type: 'string' },
+      generator: { type: 'string' },
+      fusion: { type: 'string' },
+      'detect-every': { type: 'string' },
       'max-sessions': { type: 'string' },
       voice: { type: 'boolean' },
       'no-voice': { type: 'boolean' },
@@ -75,7 +88,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       help: { type: 'boolean' },
     },
   });
-  const effect = values.effect ?? 'none';
+  const effect = values.effect ?? env['LFE_EFFECT'] ?? 'edit';
   if (effect !== 'none' && effect !== 'edit') throw new BadInputError(`--effect: must be none or edit (got ${effect})`);
   const logLevel = values['log-level'] ?? env['LFE_LOG_LEVEL'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new BadInputError(`--log-level: must be debug, info, warn or error`);
@@ -93,6 +106,10 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     token: values.token ?? (env['LFE_TOKEN'] !== undefined && env['LFE_TOKEN'] !== '' ? env['LFE_TOKEN'] : undefined),
     requireToken: values['require-token'] === true,
     effect,
+    editorDir: values.editor,
+    generatorDir: values.generator,
+    fusion: values.fusion,
+    detectEvery: int('detect-every', values['detect-every'], 5, 1, 120),
     maxSessions: int('max-sessions', values['max-sessions'], 4, 1, 64),
     voice: values['no-voice'] === true ? false : values.voice === true ? true : undefined,
     width,

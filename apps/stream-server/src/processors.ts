@@ -1,11 +1,37 @@
-import { UnsupportedError } from './errors';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EditProcessor } from './media/edit-processor';
 import { type FrameProcessor, PassthroughProcessor } from './media/frame-processor';
+import { createLogger, type Logger } from './util/log';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The bundled model (committed under models/default). */
+export const DEFAULT_EDITOR_DIR = resolve(here, '../../../models/default/editor');
+export const DEFAULT_GENERATOR_DIR = resolve(here, '../../../models/default/generator');
+
+export interface ProcessorOptions {
+  editorDir?: string;
+  generatorDir?: string;
+  /** Fusion variant of the editor bundle (default: the bundle's default). */
+  fusion?: string;
+  /** Run the detector every N frames (landmarks track in between). */
+  detectEvery?: number;
+  log?: Logger;
+}
 
 /**
- * `--effect` → FrameProcessor. `edit` (the face editor from libs/face-pipeline, in a worker
- * thread) plugs in here when it lands; nothing in the media path changes.
+ * `--effect` → FrameProcessor. `edit` is the face editor of libs/face-pipeline in a worker thread;
+ * call `start()` (when present) before serving so a missing or mismatched model fails at once.
  */
-export function createFrameProcessor(effect: 'none' | 'edit'): FrameProcessor {
+export function createFrameProcessor(effect: 'none' | 'edit', opts: ProcessorOptions = {}): FrameProcessor {
   if (effect === 'none') return new PassthroughProcessor();
-  throw new UnsupportedError('--effect edit: the face editor (libs/face-pipeline) is not wired in yet; use --effect none');
+  return new EditProcessor(
+    {
+      editorDir: opts.editorDir ?? DEFAULT_EDITOR_DIR,
+      generatorDir: opts.generatorDir ?? DEFAULT_GENERATOR_DIR,
+      ...(opts.fusion !== undefined ? { fusion: opts.fusion } : {}),
+      options: { ...(opts.detectEvery !== undefined ? { detectEvery: opts.detectEvery } : {}) },
+    },
+    opts.log ?? createLogger({ app: 'stream-server' }),
+  );
 }

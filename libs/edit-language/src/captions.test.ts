@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeAttributes, describeFace, describedMentions, editCommandFor, editsBetween, randomEdits } from './captions';
+import { commandForEdits, describeAttributes, describeFace, describedMentions, editCommandFor, editsBetween, randomEdits } from './captions';
 import type { Edit } from './edit';
 import { applyEdits, canonicalEdit, isRemovable, levelsOf } from './edit';
 import { parseCommand } from './parser';
@@ -233,5 +233,22 @@ describe('describeAttributes', () => {
     expect(() => describeAttributes(randomFace(rng), [], rng)).toThrow(RangeError);
     expect(() => describeAttributes(randomFace(rng), ['wings' as never], rng)).toThrow(TypeError);
     expect(() => describeAttributes(randomFace(rng), ['hat', 'hat'], rng)).toThrow(TypeError);
+  });
+});
+
+describe('commandForEdits', () => {
+  it('says a list of edits as one command that parses back to the same edits, deterministically', () => {
+    const edits = [
+      canonicalEdit({ attribute: 'hairLength', op: 'set', level: 2, degree: 0.6 }),
+      canonicalEdit({ attribute: 'eyewear', op: 'set', level: 1, degree: 0.6 }),
+      canonicalEdit({ attribute: 'eyeSize', op: 'increase', degree: 0.3 }),
+    ];
+    const text = commandForEdits(edits);
+    expect(commandForEdits(edits)).toBe(text);
+    const parsed = parseCommand(text);
+    if (parsed.kind !== 'edit') throw new Error(text);
+    expect(new Set(parsed.edits.map((e) => `${e.attribute}:${e.op}`))).toEqual(new Set(['hairLength:set', 'eyewear:set', 'eyeSize:increase']));
+    expect(parseCommand(commandForEdits(edits, 'zh')).kind).toBe('edit');
+    expect(() => commandForEdits([])).toThrow(RangeError);
   });
 });

@@ -8,12 +8,12 @@ import type { Edit } from './edit';
 import { DEGREES, DEFAULT_DEGREE, applyEdits, canonicalEdit } from './edit';
 import type { Lang } from './lexicon';
 import type { RandomSource } from './random-source';
-import { pick, randomInt, shuffled } from './random-source';
+import { pick, randomInt, seededRandom, shuffled } from './random-source';
 import type { Clause, Mention, Realizer } from './realize';
 import { english } from './realize-en';
 import { chinese } from './realize-zh';
-import type { EditableAttributeName, FaceAttributes, FaceDescription } from './schema';
-import { EDITABLE_ATTRIBUTES, EDITABLE_ATTRIBUTE_NAMES, editableAttribute, levelOf } from './schema';
+import type { EditableAttributeName, FaceAttributes, FaceDescription, IdentityTraits } from './schema';
+import { EDITABLE_ATTRIBUTES, EDITABLE_ATTRIBUTE_NAMES, IDENTITY_TRAITS, editableAttribute, levelOf, valueOfLevel } from './schema';
 
 export interface DescribeOptions {
   /** `full`: every attribute not at its default level; `partial`: a random subset (defaults included). */
@@ -181,4 +181,16 @@ export function editCommandFor(
     state = applyEdits(state, [edit]);
   }
   return r.join(clauses, rng);
+}
+
+/**
+ * One command that says all of `edits` (in order), for a face whose state is unknown: the text a
+ * live session's active edits are encoded from. Deterministic: the same edits give the same text.
+ */
+export function commandForEdits(edits: readonly Edit[], lang: Lang = 'en'): string {
+  if (edits.length === 0) throw new RangeError('commandForEdits: no edits');
+  const attributes = Object.fromEntries(EDITABLE_ATTRIBUTES.map((spec) => [spec.name, valueOfLevel(spec.name, spec.defaultLevel)])) as FaceAttributes;
+  const identity = Object.fromEntries(IDENTITY_TRAITS.map((t) => [t.name, t.kind === 'categorical' ? 0 : 0.5])) as IdentityTraits;
+  const plain = edits.map((e) => canonicalEdit({ attribute: e.attribute, op: e.op, degree: e.degree, ...(e.level !== undefined ? { level: e.level } : {}) }));
+  return editCommandFor({ attributes, identity }, plain, seededRandom(1), lang);
 }

@@ -41,6 +41,6 @@ export {
   tokenId,
 } from './vocabulary';
 export type { DescribeOptions } from './captions';
-export { describeAttributes, describeFace, editCommandFor, editsBetween, randomEdits } from './captions';
+export { commandForEdits, describeAttributes, describeFace, editCommandFor, editsBetween, randomEdits } from './captions';
 export { speechGrammar, speechWords, spokenCommands } from './speech-grammar';
 export type { SpokenCommand } from './speech-grammar';

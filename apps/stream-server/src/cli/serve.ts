@@ -4,6 +4,7 @@ import { HELP, parseServeArgs } from '../config';
 import { StreamServerError } from '../errors';
 import { StreamServer } from '../http/server';
 import { resolveFfmpeg } from '../media/ffmpeg-path';
+import type { FrameProcessor } from '../media/frame-processor';
 import { createFrameProcessor } from '../processors';
 import { type RecognizerFactory, WAKE_PHRASE } from '../session/voice';
 import { createLogger } from '../util/log';
@@ -35,11 +36,20 @@ async function main(): Promise<number> {
     return 0;
   }
   const log = createLogger({ app: 'stream-server' }, { level: config.logLevel });
-  let processor;
+  let processor: FrameProcessor | undefined;
   try {
-    processor = createFrameProcessor(config.effect);
+    processor = createFrameProcessor(config.effect, {
+      ...(config.editorDir !== undefined ? { editorDir: config.editorDir } : {}),
+      ...(config.generatorDir !== undefined ? { generatorDir: config.generatorDir } : {}),
+      ...(config.fusion !== undefined ? { fusion: config.fusion } : {}),
+      detectEvery: config.detectEvery,
+      log,
+    });
+    await processor.start?.();
+    log.info('frame processor ready', { effect: processor.effect, backend: processor.backend });
   } catch (err) {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`--effect ${config.effect}: ${err instanceof Error ? err.message : String(err)}\n(use --effect none to serve without the face editor)\n`);
+    await processor?.close();
     return 2;
   }
   const binary = resolveFfmpeg();

@@ -26,6 +26,10 @@ export interface FrameProcessor {
   /** Compute backend reported in stats ("none", "wasm", "tensorflow"). */
   readonly backend: string;
   process(frame: RgbFrame, timestampMs: number, session: SessionView): Promise<RgbFrame>;
+  /** Load models before the server listens (optional; a failure stops the start with its reason). */
+  start?(): Promise<void>;
+  /** A session ended: drop what the processor keeps for it (trackers, filters, codes). */
+  endSession?(id: string): void;
   /** Release workers / tensors. Called once when the server shuts down. */
   close(): Promise<void>;
 }

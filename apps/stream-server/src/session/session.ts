@@ -322,6 +322,7 @@ export class Session extends SafeEmitter<SessionEvents> {
         this.#publisher?.close(),
         ...viewers.map((v) => v.close()),
       ]);
+      this.#o.processor.endSession?.(this.id);
       this.safeEmit('close', reason);
     })();
     return this.#closePromise;

@@ -25,6 +25,8 @@ export interface ClientOptions {
   width?: number;
   height?: number;
   fps?: number;
+  /** What the publisher sends as frame n (default: the stamped test pattern); a fresh buffer each call. */
+  source?: (n: number, width: number, height: number) => RgbFrame;
 }
 
 async function signal(url: string, offer: string, token: string | undefined): Promise<{ answer: string; location: string }> {
@@ -228,7 +230,7 @@ export class TestPublisher {
     const n = this.#n++;
     // A fresh buffer per frame: the encoder's pipe may still hold the previous one (a reused
     // buffer would be overwritten while ffmpeg reads it, giving torn frames after a restart).
-    const frame = testPattern(this.width, this.height, n & 0xffff);
+    const frame = this.#opts.source?.(n & 0xffff, this.width, this.height) ?? testPattern(this.width, this.height, n & 0xffff);
     this.#encoder?.encode(frame, n);
   }
 }

@@ -1,0 +1,97 @@
+import { commandForEdits } from '@lfe/edit-language';
+import { EditWorker, EditWorkerError, type StageTimes, type WorkerInit } from '@lfe/face-pipeline';
+import type { Logger } from '../util/log';
+import type { RgbFrame } from './frame';
+import type { FrameProcessor, SessionView } from './frame-processor';
+
+const STAGES = ['detect', 'align', 'invert', 'fuse', 'generate', 'paste'] as const;
+
+/**
+ * `--effect edit`: the face editor of libs/face-pipeline in a worker thread. Each frame goes to the
+ * worker with its session's active edits said as one command (`commandForEdits`) and strength;
+ * the worker tracks, aligns, inverts, fuses, smooths, generates and pastes. If the worker dies, the
+ * frames in flight and those until it is back pass through unchanged (video never freezes), and
+ * the next frame restarts it.
+ */
+export class EditProcessor implements FrameProcessor {
+  readonly effect = 'edit';
+  #backend = 'starting';
+  readonly #worker: EditWorker;
+  readonly #log: Logger;
+  readonly #commands = new Map<string, { key: string; text: string | null }>();
+  readonly #stageSums: StageTimes = { detect: 0, align: 0, invert: 0, fuse: 0, generate: 0, paste: 0 };
+  #stageFrames = 0;
+  /** Frames passed through because the worker failed (it is restarted on the next frame). */
+  workerFailures = 0;
+
+  constructor(init: WorkerInit, log: Logger) {
+    this.#worker = new EditWorker(init);
+    this.#log = log;
+  }
+
+  get backend(): string {
+    return this.#backend;
+  }
+
+  get workerStarts(): number {
+    return this.#worker.starts;
+  }
+
+  /** Load the models (fails with the reason: missing bundle, generator mismatch, …). */
+  async start(): Promise<void> {
+    const info = await this.#worker.start();
+    this.#backend = info.backend;
+  }
+
+  #command(session: SessionView): string | null {
+    const key = JSON.stringify(session.edits.map((e) => [e.attribute, e.op, e.level ?? null, e.degree]));
+    const cached = this.#commands.get(session.id);
+    if (cached !== undefined && cached.key === key) return cached.text;
+    const text = session.edits.length === 0 ? null : commandForEdits(session.edits);
+    this.#commands.set(session.id, { key, text });
+    return text;
+  }
+
+  async process(frame: RgbFrame, timestampMs: number, session: SessionView): Promise<RgbFrame> {
+    const command = this.#command(session);
+    try {
+      const out = await this.#worker.process(session.id, frame, timestampMs, command, session.strength);
+      if (out.result.edited) {
+        for (const s of STAGES) this.#stageSums[s] += out.result.stages[s];
+        this.#stageFrames++;
+      }
+      return { width: frame.width, height: frame.height, data: Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength) };
+    } catch (e) {
+      if (!(e instanceof EditWorkerError)) throw e;
+      this.workerFailures++;
+      if (this.workerFailures <= 3 || this.workerFailures % 100 === 0) this.#log.warn('edit worker failed; frame passed through', { error: e.message, failures: this.workerFailures });
+      return frame;
+    }
+  }
+
+  /** Mean ms per stage over the edited frames so far (and how many). */
+  stageMeans(): StageTimes & { frames: number } {
+    const n = Math.max(1, this.#stageFrames);
+    const m = this.#stageSums;
+    return { detect: m.detect / n, align: m.align / n, invert: m.invert / n, fuse: m.fuse / n, generate: m.generate / n, paste: m.paste / n, frames: this.#stageFrames };
+  }
+
+  endSession(id: string): void {
+    this.#commands.delete(id);
+    this.#worker.endSession(id);
+  }
+
+  /** Tensors and sessions alive in the worker (leak checks). */
+  workerMemory(): Promise<{ numTensors: number; sessions: number }> {
+    return this.#worker.memory();
+  }
+
+  /** Kill the worker thread (fault tests). */
+  killWorker(): Promise<void> {
+    return this.#worker.kill();
+  }
+
+  close(): Promise<void> {
+    return this.#worker.close();
+  }
+}

@@ -1,0 +1,1 @@
+export { TINY_GENERATOR, writeTinyEditorBundle } from './tiny-editor';
