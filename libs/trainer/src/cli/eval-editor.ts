@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initRuntime, loadEncoder, loadFusion, loadGenerator, loadTextEncoder, readEditorInfo } from '@lfe/face-pipeline';
 import { buildCases, evaluateEditor, formatEditorReport, fusionMethod, interFaceGanMethod, type EditMethod } from '../eval/eval-editor';
 import { evaluateInversion, formatInversionReport } from '../eval/eval-inversion';
-import { fitInterFaceGan } from '../eval/interfacegan';
+import { fitInterFaceGan } from '../eval/eval-interfacegan';
 import { Judge } from '../judge/judge';
 
 const { values } = parseArgs({

@@ -4,7 +4,7 @@ import { Encoder, Fusion, Generator, TextEncoder, initRuntime, type GeneratorCon
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Judge } from '../judge/judge';
 import { buildCases, caseTargets, evaluateEditor, formatEditorReport, fusionMethod, interFaceGanMethod } from './eval-editor';
-import { fitInterFaceGan, interFaceGanEdit } from './interfacegan';
+import { fitInterFaceGan, interFaceGanEdit } from './eval-interfacegan';
 
 const G_CFG: GeneratorConfig = { resolution: 32, zDim: 16, wDim: 16, mappingLayers: 2, mappingLrMul: 0.01, channelBase: 128, channelMax: 16 };
 

@@ -17,7 +17,7 @@ import { editPair } from '../editor/edit-pairs';
 import { renderFaces } from '../judge/face-batch';
 import { frechetDistanceFromStats, gaussianStats } from '../judge/frechet';
 import type { Judge, JudgeVerdict } from '../judge/judge';
-import { interFaceGanEdit, type InterFaceGanDirections } from './interfacegan';
+import { interFaceGanEdit, type InterFaceGanDirections } from './eval-interfacegan';
 
 /** One evaluation case: a held-out face and a command said to it. */
 export interface EditCase {

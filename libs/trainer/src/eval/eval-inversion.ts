@@ -8,10 +8,10 @@ export interface InversionRow {
   refineSteps: number;
   /** Mean squared error of G(invert(x)) against x, pixels in [-1, 1]. */
   mse: number;
-  /** Fraction of (face, attribute) pairs where the judge gives G(invert(x)) the level it gives x. */
-  attributeAgreement: number;
+  /** Fraction of (face, attribute) pairs where the judge gives G(invert(x)) the level it gives x (null without a judge). */
+  attributeAgreement: number | null;
   /** The same for the categorical identity traits. */
-  identityAgreement: number;
+  identityAgreement: number | null;
   msPerImage: number;
 }
 
@@ -39,7 +39,7 @@ export function agreement(a: JudgeVerdict, b: JudgeVerdict): { attr: [number, nu
  * Reconstruction quality of the encoder on held-out renders (stream `seed`), with and without the
  * method's refinement: pixel MSE, judge agreement of G(invert(x)) with x, and ms per image.
  */
-export function evaluateInversion(g: Generator, encoder: Encoder, judge: Judge, opts: { faces: number; seed: number; refineSteps: readonly number[]; batchSize?: number }): InversionReport {
+export function evaluateInversion(g: Generator, encoder: Encoder, judge: Judge | null, opts: { faces: number; seed: number; refineSteps: readonly number[]; batchSize?: number }): InversionReport {
   const r = g.config.resolution;
   const bs = opts.batchSize ?? 16;
   const rows: InversionRow[] = [];
@@ -57,8 +57,8 @@ export function evaluateInversion(g: Generator, encoder: Encoder, judge: Judge, 
       y.dataSync();
       ms += performance.now() - t0;
       se += tf.tidy(() => tf.sum(tf.square(tf.sub(y, x))).dataSync()[0]!);
-      const vx = judge.judge(x);
-      const vy = judge.judge(y);
+      const vx = judge?.judge(x) ?? [];
+      const vy = judge?.judge(y) ?? [];
       vx.forEach((v, i) => {
         const a = agreement(v, vy[i]!);
         am[0]! += a.attr[0];
@@ -68,16 +68,18 @@ export function evaluateInversion(g: Generator, encoder: Encoder, judge: Judge, 
       });
       tf.dispose([x, w, y]);
     }
-    rows.push({ refineSteps: steps, mse: se / (opts.faces * r * r * 3), attributeAgreement: am[0]! / am[1]!, identityAgreement: im[0]! / im[1]!, msPerImage: ms / opts.faces });
+    rows.push({ refineSteps: steps, mse: se / (opts.faces * r * r * 3), attributeAgreement: judge === null ? null : am[0]! / am[1]!, identityAgreement: judge === null ? null : im[0]! / im[1]!, msPerImage: ms / opts.faces });
   }
   return { faces: opts.faces, seed: opts.seed, rows };
 }
+
+const pct = (v: number | null): string => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
 
 export function formatInversionReport(r: InversionReport): string {
   const lines = [`inversion on ${r.faces} held-out renders (seed ${r.seed})`, 'refine  MSE      attr agree  identity agree  ms/image'];
   for (const row of r.rows) {
     lines.push(
-      `${String(row.refineSteps).padStart(6)}  ${row.mse.toFixed(4)}   ${(100 * row.attributeAgreement).toFixed(1).padStart(6)} %    ${(100 * row.identityAgreement).toFixed(1).padStart(6)} %     ${row.msPerImage.toFixed(1)}`,
+      `${String(row.refineSteps).padStart(6)}  ${row.mse.toFixed(4)}   ${pct(row.attributeAgreement).padStart(8)}    ${pct(row.identityAgreement).padStart(8)}     ${row.msPerImage.toFixed(1)}`,
     );
   }
   return lines.join('\n');
