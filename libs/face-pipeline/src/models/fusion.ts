@@ -35,11 +35,11 @@ export class Fusion {
       this.params.add('B', normal([codeDim, wDim], 0.01));
       this.params.add('b', tf.zeros([wDim]));
     } else {
-      this.params.add('fc0/w', normal([wDim + codeDim, hidden], 1));
+      this.params.add('fc0/w', normal([wDim + codeDim, hidden], 1), true, 1 / Math.sqrt(wDim + codeDim));
       this.params.add('fc0/b', tf.zeros([hidden]));
-      this.params.add('fc1/w', normal([hidden, hidden], 1));
+      this.params.add('fc1/w', normal([hidden, hidden], 1), true, Math.SQRT2 / Math.sqrt(hidden));
       this.params.add('fc1/b', tf.zeros([hidden]));
-      this.params.add('out/w', tf.zeros([hidden, numWs * wDim]));
+      this.params.add('out/w', tf.zeros([hidden, numWs * wDim]), true, Math.SQRT2 / Math.sqrt(hidden));
       this.params.add('out/b', tf.zeros([numWs * wDim]));
     }
   }

@@ -8,6 +8,7 @@ import type { NamedArray } from '../checkpoint/checkpoint';
  */
 export class ParamStore {
   readonly #vars = new Map<string, tf.Variable>();
+  readonly #l2Scale = new Map<string, number>();
   readonly #prefix: string;
   #disposed = false;
 
@@ -17,12 +18,25 @@ export class ParamStore {
   }
   static #counter = 0;
 
-  add(name: string, init: tf.Tensor, trainable = true): tf.Variable {
+  /**
+   * `useScale`: the factor the model multiplies this stored weight by when it uses it (1/√fanIn for
+   * equalized layers), so `l2()` penalises the weights the model really applies.
+   */
+  add(name: string, init: tf.Tensor, trainable = true, useScale = 1): tf.Variable {
     if (this.#vars.has(name)) throw new Error(`param ${name} already exists`);
     const v = tf.variable(init, trainable, this.#prefix + name);
     init.dispose();
     this.#vars.set(name, v);
+    this.#l2Scale.set(name, useScale);
     return v;
+  }
+
+  /** Σ ‖useScale · θ‖² over the trainable params: the method's ‖θ‖² on the weights as applied. */
+  l2(): tf.Scalar {
+    return tf.tidy(() => {
+      const terms = [...this.#vars].filter(([, v]) => v.trainable).map(([k, v]) => tf.mul(tf.sum(tf.square(v)), this.#l2Scale.get(k)! ** 2));
+      return (terms.length === 0 ? tf.scalar(0) : tf.addN(terms)) as tf.Scalar;
+    });
   }
 
   get(name: string): tf.Variable {

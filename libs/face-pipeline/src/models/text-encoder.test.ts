@@ -115,3 +115,17 @@ describe('Fusion', () => {
     fu.dispose();
   });
 });
+
+describe('ParamStore.l2 (the method\'s ‖θ‖² on weights as applied)', () => {
+  it('weighs each stored weight by its use scale', () => {
+    const enc = new TextEncoder({ vocabSize: 7, alpha: 0.6, hidden: 3, codeDim: 2 });
+    const sq = (name: string): number => tf.tidy(() => tf.sum(tf.square(enc.params.get(name))).dataSync()[0]!);
+    let expected = 0;
+    for (const dir of ['fw', 'bw']) expected += sq(`${dir}/in/w`) / 7 + sq(`${dir}/in/b`) + sq(`${dir}/lstm/w`) + sq(`${dir}/lstm/b`);
+    expected += sq('out/w') / 6 + sq('out/b');
+    const l2 = enc.params.l2();
+    expect(l2.dataSync()[0]).toBeCloseTo(expected, 4);
+    l2.dispose();
+    enc.dispose();
+  });
+});

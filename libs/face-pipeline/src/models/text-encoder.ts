@@ -29,12 +29,12 @@ export class TextEncoder {
     const normal = (shape: number[], std: number): tf.Tensor => tf.randomNormal(shape, 0, std, 'float32', s++);
     for (const dir of ['fw', 'bw']) {
       // Input projection K → h first (the FOFE code is wide and sparse), then the LSTM on [x, h].
-      this.params.add(`${dir}/in/w`, normal([k, h], 1));
+      this.params.add(`${dir}/in/w`, normal([k, h], 1), true, 1 / Math.sqrt(k));
       this.params.add(`${dir}/in/b`, tf.zeros([h]));
       this.params.add(`${dir}/lstm/w`, normal([2 * h, 4 * h], 1 / Math.sqrt(2 * h)));
       this.params.add(`${dir}/lstm/b`, tf.zeros([4 * h]));
     }
-    this.params.add('out/w', normal([2 * h, codeDim], 1));
+    this.params.add('out/w', normal([2 * h, codeDim], 1), true, 1 / Math.sqrt(2 * h));
     this.params.add('out/b', tf.zeros([codeDim]));
   }
 

@@ -24,7 +24,10 @@ export interface EditorTrainConfig {
   lr: number;
   lrDecayEvery: number;
   lrDecayFactor: number;
-  /** μ of the method's μ·‖θ‖² over the trained parameters (its "weight decay 0.0005"). */
+  /**
+   * μ of the method's μ·‖θ‖² over the trained parameters (its "weight decay 0.0005"), on the weights
+   * as the layers apply them (stored weights are unit-variance and scaled at use; `ParamStore.l2`).
+   */
   weightDecay: number;
   /** Identity keeping: λ · mean‖w' − w‖² (0 = the method as published). */
   latentWeight: number;
@@ -187,7 +190,7 @@ export class EditorTrainer {
       const shift = tf.mean(tf.square(tf.sub(wp, w))) as tf.Scalar;
       kept.push(tf.keep(nll.clone()), tf.keep(shift.clone()));
       let loss = tf.add(nll, tf.mul(shift, c.latentWeight)) as tf.Scalar;
-      if (c.weightDecay > 0) loss = tf.add(loss, tf.mul(tf.addN(vars.map((v) => tf.sum(tf.square(v)))), c.weightDecay));
+      if (c.weightDecay > 0) loss = tf.add(loss, tf.mul(tf.add(this.textEncoder.params.l2(), this.fusion.params.l2()), c.weightDecay));
       return loss;
     }, vars);
     this.opt.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
