@@ -2,8 +2,10 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { StreamServer } from '../http/server';
 import { percentileOfSorted } from '../media/stats';
+import type { EditProcessor } from '../media/edit-processor';
 import { createFrameProcessor } from '../processors';
 import { createLogger } from '../util/log';
+import { faceClipSource } from '../testing/face-clip';
 import { TestPublisher } from '../testing/werift-client';
 
 /**
@@ -12,10 +14,15 @@ import { TestPublisher } from '../testing/werift-client';
  * the returned frame n's packets (read from the pixels after decoding), i.e. server frame-in →
  * RTP-out plus loopback. Client and server share this machine's cores: every stream runs four
  * ffmpeg processes (client encoder, server decoder + encoder, client decoder).
+ * Every run sends the same stamped face clip; `--effect none,edit` runs the passthrough baseline and
+ * the full face pipeline (with "add glasses" active in every session) in the same invocation.
  */
 const { values } = parseArgs({
   options: {
-    effect: { type: 'string', default: 'none' },
+    effect: { type: 'string', default: 'none,edit' },
+    editor: { type: 'string' },
+    generator: { type: 'string' },
+    command: { type: 'string', default: 'add glasses' },
     streams: { type: 'string', default: '1,2,4' },
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
@@ -33,12 +40,17 @@ interface Run {
   latencyP50Ms: number;
   latencyP95Ms: number;
   matchedFrames: number;
-  stagesMs: { procP50: number; procP95: number; serverPipelineP50: number; serverPipelineP95: number };
+  stagesMs: { procP50: number; procP95: number; serverPipelineP50: number; serverPipelineP95: number; edit?: Record<string, number> };
   droppedPerSession: number;
 }
 
 async function runOnce(effect: 'none' | 'edit', sessions: number, seconds: number, warmup: number, width: number, height: number, fps: number): Promise<Run> {
-  const processor = createFrameProcessor(effect);
+  const processor = createFrameProcessor(effect, {
+    ...(values.editor !== undefined ? { editorDir: values.editor } : {}),
+    ...(values.generator !== undefined ? { generatorDir: values.generator } : {}),
+    log: createLogger({ app: 'bench' }, { level: 'warn' }),
+  });
+  await processor.start?.();
   const server = await StreamServer.start({
     host: '127.0.0.1',
     port: 0,
@@ -50,9 +62,13 @@ async function runOnce(effect: 'none' | 'edit', sessions: number, seconds: numbe
     viewerDist: '/nonexistent',
     log: createLogger({ app: 'bench' }, { level: 'warn' }),
   });
-  const pubs = Array.from({ length: sessions }, () => new TestPublisher({ baseUrl: server.url, width, height, fps }));
+  const clip = faceClipSource(width, height, fps);
+  const pubs = Array.from({ length: sessions }, () => new TestPublisher({ baseUrl: server.url, width, height, fps, source: clip.source }));
   try {
-    for (const [i, p] of pubs.entries()) await p.publish(`bench-${i}`);
+    for (const [i, p] of pubs.entries()) {
+      await p.publish(`bench-${i}`);
+      if (effect === 'edit') server.sessions.get(`bench-${i}`)?.handleMessage(JSON.stringify({ type: 'command', text: values.command }), { send: () => undefined });
+    }
     for (const p of pubs) p.start();
     await new Promise((r) => setTimeout(r, warmup * 1000));
     const t0 = performance.now();
@@ -87,6 +103,7 @@ async function runOnce(effect: 'none' | 'edit', sessions: number, seconds: numbe
         procP95: r1(mean(stats.map((s) => s.procMs.p95))),
         serverPipelineP50: r1(mean(stats.map((s) => s.pipelineMs.p50))),
         serverPipelineP95: r1(mean(stats.map((s) => s.pipelineMs.p95))),
+        ...(effect === 'edit' ? { edit: Object.fromEntries(Object.entries((processor as EditProcessor).stageMeans()).map(([k, v]): [string, number] => [k, r1(v as number)])) } : {}),
       },
       droppedPerSession: r1(mean(stats.map((s) => s.dropped))),
     };
@@ -98,12 +115,15 @@ async function runOnce(effect: 'none' | 'edit', sessions: number, seconds: numbe
 }
 
 async function main(): Promise<void> {
-  const effect = values.effect === 'edit' ? 'edit' : 'none';
+  const effects = (values.effect ?? 'none,edit').split(',').map((e) => e.trim());
+  if (effects.some((e) => e !== 'none' && e !== 'edit')) throw new TypeError('--effect: comma-separated none / edit');
   const streams = (values.streams ?? '1').split(',').map((s) => Number(s.trim()));
   if (streams.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) throw new TypeError('--streams: comma-separated integers in [1, 16]');
   const runs: Run[] = [];
   for (const n of streams) {
-    runs.push(await runOnce(effect, n, Number(values.seconds), Number(values.warmup), Number(values.width), Number(values.height), Number(values.fps)));
+    for (const effect of effects as Array<'none' | 'edit'>) {
+      runs.push(await runOnce(effect, n, Number(values.seconds), Number(values.warmup), Number(values.width), Number(values.height), Number(values.fps)));
+    }
   }
   const header = '| effect | streams | fps out / stream | frame-in → RTP-out p50 | p95 | server pipeline p50 / p95 | proc p50 | dropped / session | matched frames |';
   const lines = [header, '|---|---|---|---|---|---|---|---|---|'];
@@ -111,6 +131,9 @@ async function main(): Promise<void> {
     lines.push(
       `| ${r.effect} | ${r.sessions} | ${r.fpsOut} | ${r.latencyP50Ms} ms | ${r.latencyP95Ms} ms | ${r.stagesMs.serverPipelineP50} / ${r.stagesMs.serverPipelineP95} ms | ${r.stagesMs.procP50} ms | ${r.droppedPerSession} | ${r.matchedFrames} |`,
     );
+  }
+  for (const r of runs) {
+    if (r.stagesMs.edit !== undefined) lines.push('', `edit stages, ${r.sessions} stream(s), mean ms per edited frame: ${Object.entries(r.stagesMs.edit).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   const out = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, width: Number(values.width), height: Number(values.height), fps: Number(values.fps), runs };

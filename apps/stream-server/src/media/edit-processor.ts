@@ -21,6 +21,7 @@ export class EditProcessor implements FrameProcessor {
   readonly #commands = new Map<string, { key: string; text: string | null }>();
   readonly #stageSums: StageTimes = { detect: 0, align: 0, invert: 0, fuse: 0, generate: 0, paste: 0 };
   #stageFrames = 0;
+  #closed = false;
   /** Frames passed through because the worker failed (it is restarted on the next frame). */
   workerFailures = 0;
 
@@ -63,6 +64,7 @@ export class EditProcessor implements FrameProcessor {
       return { width: frame.width, height: frame.height, data: Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength) };
     } catch (e) {
       if (!(e instanceof EditWorkerError)) throw e;
+      if (this.#closed) return frame;
       this.workerFailures++;
       if (this.workerFailures <= 3 || this.workerFailures % 100 === 0) this.#log.warn('edit worker failed; frame passed through', { error: e.message, failures: this.workerFailures });
       return frame;
@@ -92,6 +94,7 @@ export class EditProcessor implements FrameProcessor {
   }
 
   close(): Promise<void> {
+    this.#closed = true;
     return this.#worker.close();
   }
 }

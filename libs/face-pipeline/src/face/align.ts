@@ -192,14 +192,43 @@ export function pasteAligned(frame: { width: number; height: number; data: Uint8
     }
     if (n > 0) for (let k = 0; k < 3; k++) shift[k] = (sumF[k]! - sumC[k]!) / n;
   }
+  // Main loop: (u, v) steps affinely along each row; mask and bilinear sampling inlined.
+  const inner = 1 - fr;
+  const s0 = shift[0]!;
+  const s1 = shift[1]!;
+  const s2 = shift[2]!;
+  const last = size - 1;
   for (let y = y0; y < y1; y++) {
-    for (let x = x0; x < x1; x++) {
-      const [u, v] = toCrop(x + 0.5, y + 0.5);
-      const m = maskAt(u, v) * alpha;
-      if (m <= 0) continue;
+    let [u, v] = toCrop(x0 + 0.5, y + 0.5);
+    for (let x = x0; x < x1; x++, u += c, v -= s) {
+      const ex = (u - 0.5) / rx;
+      const ey = (v - 0.55) / ry;
+      const rho2 = ex * ex + ey * ey;
+      if (rho2 >= 1) continue;
+      let m = alpha;
+      if (rho2 > inner * inner) {
+        const t = (1 - Math.sqrt(rho2)) / fr;
+        m *= t * t * (3 - 2 * t);
+      }
+      let fx = u * size - 0.5;
+      let fy = v * size - 0.5;
+      fx = fx < 0 ? 0 : fx > last ? last : fx;
+      fy = fy < 0 ? 0 : fy > last ? last : fy;
+      const xa = fx | 0;
+      const ya = fy | 0;
+      const xb = xa < last ? xa + 1 : last;
+      const yb = ya < last ? ya + 1 : last;
+      const tx = fx - xa;
+      const ty = fy - ya;
+      const i00 = (ya * size + xa) * 3;
+      const i01 = (ya * size + xb) * 3;
+      const i10 = (yb * size + xa) * 3;
+      const i11 = (yb * size + xb) * 3;
       const p = (y * W + x) * 3;
       for (let k = 0; k < 3; k++) {
-        const g = sample(u, v, k) + shift[k]!;
+        const top = crop[i00 + k]! + (crop[i01 + k]! - crop[i00 + k]!) * tx;
+        const bot = crop[i10 + k]! + (crop[i11 + k]! - crop[i10 + k]!) * tx;
+        const g = (top + (bot - top) * ty + 1) * 127.5 + (k === 0 ? s0 : k === 1 ? s1 : s2);
         const val = data[p + k]! + (g - data[p + k]!) * m;
         data[p + k] = val < 0 ? 0 : val > 255 ? 255 : Math.round(val);
       }
