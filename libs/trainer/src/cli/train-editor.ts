@@ -3,7 +3,9 @@
  * the grounded captioner reading the target caption back from the generated face.
  *   npx nx run trainer:train-editor -- --out models/default/editor --work training/editor-residual
  *       [--config cfg.json] [--mode residual|patent] [--steps N] [--resume]
- *       [--generator DIR] [--encoder DIR] [--captioner DIR]
+ *       [--generator DIR] [--encoder DIR] [--captioner DIR] [--folder PHOTOS [--index captions.jsonl]]
+ * --folder trains on your own photos + captions (JSONL `{"image", "captions": [...]}` per line) instead
+ * of face-synth renders; the generator, encoder and captioner should then be trained on them too.
  * Writes <out>/<mode>/{text-encoder,fusion}/ and, if missing, <out>/editor.json (default variant =
  * this mode). Stop cleanly: Ctrl-C or `touch <work>/STOP`; continue with --resume.
  */
@@ -15,7 +17,8 @@ import { SCHEMA_VERSION, VOCABULARY_FINGERPRINT } from '@lfe/edit-language';
 import { initRuntime, loadEncoder, loadGenerator, readEditorInfo, saveFusion, saveTextEncoder, writeEditorInfo, type Provenance } from '@lfe/face-pipeline';
 import { Captioner } from '../captioner/captioner';
 import { EditorTrainer, resolveEditorTrainConfig, type EditorStepStats, type EditorTrainConfig } from '../editor/editor-trainer';
-import { editPair } from '../editor/edit-pairs';
+import { FolderPairSource, editPair, type PairSource } from '../editor/edit-pairs';
+import { openImageFolder } from '@lfe/face-synth';
 import { fmtDuration, loggedSeconds, runLoop, type StepProvenance } from '../util/run-loop';
 
 const { values } = parseArgs({
@@ -28,6 +31,8 @@ const { values } = parseArgs({
     generator: { type: 'string' },
     encoder: { type: 'string' },
     captioner: { type: 'string' },
+    folder: { type: 'string' },
+    index: { type: 'string' },
     resume: { type: 'boolean', default: false },
   },
 });
@@ -78,7 +83,7 @@ const provenance = (): StepProvenance => ({
   seed: config.seed,
   dataManifestSha256: null,
   date: new Date().toISOString(),
-  data: `edit pairs on the fly: face k = sample(hashInts(${config.seed}, k)) rendered and inverted by the encoder, 1…${config.maxEdits} random edits said as a command (zh ${config.zhFraction}), target caption "${config.targetCaption}"`,
+  data: `${source?.describe() ?? `edit pairs on the fly: face k = sample(hashInts(${config.seed}, k)) rendered`}, inverted by the encoder; 1…${config.maxEdits} random edits said as a command (zh ${config.zhFraction}), target caption "${config.targetCaption}"`,
   generator: config.generator,
   generatorSha256: genSha,
   encoder: config.encoder,
@@ -89,7 +94,12 @@ const provenance = (): StepProvenance => ({
   schemaVersion: SCHEMA_VERSION,
   vocabularyFingerprint: VOCABULARY_FINGERPRINT,
 });
-const trainer = new EditorTrainer(config, g, encoder, captioner);
+let source: PairSource | undefined;
+if (values.folder !== undefined) {
+  const ds = await openImageFolder(values.folder, { size: g.config.resolution, ...(values.index !== undefined ? { index: values.index } : {}) });
+  source = new FolderPairSource(ds, config.seed, config, `image folder ${values.folder}`);
+}
+const trainer = new EditorTrainer(config, g, encoder, captioner, source);
 const heldOut = Array.from({ length: 32 }, (_, i) => editPair(config.seed + 1, i, config));
 let earlyStopped = false;
 const { completed } = await runLoop<EditorStepStats>({

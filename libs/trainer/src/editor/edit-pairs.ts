@@ -1,5 +1,13 @@
 import {
+  EDITABLE_ATTRIBUTES,
+  IDENTITY_TRAITS,
   applyEdits,
+  canonicalEdit,
+  editableAttribute,
+  parseCommand,
+  valueOfLevel,
+  type FaceAttributes,
+  type IdentityTraits,
   describeAttributes,
   describeFace,
   editCommandFor,
@@ -12,7 +20,7 @@ import {
   type FaceDescription,
   type Lang,
 } from '@lfe/edit-language';
-import { hashInts, render, sample } from '@lfe/face-synth';
+import { hashInts, render, sample, type Batch, type FaceDataset } from '@lfe/face-synth';
 import { captionIds } from '../captioner/caption-ids';
 import type { CaptionStyle } from '../captioner/caption-style';
 
@@ -83,4 +91,118 @@ export function renderPairs(pairs: readonly EditPair[], size: number): Float32Ar
     for (let j = 0; j < px; j++) out[i * px + j] = img[j]! / 127.5 - 1;
   });
   return out;
+}
+
+/**
+ * What a photo's captions say about it: each caption is parsed as a command ("a woman with long
+ * hair and glasses" → hairLength long, eyewear glasses, gender 0); attributes no caption mentions
+ * keep their default level and are marked unknown. Captions that do not parse are skipped.
+ */
+export function attributesFromCaptions(captions: readonly string[]): { face: FaceDescription; known: Set<EditableAttributeName> } {
+  const attributes = Object.fromEntries(EDITABLE_ATTRIBUTES.map((a) => [a.name, valueOfLevel(a.name, a.defaultLevel)])) as FaceAttributes;
+  const identity = Object.fromEntries(IDENTITY_TRAITS.map((t) => [t.name, t.kind === 'categorical' ? 0 : 0.5])) as IdentityTraits;
+  const known = new Set<EditableAttributeName>();
+  for (const text of captions) {
+    let parsed;
+    try {
+      parsed = parseCommand(text);
+    } catch {
+      continue;
+    }
+    if (parsed.kind !== 'edit') continue;
+    if (parsed.identity.gender !== undefined) identity.gender = parsed.identity.gender;
+    for (const e of parsed.edits) {
+      if (e.op !== 'set' && e.op !== 'remove') continue;
+      Object.assign(attributes, applyEdits(attributes, [e]));
+      known.add(e.attribute);
+    }
+  }
+  return { face: { attributes, identity }, known };
+}
+
+/**
+ * An edit pair for a real photo (no ground truth): random edits as for renders, except that an
+ * attribute the captions do not state can only be set to a level ("long hair"), never made
+ * "longer", since its starting level is unknown. Pure in (seed, k, captions).
+ */
+export function editPairFromCaptions(captions: readonly string[], seed: number, k: number, opts: EditPairOptions): EditPair {
+  const { face, known } = attributesFromCaptions(captions);
+  const rng = seededRandom(hashInts(seed, k, PAIR_SALT));
+  const lang: Lang = rng.next() < opts.zhFraction ? 'zh' : 'en';
+  const edits = randomEdits(face.attributes, rng, opts.maxEdits).map((e) => {
+    if (e.op === 'set' || e.op === 'remove' || known.has(e.attribute)) return e;
+    const spec = editableAttribute(e.attribute);
+    return canonicalEdit({ attribute: e.attribute, op: 'set', level: e.op === 'increase' ? spec.levels.length - 1 : 0, degree: e.degree });
+  });
+  const command = editCommandFor(face, edits, rng, lang);
+  const target: FaceDescription = { attributes: applyEdits(face.attributes, edits), identity: face.identity };
+  const names = [...new Set(edits.map((e) => e.attribute))] as EditableAttributeName[];
+  // Only the requested attributes are known on a photo, so the target caption states just those.
+  const caption = describeAttributes(target, names, rng, { lang, noun: rng.next() < 0.5 });
+  return { face, command, commandIds: encodeTokens(tokenize(command)), lang, edits, target, caption, captionIds: captionIds(caption), style: { mode: 'partial', lang } };
+}
+
+/** Where joint-training pairs come from. `batch(step)` is a pure function of the step (resume replays it). */
+export interface PairSource {
+  readonly resolution: number;
+  describe(): string;
+  batch(step: number, count: number): Promise<{ images: Float32Array; pairs: EditPair[] }>;
+}
+
+/** Rendered faces with ground-truth attributes (the default). */
+export class SyntheticPairSource implements PairSource {
+  constructor(
+    readonly resolution: number,
+    readonly seed: number,
+    readonly opts: EditPairOptions,
+  ) {}
+
+  describe(): string {
+    return `face-synth renders: face k = sample(hashInts(${this.seed}, k)), random edits said as commands (zh ${this.opts.zhFraction}), target caption "${this.opts.targetCaption}"`;
+  }
+
+  batch(step: number, count: number): Promise<{ images: Float32Array; pairs: EditPair[] }> {
+    const pairs = Array.from({ length: count }, (_, i) => editPair(this.seed, step * count + i, this.opts));
+    return Promise.resolve({ images: renderPairs(pairs, this.resolution), pairs });
+  }
+}
+
+/**
+ * A folder of the user's photos with a captions JSONL (`{"image", "captions": [...]}` per line):
+ * shuffled epochs; each photo gets random edits checked against what its captions state.
+ */
+export class FolderPairSource implements PairSource {
+  readonly resolution: number;
+  #iter: AsyncGenerator<Batch, void, undefined> | null = null;
+  #next = -1;
+
+  constructor(
+    readonly dataset: FaceDataset,
+    readonly seed: number,
+    readonly opts: EditPairOptions,
+    readonly detail: string,
+  ) {
+    this.resolution = dataset.size;
+  }
+
+  describe(): string {
+    return `${this.detail}: ${this.dataset.count} photos, random edits checked against their captions (zh ${this.opts.zhFraction})`;
+  }
+
+  async batch(step: number, count: number): Promise<{ images: Float32Array; pairs: EditPair[] }> {
+    const perEpoch = Math.floor(this.dataset.count / count);
+    if (perEpoch < 1) throw new TypeError(`image folder has ${this.dataset.count} photos, fewer than one batch of ${count}`);
+    const epoch = Math.floor(step / perEpoch);
+    const within = step % perEpoch;
+    if (this.#iter === null || step !== this.#next || within === 0) {
+      await this.#iter?.return();
+      this.#iter = this.dataset.batches({ batchSize: count, seed: this.seed, epoch, dropRemainder: true, shuffle: true });
+      for (let i = 0; i < within; i++) await this.#iter.next();
+    }
+    const r = await this.#iter.next();
+    if (r.done === true) throw new Error(`image folder ended early at step ${step}`);
+    this.#next = step + 1;
+    const pairs = r.value.captions.map((caps, i) => editPairFromCaptions(caps, this.seed, step * count + i, this.opts));
+    return { images: r.value.images, pairs };
+  }
 }

@@ -1,13 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Encoder, Generator, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
-import { parseCommand } from '@lfe/edit-language';
+import { describeFace, parseCommand, seededRandom } from '@lfe/edit-language';
+import { hashInts, openImageFolder, render, sample } from '@lfe/face-synth';
+import { createCanvas } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Captioner } from '../captioner/captioner';
 import { SyntheticFaceSource } from '../gan/image-source';
-import { editPair } from './edit-pairs';
+import { FolderPairSource, attributesFromCaptions, editPair, editPairFromCaptions } from './edit-pairs';
 import { EditorTrainer, resolveEditorTrainConfig } from './editor-trainer';
 import { EncoderTrainer, resolveEncoderTrainConfig } from './encoder-trainer';
 
@@ -108,5 +110,48 @@ describe('EditorTrainer', () => {
     expect(() => resolveEditorTrainConfig({ fusion: { mode: 'tanh' as never, hidden: 4 } })).toThrow(TypeError);
     expect(() => resolveEditorTrainConfig({ bogus: 1 } as never)).toThrow(/unknown field/);
     for (const m of [a, b, g, enc, cap]) m.dispose();
+  });
+});
+
+describe('real-photo path (folder + captions JSONL)', () => {
+  it('reads what captions state and never asks for a relative change of an unknown attribute', () => {
+    const { face, known } = attributesFromCaptions(['a woman with long hair and glasses', 'not a command at all ###']);
+    expect([...known].sort()).toEqual(['eyewear', 'hairLength']);
+    expect(face.identity.gender).toBe(0);
+    for (let k = 0; k < 40; k++) {
+      const p = editPairFromCaptions(['a man with a beard'], 3, k, { zhFraction: 0.5, maxEdits: 3, targetCaption: 'requested' });
+      for (const e of p.edits) if (e.attribute !== 'beard') expect(['set', 'remove']).toContain(e.op);
+      expect(parseCommand(p.command).kind).toBe('edit');
+      expect(p.style.mode).toBe('partial');
+    }
+  });
+
+  it('trains the joint model from a folder of photos', async () => {
+    const folder = join(dir, 'photos');
+    mkdirSync(folder, { recursive: true });
+    const lines: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const face = sample(hashInts(5, i));
+      const img = render(face, 48);
+      const c = createCanvas(48, 48);
+      const ctx = c.getContext('2d');
+      const data = ctx.createImageData(48, 48);
+      for (let j = 0; j < 48 * 48; j++) {
+        for (let k = 0; k < 3; k++) data.data[j * 4 + k] = img.data[j * 3 + k]!;
+        data.data[j * 4 + 3] = 255;
+      }
+      ctx.putImageData(data, 0, 0);
+      writeFileSync(join(folder, `p${i}.png`), c.toBuffer('image/png'));
+      lines.push(JSON.stringify({ image: `p${i}.png`, captions: [describeFace(face, seededRandom(i), { mode: 'full' })] }));
+    }
+    writeFileSync(join(folder, 'captions.jsonl'), `${lines.join('\n')}\n`);
+    const ds = await openImageFolder(folder, { size: 32 });
+    const g = new Generator(G_CFG, 3);
+    const enc = new Encoder({ resolution: 32, channels: [8, 8, 8], convsPerStage: 1, featureDim: 16, wDim: 16, numWs: g.numWs });
+    const cap = new Captioner({ resolution: 32, stages: [{ channels: 8, convs: 1 }, { channels: 8, convs: 1 }], featureDim: 32, contextDim: 16, embeddingDim: 8, styleDim: 4, hiddenDim: 16 });
+    const cfg = resolveEditorTrainConfig({ batchSize: 4, steps: 4, textEncoder: { alpha: 0.7, hidden: 8, codeDim: 8 }, fusion: { mode: 'residual', hidden: 16 } });
+    const t = new EditorTrainer(cfg, g, enc, cap, new FolderPairSource(ds, 1, cfg, 'test photos'));
+    for (let i = 0; i < 4; i++) expect(Number.isFinite((await t.trainStep()).loss)).toBe(true);
+    for (const m of [t, g, enc, cap]) m.dispose();
   });
 });

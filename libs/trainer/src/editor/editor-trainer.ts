@@ -4,7 +4,7 @@ import { Fusion, TextEncoder, loadCheckpoint, saveCheckpoint, type Encoder, type
 import type { Captioner } from '../captioner/captioner';
 import { padCaptionIds } from '../captioner/caption-ids';
 import { restoreAdamState, saveAdamState, takePrefix } from '../util/adam-state';
-import { editPair, renderPairs, type EditPair, type TargetCaption } from './edit-pairs';
+import { SyntheticPairSource, renderPairs, type EditPair, type PairSource, type TargetCaption } from './edit-pairs';
 
 export const EDITOR_STATE_KIND = 'editor-training-state';
 
@@ -16,7 +16,7 @@ export interface EditorTrainConfig {
   captioner: string;
   textEncoder: { alpha: number; hidden: number; codeDim: number };
   fusion: { mode: FusionMode; hidden: number };
-  /** Training faces: face-synth stream `seed` (face k = sample(hashInts(seed, k))). */
+  /** Training faces: face-synth stream `seed` (face k = sample(hashInts(seed, k))); with a photo folder, its shuffle seed. */
   seed: number;
   batchSize: number;
   /** The method's iteration budget (500) and its Adam schedule: lr, ×lrDecayFactor every lrDecayEvery. */
@@ -120,6 +120,7 @@ export class EditorTrainer {
   readonly textEncoder: TextEncoder;
   readonly fusion: Fusion;
   readonly opt: tf.AdamOptimizer;
+  readonly source: PairSource;
   #step = 0;
   #disposed = false;
   #ema: number | null = null;
@@ -130,8 +131,11 @@ export class EditorTrainer {
     readonly generator: Generator,
     readonly encoder: Encoder,
     readonly captioner: Captioner,
+    source?: PairSource,
   ) {
     this.config = config;
+    this.source = source ?? new SyntheticPairSource(generator.config.resolution, config.seed, config);
+    if (this.source.resolution !== generator.config.resolution) throw new TypeError(`editor: training images are ${this.source.resolution}px, the generator makes ${generator.config.resolution}px`);
     if (captioner.config.resolution !== generator.config.resolution) throw new TypeError(`editor: the captioner reads ${captioner.config.resolution}px, the generator makes ${generator.config.resolution}px`);
     this.textEncoder = new TextEncoder({ vocabSize: VOCABULARY_SIZE, ...config.textEncoder }, config.seed);
     this.fusion = new Fusion({ mode: config.fusion.mode, hidden: config.fusion.hidden, wDim: generator.config.wDim, codeDim: config.textEncoder.codeDim, numWs: generator.numWs }, config.seed);
@@ -140,11 +144,6 @@ export class EditorTrainer {
 
   get step(): number {
     return this.#step;
-  }
-
-  pairs(step: number): EditPair[] {
-    const c = this.config;
-    return Array.from({ length: c.batchSize }, (_, i) => editPair(c.seed, step * c.batchSize + i, c));
   }
 
   /** True once the smoothed loss has stayed within the band for the patience window. */
@@ -172,8 +171,8 @@ export class EditorTrainer {
     const c = this.config;
     const t0 = performance.now();
     const r = this.generator.config.resolution;
-    const pairs = this.pairs(this.#step);
-    const x = tf.tensor4d(renderPairs(pairs, r), [pairs.length, r, r, 3]);
+    const { images, pairs } = await this.source.batch(this.#step, c.batchSize);
+    const x = tf.tensor4d(images, [pairs.length, r, r, 3]);
     const w = this.encoder.encode(x, this.generator.params.get('mapping/w_avg'));
     const ids = padIds(pairs.map((p) => p.commandIds));
     const target = padCaptionIds(pairs.map((p) => p.captionIds));
