@@ -95,6 +95,15 @@ describe('edit loop: publisher ⇄ server ⇄ face pipeline', () => {
     expect(await waitFor(() => recentDiff(4).face < before.face + 4, 2000)).toBe(true);
   }, 40_000);
 
+  it('exports Prometheus metrics with the session, its rates and the edit stages', async () => {
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    expect(text).toMatch(/^lfe_sessions 1$/m);
+    expect(text).toMatch(/^lfe_fps_out\{session="face"\} [0-9.]+$/m);
+    expect(text).toMatch(/^lfe_process_ms\{session="face",quantile="0.95"\} [0-9.]+$/m);
+    expect(text).toMatch(/^lfe_edit_stage_ms\{stage="generate"\} [0-9.]+$/m);
+    expect(text).toMatch(/^# TYPE lfe_recognizer_restarts_total counter$/m);
+  });
+
   it('keeps the stream going when the edit worker dies (frames pass through), and edits again once it has restarted', async () => {
     await command('long hair');
     expect(await waitFor(() => recentDiff(4).face > 15, 3000)).toBe(true);

@@ -148,6 +148,32 @@ export class StreamServer {
     await new Promise<void>((r) => this.#http.close(() => r()));
   }
 
+  /** Prometheus text exposition: sessions, per-session rates, latencies, drops, restarts, edit stages. */
+  metrics(): string {
+    const out: string[] = [];
+    const metric = (name: string, type: 'gauge' | 'counter', help: string, rows: Array<[string, number]>): void => {
+      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+      for (const [labels, v] of rows) out.push(`${name}${labels} ${Number.isFinite(v) ? v : 0}`);
+    };
+    const sessions = [...this.sessions.values()];
+    const lab = (id: string, extra = ''): string => `{session="${id}"${extra}}`;
+    const stats = sessions.map((s) => ({ id: s.id, v: s.video.stats(), voice: s.voiceRestarts }));
+    metric('lfe_sessions', 'gauge', 'Publishing sessions.', [['', sessions.length]]);
+    metric('lfe_fps_in', 'gauge', 'Decoded frames per second.', stats.map((s) => [lab(s.id), s.v.fpsIn]));
+    metric('lfe_fps_out', 'gauge', 'Encoded frames per second.', stats.map((s) => [lab(s.id), s.v.fpsOut]));
+    metric('lfe_process_ms', 'gauge', 'Frame processor time (effect), ms.', stats.flatMap((s) => [[lab(s.id, ',quantile="0.5"'), s.v.procMs.p50], [lab(s.id, ',quantile="0.95"'), s.v.procMs.p95]] as Array<[string, number]>));
+    metric('lfe_pipeline_ms', 'gauge', 'Server frame-in to RTP-out, ms.', stats.flatMap((s) => [[lab(s.id, ',quantile="0.5"'), s.v.pipelineMs.p50], [lab(s.id, ',quantile="0.95"'), s.v.pipelineMs.p95]] as Array<[string, number]>));
+    metric('lfe_frames_dropped_total', 'counter', 'Frames dropped (latest-frame-wins, encoder back-pressure, bad input).', stats.map((s) => [lab(s.id), s.v.dropped]));
+    metric('lfe_decoder_restarts_total', 'counter', 'ffmpeg decoder restarts.', stats.map((s) => [lab(s.id), s.v.decoderRestarts]));
+    metric('lfe_encoder_restarts_total', 'counter', 'ffmpeg encoder restarts (PLI, crash).', stats.map((s) => [lab(s.id), s.v.encoderRestarts]));
+    metric('lfe_recognizer_restarts_total', 'counter', 'Speech recogniser restarts.', stats.map((s) => [lab(s.id), s.voice]));
+    const stages = this.#o.processor.stageMeans?.();
+    if (stages !== undefined) {
+      metric('lfe_edit_stage_ms', 'gauge', 'Mean ms per face-pipeline stage over edited frames.', Object.entries(stages).filter(([k]) => k !== 'frames').map(([k, v]) => [`{stage="${k}"}`, Math.round(v * 100) / 100]));
+    }
+    return `${out.join('\n')}\n`;
+  }
+
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://server');
     const path = url.pathname;
@@ -160,6 +186,10 @@ export class StreamServer {
         return;
       }
       if (path === '/healthz' && method === 'GET') return this.#json(res, 200, { ok: true, sessions: this.sessions.size });
+      if (path === '/metrics' && method === 'GET') {
+        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' }).end(this.metrics());
+        return;
+      }
       if (path === '/whip') {
         if (method !== 'POST') throw new MethodNotAllowedError('whip: use POST', 'POST, OPTIONS');
         checkAuth(req, url, this.auth);

@@ -72,7 +72,7 @@ export class EditProcessor implements FrameProcessor {
   }
 
   /** Mean ms per stage over the edited frames so far (and how many). */
-  stageMeans(): StageTimes & { frames: number } {
+  stageMeans(): Record<string, number> {
     const n = Math.max(1, this.#stageFrames);
     const m = this.#stageSums;
     return { detect: m.detect / n, align: m.align / n, invert: m.invert / n, fuse: m.fuse / n, generate: m.generate / n, paste: m.paste / n, frames: this.#stageFrames };

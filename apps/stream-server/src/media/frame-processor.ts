@@ -28,6 +28,8 @@ export interface FrameProcessor {
   process(frame: RgbFrame, timestampMs: number, session: SessionView): Promise<RgbFrame>;
   /** Load models before the server listens (optional; a failure stops the start with its reason). */
   start?(): Promise<void>;
+  /** Mean ms per processing stage so far, for /metrics (optional). */
+  stageMeans?(): Record<string, number>;
   /** A session ended: drop what the processor keeps for it (trackers, filters, codes). */
   endSession?(id: string): void;
   /** Release workers / tensors. Called once when the server shuts down. */

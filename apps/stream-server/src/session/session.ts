@@ -135,6 +135,11 @@ export class Session extends SafeEmitter<SessionEvents> {
     return this.#publisher;
   }
 
+  /** Recogniser restarts of this session's voice input (0 without voice). */
+  get voiceRestarts(): number {
+    return this.#voice?.restarts ?? 0;
+  }
+
   view(): SessionView {
     const s = this.edits.snapshot();
     return { id: this.id, edits: s.edits, strength: s.strength };

@@ -39,6 +39,9 @@ export class VoiceInput {
     this.#mode = mode;
   }
 
+  /** Times the recogniser process was restarted (metrics). */
+  restarts = 0;
+
   ptt(down: boolean): void {
     const ms = (this.#recognizer?.samplesWritten ?? 0) / 16;
     if (down) this.#ptt.press(ms);
@@ -64,7 +67,10 @@ export class VoiceInput {
         return;
       }
       rec.on('utterance', (u) => this.#utterance(u));
-      rec.on('restart', ({ reason }) => this.log.warn('recogniser restarted', { reason }));
+      rec.on('restart', ({ reason }) => {
+        this.restarts++;
+        this.log.warn('recogniser restarted', { reason });
+      });
       rec.on('error', (err) => this.log.error('recogniser failed', { error: err }));
       this.#recognizer = rec;
     } catch (err) {
