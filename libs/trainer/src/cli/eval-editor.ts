@@ -3,7 +3,9 @@
  * edit for the default fusion, the patent's tanh fusion and an InterFaceGAN baseline.
  *   npx nx run trainer:eval-editor -- [--texts FILE] [--out report.json] [--md docs/editor-report.md]
  *       [--editor models/default/editor] [--generator models/default/generator] [--judge models/judge]
- *       [--faces 200] [--refine 0] [--ifg-samples 2000] [--seed 606]
+ *       [--faces 200] [--refine 0] [--ifg-samples 2000] [--seed 606] [--extra name=DIR,…]
+ * --extra adds rows for other trained variants (a folder with text-encoder/ and fusion/, e.g. an
+ * ablation written by train-editor --variant), evaluated on the same faces and texts.
  * --texts: one command per line (English or Chinese); lines that do not parse are listed in
  * `unknownTexts`, not fatal. Without it: one generated held-out command per face.
  */
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     refine: { type: 'string', default: '0' },
     'ifg-samples': { type: 'string', default: '2000' },
     seed: { type: 'string', default: '606' },
+    extra: { type: 'string' },
   },
 });
 const int = (name: string, v: string, min: number): number => {
@@ -67,8 +70,8 @@ const encoder = loadEncoder(join(values.editor, 'encoder'));
 const judge = Judge.load(values.judge);
 const owned: Array<{ dispose(): void }> = [g, encoder, judge];
 const methods: Record<string, EditMethod> = {};
-const variant = (name: string): EditMethod | null => {
-  const dir = join(values.editor, name);
+const variant = (name: string, at?: string): EditMethod | null => {
+  const dir = at ?? join(values.editor, name);
   if (!existsSync(join(dir, 'fusion', 'manifest.json'))) return null;
   const t = loadTextEncoder(join(dir, 'text-encoder'));
   const f = loadFusion(join(dir, 'fusion'));
@@ -83,6 +86,19 @@ if (patent !== null) methods['patent'] = patent;
 if (info.defaultFusion !== 'residual') {
   const residual = variant('residual');
   if (residual !== null) methods['residual'] = residual;
+}
+for (const item of (values.extra ?? '').split(',').filter((x) => x !== '')) {
+  const [name, dir] = item.split('=');
+  if (name === undefined || dir === undefined || name === '' || dir === '') {
+    console.error(`eval-editor: --extra wants name=DIR, got "${item}"`);
+    process.exit(2);
+  }
+  const m = variant(name, dir);
+  if (m === null) {
+    console.error(`eval-editor: ${dir} has no fusion/manifest.json`);
+    process.exit(2);
+  }
+  methods[name] = m;
 }
 console.error(`fitting InterFaceGAN directions on ${ifgSamples} judge-labelled samples…`);
 const dirs = fitInterFaceGan(g, judge, { samples: ifgSamples, seed: 9090 });

@@ -6,8 +6,8 @@
  *       [--generator DIR] [--encoder DIR] [--captioner DIR] [--folder PHOTOS [--index captions.jsonl]]
  * --folder trains on your own photos + captions (JSONL `{"image", "captions": [...]}` per line) instead
  * of face-synth renders; the generator, encoder and captioner should then be trained on them too.
- * Writes <out>/<mode>/{text-encoder,fusion}/ and, if missing, <out>/editor.json (default variant =
- * this mode). Stop cleanly: Ctrl-C or `touch <work>/STOP`; continue with --resume.
+ * Writes <out>/<variant>/{text-encoder,fusion}/ (variant defaults to the mode) and, if missing,
+ * <out>/editor.json (default variant = this one). Stop cleanly: Ctrl-C or `touch <work>/STOP`; continue with --resume.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +33,7 @@ const { values } = parseArgs({
     captioner: { type: 'string' },
     folder: { type: 'string' },
     index: { type: 'string' },
+    variant: { type: 'string' },
     resume: { type: 'boolean', default: false },
   },
 });
@@ -134,12 +135,14 @@ if (!completed && !earlyStopped) {
 } else {
   const seconds = loggedSeconds(work);
   const prov: Provenance = { ...provenance(), steps: trainer.step, trainingSeconds: Math.round(seconds), earlyStopped };
-  const variant = join(values.out!, config.fusion.mode);
+  const variantName = values.variant ?? config.fusion.mode;
+  if (!/^[a-z0-9-]+$/.test(variantName)) fail(`--variant must be a folder name ([a-z0-9-]), got "${variantName}"`);
+  const variant = join(values.out!, variantName);
   saveTextEncoder(join(variant, 'text-encoder'), trainer.textEncoder, prov, 'float32');
   saveFusion(join(variant, 'fusion'), trainer.fusion, prov, 'float32');
   const infoFile = join(values.out!, 'editor.json');
   let info = existsSync(infoFile) ? readEditorInfo(values.out!) : null;
-  if (info === null || info.generatorSha256 !== genSha) info = { format: 'lfe-editor', defaultFusion: config.fusion.mode, generatorSha256: genSha };
+  if (info === null || info.generatorSha256 !== genSha) info = { format: 'lfe-editor', defaultFusion: variantName, generatorSha256: genSha };
   writeEditorInfo(values.out!, info);
   const e = trainer.evaluate(heldOut);
   console.error(`held-out: nll ${e.nll.toFixed(3)} shift ${e.latentShift.toFixed(4)}; wrote ${variant} after ${trainer.step} iterations, ${fmtDuration(seconds)}`);
