@@ -97,6 +97,8 @@ export interface EditorBundleInfo {
   defaultFusion: string;
   /** sha256 of the generator weights the encoder and fusion were trained for. */
   generatorSha256: string;
+  /** The generator's per-pixel noise when editing: its stored constant maps, or none (default const). */
+  noise?: 'const' | 'none';
   notes?: string;
 }
 
@@ -117,6 +119,7 @@ export function readEditorInfo(dir: string): EditorBundleInfo {
   if (typeof o !== 'object' || o === null || o.format !== 'lfe-editor' || typeof o.defaultFusion !== 'string' || typeof o.generatorSha256 !== 'string') {
     throw new CheckpointError('editor.json must be {format: "lfe-editor", defaultFusion: string, generatorSha256: string}', file);
   }
+  if (o.noise !== undefined && o.noise !== 'const' && o.noise !== 'none') throw new CheckpointError('editor.json: noise must be "const" or "none"', file);
   if (!/^[a-z0-9-]+$/.test(o.defaultFusion)) throw new CheckpointError(`editor.json: defaultFusion must be a sub-folder name, got ${JSON.stringify(o.defaultFusion)}`, file);
   return o as EditorBundleInfo;
 }

@@ -18,6 +18,8 @@ export interface InvertOptions {
   refineSteps?: number;
   /** Adam learning rate of the refinement (default 0.02). */
   refineLr?: number;
+  /** Generator noise during refinement (default the stored constant maps). */
+  noise?: 'const' | 'none';
 }
 
 export interface EditOptions extends InvertOptions {
@@ -30,6 +32,8 @@ export interface EditorParts {
   encoder: Encoder;
   textEncoder: TextEncoder;
   fusion: Fusion;
+  /** Generator noise when generating: its stored constant maps (default) or none. */
+  noise?: 'const' | 'none';
 }
 
 /** ids [1, T] of a command's tokens, after checking the command parses as an edit. */
@@ -54,7 +58,7 @@ export function invertLatent(generator: Generator, encoder: Encoder, images: tf.
   const opt = tf.train.adam(opts.refineLr ?? 0.02);
   try {
     for (let i = 0; i < steps; i++) {
-      const cost = opt.minimize(() => tf.mean(tf.square(tf.sub(generator.synthesis(w, { noise: 'const' }), images))) as tf.Scalar, false, [w]);
+      const cost = opt.minimize(() => tf.mean(tf.square(tf.sub(generator.synthesis(w, { noise: opts.noise ?? 'const' }), images))) as tf.Scalar, false, [w]);
       cost?.dispose();
     }
     return tf.clone(w) as tf.Tensor3D;
@@ -74,10 +78,12 @@ export class Editor {
   readonly encoder: Encoder;
   readonly textEncoder: TextEncoder;
   readonly fusion: Fusion;
+  readonly noise: 'const' | 'none';
   #disposed = false;
 
   constructor(parts: EditorParts) {
     const { generator, encoder, textEncoder, fusion } = parts;
+    this.noise = parts.noise ?? 'const';
     if (encoder.config.resolution !== generator.config.resolution || encoder.config.wDim !== generator.config.wDim || encoder.config.numWs !== generator.numWs) {
       throw new TypeError('editor: the encoder was built for another generator (resolution, wDim or numWs differ)');
     }
@@ -122,7 +128,7 @@ export class Editor {
       made.push(textEncoder);
       const fusion = loadFusion(join(editorDir, fusionDir, 'fusion'));
       made.push(fusion);
-      return new Editor({ generator, encoder, textEncoder, fusion });
+      return new Editor({ generator, encoder, textEncoder, fusion, ...(info.noise !== undefined ? { noise: info.noise } : {}) });
     } catch (e) {
       for (const m of made) m.dispose();
       throw e;
@@ -140,7 +146,7 @@ export class Editor {
   /** images [B,R,R,3] → W+ [B,numWs,wDim]; with `refineSteps`, optimised against the images. */
   invert(images: tf.Tensor4D, opts: InvertOptions = {}): tf.Tensor3D {
     this.#live();
-    return invertLatent(this.generator, this.encoder, images, opts);
+    return invertLatent(this.generator, this.encoder, images, { noise: this.noise, ...opts });
   }
 
   /** A command ("long hair, no glasses", "大眼睛长头发") → text code f [1, codeDim]. Throws CommandError on bad text. */
@@ -170,10 +176,10 @@ export class Editor {
     }
   }
 
-  /** W or W+ → images [B,R,R,3] (deterministic: the generator's stored noise maps). */
+  /** W or W+ → images [B,R,R,3] (deterministic: the stored noise maps, or none; see `noise`). */
   generate(w: tf.Tensor): tf.Tensor4D {
     this.#live();
-    return this.generator.synthesis(w, { noise: 'const' });
+    return this.generator.synthesis(w, { noise: this.noise });
   }
 
   /** image(s) + command → edited image(s). */

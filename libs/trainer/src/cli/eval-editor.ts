@@ -106,8 +106,9 @@ methods['interfacegan'] = interFaceGanMethod(dirs);
 
 const { cases, unknownTexts } = buildCases({ seed, faces, ...(texts !== undefined ? { texts } : {}) });
 console.error(`${cases.length} cases; ${unknownTexts.length} texts not understood`);
-const report = evaluateEditor({ generator: g, encoder, judge, methods, cases, unknownTexts, faces, texts: texts?.length ?? cases.length, refineSteps: refine, seed });
-const inversion = evaluateInversion(g, encoder, judge, { faces: Math.min(faces, 64), seed, refineSteps: [0, 20] });
+const noise = info.noise ?? 'const';
+const report = evaluateEditor({ generator: g, encoder, judge, methods, cases, unknownTexts, faces, texts: texts?.length ?? cases.length, refineSteps: refine, seed, noise });
+const inversion = evaluateInversion(g, encoder, judge, { faces: Math.min(faces, 64), seed, refineSteps: [0, 20], noise });
 const full = { ...report, inversion, defaultVariant: info.defaultFusion, interfacegan: { samples: dirs.samples, directions: dirs.directions.size } };
 const table = `${formatEditorReport(report)}\n\n${formatInversionReport(inversion)}`;
 console.log(table);

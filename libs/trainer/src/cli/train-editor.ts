@@ -142,7 +142,8 @@ if (!completed && !earlyStopped) {
   saveFusion(join(variant, 'fusion'), trainer.fusion, prov, 'float32');
   const infoFile = join(values.out!, 'editor.json');
   let info = existsSync(infoFile) ? readEditorInfo(values.out!) : null;
-  if (info === null || info.generatorSha256 !== genSha) info = { format: 'lfe-editor', defaultFusion: variantName, generatorSha256: genSha };
+  if (info === null || info.generatorSha256 !== genSha) info = { format: 'lfe-editor', defaultFusion: variantName, generatorSha256: genSha, noise: config.noise };
+  if ((info.noise ?? 'const') !== config.noise) console.error(`warning: ${values.out}/editor.json says noise ${info.noise ?? 'const'}, this variant trained with ${config.noise}`);
   writeEditorInfo(values.out!, info);
   const e = trainer.evaluate(heldOut);
   console.error(`held-out: nll ${e.nll.toFixed(3)} shift ${e.latentShift.toFixed(4)}; wrote ${variant} after ${trainer.step} iterations, ${fmtDuration(seconds)}`);

@@ -57,6 +57,7 @@ export interface EditorReport {
   reconstructionEditAccuracy: number;
   refineSteps: number;
   seed: number;
+  noise: 'const' | 'none';
 }
 
 /** Continuous identity traits compared with a tolerance; pose and background are not identity. */
@@ -170,7 +171,10 @@ export function evaluateEditor(opts: {
   refineSteps?: number;
   batchSize?: number;
   seed: number;
+  /** Generator noise (the bundle's; default const). */
+  noise?: 'const' | 'none';
 }): EditorReport {
+  const noise = opts.noise ?? 'const';
   const g = opts.generator;
   const r = g.config.resolution;
   const bs = opts.batchSize ?? 16;
@@ -191,8 +195,8 @@ export function evaluateEditor(opts: {
     batch.forEach((c, i) => images.set(renderFaces(opts.seed, c.faceIndex, 1, r).images, i * px));
     const x = tf.tensor4d(images, [n, r, r, 3]);
     const t0 = performance.now();
-    const w = invertLatent(g, opts.encoder, x, { refineSteps: opts.refineSteps ?? 0 });
-    const rec = tf.tidy(() => g.synthesis(w, { noise: 'const' }));
+    const w = invertLatent(g, opts.encoder, x, { refineSteps: opts.refineSteps ?? 0, noise });
+    const rec = tf.tidy(() => g.synthesis(w, { noise }));
     rec.dataSync();
     const invertMs = performance.now() - t0;
     const recV = opts.judge.judge(rec);
@@ -200,7 +204,7 @@ export function evaluateEditor(opts: {
     batch.forEach((c, i) => scoreCase(c, targets[i]!, recV[i]!, recV[i]!, recTally, new Map()));
     for (const m of names) {
       const t1 = performance.now();
-      const edited = tf.tidy(() => g.synthesis(opts.methods[m]!(w, batch), { noise: 'const' }));
+      const edited = tf.tidy(() => g.synthesis(opts.methods[m]!(w, batch), { noise }));
       edited.dataSync();
       ms.set(m, ms.get(m)! + invertMs + performance.now() - t1);
       const v = opts.judge.judge(edited);
@@ -255,6 +259,7 @@ export function evaluateEditor(opts: {
     reconstructionEditAccuracy: frac(recTally.edit),
     refineSteps: opts.refineSteps ?? 0,
     seed: opts.seed,
+    noise,
   };
 }
 

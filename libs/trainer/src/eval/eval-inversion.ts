@@ -39,7 +39,8 @@ export function agreement(a: JudgeVerdict, b: JudgeVerdict): { attr: [number, nu
  * Reconstruction quality of the encoder on held-out renders (stream `seed`), with and without the
  * method's refinement: pixel MSE, judge agreement of G(invert(x)) with x, and ms per image.
  */
-export function evaluateInversion(g: Generator, encoder: Encoder, judge: Judge | null, opts: { faces: number; seed: number; refineSteps: readonly number[]; batchSize?: number }): InversionReport {
+export function evaluateInversion(g: Generator, encoder: Encoder, judge: Judge | null, opts: { faces: number; seed: number; refineSteps: readonly number[]; batchSize?: number; noise?: 'const' | 'none' }): InversionReport {
+  const noise = opts.noise ?? 'const';
   const r = g.config.resolution;
   const bs = opts.batchSize ?? 16;
   const rows: InversionRow[] = [];
@@ -52,8 +53,8 @@ export function evaluateInversion(g: Generator, encoder: Encoder, judge: Judge |
       const n = Math.min(bs, opts.faces - start);
       const x = tf.tensor4d(renderFaces(opts.seed, start, n, r).images, [n, r, r, 3]);
       const t0 = performance.now();
-      const w = invertLatent(g, encoder, x, { refineSteps: steps });
-      const y = tf.tidy(() => g.synthesis(w, { noise: 'const' }));
+      const w = invertLatent(g, encoder, x, { refineSteps: steps, noise });
+      const y = tf.tidy(() => g.synthesis(w, { noise }));
       y.dataSync();
       ms += performance.now() - t0;
       se += tf.tidy(() => tf.sum(tf.square(tf.sub(y, x))).dataSync()[0]!);
