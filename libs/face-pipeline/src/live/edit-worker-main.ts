@@ -27,24 +27,51 @@ try {
   process.exit(1);
 }
 
-// One frame at a time, in arrival order (the server already drops stale frames per session).
-let chain = Promise.resolve();
+// Frames queue while a batch runs; the next batch takes every queued frame (one per session, the
+// rest wait a round): micro-batching across sessions. Control messages run in arrival order.
+type FrameRequest = Extract<WorkerRequest, { type: 'frame' }>;
+const queue: WorkerRequest[] = [];
+let busy = false;
+
+async function pump(): Promise<void> {
+  if (busy) return;
+  busy = true;
+  try {
+    while (queue.length > 0) {
+      const batch: FrameRequest[] = [];
+      const sessions = new Set<string>();
+      for (let i = 0; i < queue.length; ) {
+        const m = queue[i]!;
+        if (m.type === 'frame') {
+          if (sessions.has(m.session)) {
+            i++;
+            continue;
+          }
+          sessions.add(m.session);
+          batch.push(m);
+          queue.splice(i, 1);
+          continue;
+        }
+        if (batch.length > 0) break; // keep order: frames before this control message go first
+        queue.splice(i, 1);
+        if (m.type === 'end') live.endSession(m.session);
+        else post({ type: 'memory', id: m.id, numTensors: tf.memory().numTensors, sessions: live.sessions });
+      }
+      if (batch.length === 0) continue;
+      const frames = batch.map((m) => ({ width: m.width, height: m.height, data: new Uint8Array(m.buffer) }));
+      try {
+        const results = await live.processBatch(batch.map((m, i) => ({ id: m.session, frame: frames[i]!, timestampMs: m.timestampMs, command: m.command, strength: m.strength })));
+        batch.forEach((m, i) => post({ type: 'frame', id: m.id, buffer: m.buffer, result: results[i]! }, [m.buffer]));
+      } catch (e) {
+        for (const m of batch) post({ type: 'frame-error', id: m.id, buffer: m.buffer, message: (e as Error).message }, [m.buffer]);
+      }
+    }
+  } finally {
+    busy = false;
+  }
+}
+
 port.on('message', (m: WorkerRequest) => {
-  chain = chain.then(async () => {
-    if (m.type === 'end') {
-      live.endSession(m.session);
-      return;
-    }
-    if (m.type === 'memory') {
-      post({ type: 'memory', id: m.id, numTensors: tf.memory().numTensors, sessions: live.sessions });
-      return;
-    }
-    const frame = { width: m.width, height: m.height, data: new Uint8Array(m.buffer) };
-    try {
-      const result = await live.process(m.session, frame, m.timestampMs, m.command, m.strength);
-      post({ type: 'frame', id: m.id, buffer: m.buffer, result }, [m.buffer]);
-    } catch (e) {
-      post({ type: 'frame-error', id: m.id, buffer: m.buffer, message: (e as Error).message }, [m.buffer]);
-    }
-  });
+  queue.push(m);
+  void pump();
 });

@@ -24,6 +24,15 @@ export interface StageTimes {
   paste: number;
 }
 
+/** One session's frame for `processBatch`. */
+export interface LiveItem {
+  id: string;
+  frame: RgbImageLike;
+  timestampMs: number;
+  command: string | null;
+  strength: number;
+}
+
 export interface LiveResult {
   /** False when the frame went through unchanged: no edit active, or no face found. */
   edited: boolean;
@@ -56,13 +65,10 @@ export class LiveFaceEditor {
   readonly #editor: Editor;
   readonly #opts: LiveEditOptions;
   readonly #sessions = new Map<string, SessionState>();
-  readonly #crop: Float32Array;
 
   constructor(editor: Editor, opts: LiveEditOptions = {}) {
     this.#editor = editor;
     this.#opts = opts;
-    const r = editor.resolution;
-    this.#crop = new Float32Array(r * r * 3);
   }
 
   get sessions(): number {
@@ -109,74 +115,113 @@ export class LiveFaceEditor {
    * (null = none), `strength` its global strength; `timestampMs` a monotonic arrival time.
    */
   async process(id: string, frame: RgbImageLike, timestampMs: number, command: string | null, strength: number): Promise<LiveResult> {
-    const s = await this.#session(id);
-    if (command !== s.command) {
-      s.previous = s.command;
-      s.previousStrength = s.strength;
-      s.command = command;
-      s.ramp.restart(timestampMs);
-    }
-    s.strength = strength;
-    const a = s.ramp.at(timestampMs);
-    const stages = zeroStages();
-    if (s.command === null && (s.previous === null || a >= 1)) {
-      s.tracker.reset();
-      s.pose.reset();
-      s.latent.reset();
-      return { edited: false, face: false, stages };
-    }
-    let t = performance.now();
-    const fix = await s.tracker.track(frame);
-    stages.detect = performance.now() - t;
-    if (fix === null) {
-      s.pose.reset();
-      s.latent.reset();
-      return { edited: false, face: false, stages };
-    }
-    t = performance.now();
-    const raw = alignmentFromLandmarks(fix.leftEye, fix.rightEye, fix.mouth);
-    // Filter roll as a unit vector so ±π does not wrap.
-    const p = s.pose.filter([raw.cx, raw.cy, raw.scale, Math.cos(raw.roll), Math.sin(raw.roll)], timestampMs);
-    const align: Alignment = { cx: p[0]!, cy: p[1]!, scale: p[2]!, roll: Math.atan2(p[4]!, p[3]!) };
-    const r = this.#editor.resolution;
-    cropAligned(frame, align, r, this.#crop);
-    stages.align = performance.now() - t;
+    const [r] = await this.processBatch([{ id, frame, timestampMs, command, strength }]);
+    return r!;
+  }
 
-    t = performance.now();
-    const x = tf.tensor4d(this.#crop, [1, r, r, 3]);
+  /**
+   * Several sessions' frames at once (one per session): tracking and alignment run per frame, then
+   * the encoder and the generator run once on the stacked crops (micro-batching across sessions:
+   * one batch-n forward costs less than n batch-1 forwards), then each frame is pasted. Stage times
+   * of batched stages are the batch's, shared by its frames.
+   */
+  async processBatch(items: readonly LiveItem[]): Promise<LiveResult[]> {
+    const ids = new Set(items.map((i) => i.id));
+    if (ids.size !== items.length) throw new TypeError('live: one frame per session per batch');
+    const r = this.#editor.resolution;
+    const results: LiveResult[] = [];
+    const work: Array<{ s: SessionState; item: LiveItem; a: number; align: Alignment; crop: Float32Array; result: LiveResult }> = [];
+    for (const item of items) {
+      const s = await this.#session(item.id);
+      if (item.command !== s.command) {
+        s.previous = s.command;
+        s.previousStrength = s.strength;
+        s.command = item.command;
+        s.ramp.restart(item.timestampMs);
+      }
+      s.strength = item.strength;
+      const a = s.ramp.at(item.timestampMs);
+      const result: LiveResult = { edited: false, face: false, stages: zeroStages() };
+      results.push(result);
+      if (s.command === null && (s.previous === null || a >= 1)) {
+        s.tracker.reset();
+        s.pose.reset();
+        s.latent.reset();
+        continue;
+      }
+      let t = performance.now();
+      const fix = await s.tracker.track(item.frame);
+      result.stages.detect = performance.now() - t;
+      if (fix === null) {
+        s.pose.reset();
+        s.latent.reset();
+        continue;
+      }
+      t = performance.now();
+      const raw = alignmentFromLandmarks(fix.leftEye, fix.rightEye, fix.mouth);
+      // Filter roll as a unit vector so ±π does not wrap.
+      const p = s.pose.filter([raw.cx, raw.cy, raw.scale, Math.cos(raw.roll), Math.sin(raw.roll)], item.timestampMs);
+      const align: Alignment = { cx: p[0]!, cy: p[1]!, scale: p[2]!, roll: Math.atan2(p[4]!, p[3]!) };
+      const crop = cropAligned(item.frame, align, r);
+      result.stages.align = performance.now() - t;
+      result.face = true;
+      work.push({ s, item, a, align, crop, result });
+    }
+    if (work.length === 0) return results;
+    const n = work.length;
+    const share = (key: keyof StageTimes, ms: number): void => {
+      for (const wk of work) wk.result.stages[key] = ms;
+    };
+
+    let t = performance.now();
+    const stacked = new Float32Array(n * r * r * 3);
+    work.forEach((wk, i) => stacked.set(wk.crop, i * r * r * 3));
+    const x = tf.tensor4d(stacked, [n, r, r, 3]);
     const w0 = invertLatent(this.#editor.generator, this.#editor.encoder, x);
     x.dispose();
-    const smoothed = s.latent.filter(w0.dataSync(), timestampMs);
-    const w = tf.tensor(Float32Array.from(smoothed), w0.shape) as tf.Tensor3D;
+    const raw = w0.dataSync() as Float32Array;
+    const per = raw.length / n;
+    const smoothed = new Float32Array(raw.length);
+    work.forEach((wk, i) => smoothed.set(wk.s.latent.filter(raw.subarray(i * per, (i + 1) * per), wk.item.timestampMs), i * per));
+    const w = tf.tensor(smoothed, w0.shape) as tf.Tensor3D;
     w0.dispose();
-    stages.invert = performance.now() - t;
+    share('invert', performance.now() - t);
 
     t = performance.now();
-    // Target latent: blend of the previous edit and the current one along the ramp.
-    // Text codes are cached per session (outside tidy: they outlive this frame).
-    const fCur = s.command === null ? null : this.#code(s, s.command);
-    const fPrev = a >= 1 || s.previous === null ? null : this.#code(s, s.previous);
+    // Per frame: the target latent blends the previous edit and the current one along the ramp.
+    // Text codes are cached per session (made outside tidy: they outlive this frame).
+    const codes = work.map((wk) => ({
+      cur: wk.s.command === null ? null : this.#code(wk.s, wk.s.command),
+      prev: wk.a >= 1 || wk.s.previous === null ? null : this.#code(wk.s, wk.s.previous),
+    }));
     const fused = tf.tidy(() => {
-      const at = (f: tf.Tensor2D | null, st: number): tf.Tensor => (f === null ? w : this.#editor.fuse(w, f, st));
-      const cur = at(fCur, s.strength);
-      return a >= 1 ? cur : tf.add(tf.mul(at(fPrev, s.previousStrength), 1 - a), tf.mul(cur, a));
+      const rows = work.map((wk, i) => {
+        const wi = tf.slice(w, [i, 0, 0], [1, w.shape[1], w.shape[2]]);
+        const at = (f: tf.Tensor2D | null, st: number): tf.Tensor => (f === null ? wi : this.#editor.fuse(wi, f, st));
+        const cur = at(codes[i]!.cur, wk.s.strength);
+        return wk.a >= 1 ? cur : tf.add(tf.mul(at(codes[i]!.prev, wk.s.previousStrength), 1 - wk.a), tf.mul(cur, wk.a));
+      });
+      return rows.length === 1 ? rows[0]! : tf.concat(rows, 0);
     });
     w.dispose();
-    stages.fuse = performance.now() - t;
+    share('fuse', performance.now() - t);
 
     t = performance.now();
     const img = this.#editor.generate(fused);
     fused.dispose();
     const out = img.dataSync() as Float32Array;
     img.dispose();
-    stages.generate = performance.now() - t;
+    share('generate', performance.now() - t);
 
-    t = performance.now();
-    // Fading from or to "no edit" fades the pasted face itself, so the real face shows through.
-    const alpha = s.command === null ? 1 - a : s.previous === null ? a : 1;
-    pasteAligned(frame, align, out, r, { alpha });
-    stages.paste = performance.now() - t;
-    return { edited: true, face: true, stages };
+    work.forEach((wk, i) => {
+      const t0 = performance.now();
+      // Fading from or to "no edit" fades the pasted face itself, so the real face shows through.
+      const alpha = wk.s.command === null ? 1 - wk.a : wk.s.previous === null ? wk.a : 1;
+      pasteAligned(wk.item.frame, wk.align, out.subarray(i * r * r * 3, (i + 1) * r * r * 3), r, { alpha });
+      wk.result.stages.paste = performance.now() - t0;
+      wk.result.edited = true;
+    });
+    return results;
   }
 
   /** Drop a session's tracker, filters and text codes. */
