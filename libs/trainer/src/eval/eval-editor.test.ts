@@ -42,7 +42,9 @@ describe('InterFaceGAN baseline', () => {
   it('fits unit directions from judge labels of generator samples', () => {
     const g = new Generator(G_CFG, 1);
     const judge = new Judge({ resolution: 32, stages: [{ channels: 4, convs: 1 }, { channels: 4, convs: 1 }], featureDim: 8 });
+    const before = tf.memory().numTensors;
     const dirs = fitInterFaceGan(g, judge, { samples: 100, seed: 1, iterations: 20, minPositives: 5 });
+    expect(tf.memory().numTensors).toBe(before);
     expect(dirs.directions.size).toBeGreaterThan(0);
     for (const d of dirs.directions.values()) {
       expect(Math.hypot(...d.normal)).toBeCloseTo(1, 4);

@@ -71,8 +71,11 @@ function fitLinearSvm(x: tf.Tensor2D, labels: number[], iterations: number): Flo
   const pos = labels.filter((v) => v > 0).length;
   const y = tf.tensor1d(labels);
   const weight = tf.tensor1d(labels.map((v) => (v > 0 ? n / (2 * pos) : n / (2 * (n - pos)))));
-  const a = tf.variable(tf.zeros([d, 1]));
-  const b = tf.variable(tf.zeros([1]));
+  const a0 = tf.zeros([d, 1]);
+  const b0 = tf.zeros([1]);
+  const a = tf.variable(a0);
+  const b = tf.variable(b0);
+  tf.dispose([a0, b0]); // the variables hold their own reference
   const opt = tf.train.adam(0.05);
   for (let i = 0; i < iterations; i++) {
     const cost = opt.minimize(() => {
