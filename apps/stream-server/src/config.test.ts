@@ -4,7 +4,7 @@ import { parseServeArgs } from './config';
 describe('parseServeArgs', () => {
   it('has the documented defaults and reads flags and env', () => {
     const c = parseServeArgs([], {});
-    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', effect: 'edit', detectEvery: 5, maxSessions: 4, width: 640, height: 480, fps: 30, voice: undefined, requireToken: false });
+    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', effect: 'edit', detectEvery: 5, modelEvery: 2, maxSessions: 4, width: 640, height: 480, fps: 30, voice: undefined, requireToken: false });
     expect(parseServeArgs(['--port', '9000', '--effect', 'none', '--no-voice', '--max-sessions', '2'], { LFE_TOKEN: 't' })).toMatchObject({
       port: 9000,
       effect: 'none',

@@ -18,6 +18,8 @@ Usage: npx nx run stream-server:serve -- [options]
   --generator DIR       generator it was trained for (default models/default/generator)
   --fusion NAME         fusion variant of the bundle (residual | patent; default: the bundle's)
   --detect-every N      run the face detector every N frames, track landmarks between (default 5)
+  --model-every N       run invert → fuse → generate every N frames; frames between re-paste the last
+                        face at their own tracked position (default 2; 1 = every frame)
   --max-sessions N      concurrent publishers (default 4); more get 503
   --voice / --no-voice  voice commands via pocketsphinx (default: on when it is installed)
   --width W --height H  processing size (default 640x480) --fps N (default 30)
@@ -38,6 +40,7 @@ export interface ServeConfig {
   generatorDir: string | undefined;
   fusion: string | undefined;
   detectEvery: number;
+  modelEvery: number;
   maxSessions: number;
   voice: boolean | undefined;
   width: number;
@@ -75,6 +78,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       generator: { type: 'string' },
       fusion: { type: 'string' },
       'detect-every': { type: 'string' },
+      'model-every': { type: 'string' },
       'max-sessions': { type: 'string' },
       voice: { type: 'boolean' },
       'no-voice': { type: 'boolean' },
@@ -110,6 +114,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     generatorDir: values.generator,
     fusion: values.fusion,
     detectEvery: int('detect-every', values['detect-every'], 5, 1, 120),
+    modelEvery: int('model-every', values['model-every'], 2, 1, 30),
     maxSessions: int('max-sessions', values['max-sessions'], 4, 1, 64),
     voice: values['no-voice'] === true ? false : values.voice === true ? true : undefined,
     width,

@@ -16,6 +16,8 @@ export interface ProcessorOptions {
   fusion?: string;
   /** Run the detector every N frames (landmarks track in between). */
   detectEvery?: number;
+  /** Run the model every N frames (the last face is re-pasted in between). */
+  modelEvery?: number;
   log?: Logger;
 }
 
@@ -30,7 +32,7 @@ export function createFrameProcessor(effect: 'none' | 'edit', opts: ProcessorOpt
       editorDir: opts.editorDir ?? DEFAULT_EDITOR_DIR,
       generatorDir: opts.generatorDir ?? DEFAULT_GENERATOR_DIR,
       ...(opts.fusion !== undefined ? { fusion: opts.fusion } : {}),
-      options: { ...(opts.detectEvery !== undefined ? { detectEvery: opts.detectEvery } : {}) },
+      options: { ...(opts.detectEvery !== undefined ? { detectEvery: opts.detectEvery } : {}), ...(opts.modelEvery !== undefined ? { modelEvery: opts.modelEvery } : {}) },
     },
     opts.log ?? createLogger({ app: 'stream-server' }),
   );

@@ -23,6 +23,7 @@ const { values } = parseArgs({
     editor: { type: 'string' },
     generator: { type: 'string' },
     command: { type: 'string', default: 'add glasses' },
+    'model-every': { type: 'string', default: '1,2' },
     streams: { type: 'string', default: '1,2,4' },
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
@@ -35,6 +36,8 @@ const { values } = parseArgs({
 
 interface Run {
   effect: string;
+  /** Model every N frames (edit runs). */
+  modelEvery?: number;
   sessions: number;
   fpsOut: number;
   latencyP50Ms: number;
@@ -44,10 +47,11 @@ interface Run {
   droppedPerSession: number;
 }
 
-async function runOnce(effect: 'none' | 'edit', sessions: number, seconds: number, warmup: number, width: number, height: number, fps: number): Promise<Run> {
+async function runOnce(effect: 'none' | 'edit', modelEvery: number, sessions: number, seconds: number, warmup: number, width: number, height: number, fps: number): Promise<Run> {
   const processor = createFrameProcessor(effect, {
     ...(values.editor !== undefined ? { editorDir: values.editor } : {}),
     ...(values.generator !== undefined ? { generatorDir: values.generator } : {}),
+    modelEvery,
     log: createLogger({ app: 'bench' }, { level: 'warn' }),
   });
   await processor.start?.();
@@ -93,6 +97,7 @@ async function runOnce(effect: 'none' | 'edit', sessions: number, seconds: numbe
     const r1 = (x: number): number => Math.round(x * 10) / 10;
     return {
       effect,
+      ...(effect === 'edit' ? { modelEvery } : {}),
       sessions,
       fpsOut: r1(fpsSum / sessions),
       latencyP50Ms: r1(percentileOfSorted(latencies, 50)),
@@ -119,21 +124,25 @@ async function main(): Promise<void> {
   if (effects.some((e) => e !== 'none' && e !== 'edit')) throw new TypeError('--effect: comma-separated none / edit');
   const streams = (values.streams ?? '1').split(',').map((s) => Number(s.trim()));
   if (streams.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) throw new TypeError('--streams: comma-separated integers in [1, 16]');
+  const modelEveries = (values['model-every'] ?? '1').split(',').map((s) => Number(s.trim()));
+  if (modelEveries.some((n) => !Number.isInteger(n) || n < 1 || n > 30)) throw new TypeError('--model-every: comma-separated integers in [1, 30]');
   const runs: Run[] = [];
   for (const n of streams) {
     for (const effect of effects as Array<'none' | 'edit'>) {
-      runs.push(await runOnce(effect, n, Number(values.seconds), Number(values.warmup), Number(values.width), Number(values.height), Number(values.fps)));
+      for (const me of effect === 'edit' ? modelEveries : [1]) {
+        runs.push(await runOnce(effect, me, n, Number(values.seconds), Number(values.warmup), Number(values.width), Number(values.height), Number(values.fps)));
+      }
     }
   }
-  const header = '| effect | streams | fps out / stream | frame-in → RTP-out p50 | p95 | server pipeline p50 / p95 | proc p50 | dropped / session | matched frames |';
+  const header = '| effect (model every) | streams | fps out / stream | frame-in → RTP-out p50 | p95 | server pipeline p50 / p95 | proc p50 | dropped / session | matched frames |';
   const lines = [header, '|---|---|---|---|---|---|---|---|---|'];
   for (const r of runs) {
     lines.push(
-      `| ${r.effect} | ${r.sessions} | ${r.fpsOut} | ${r.latencyP50Ms} ms | ${r.latencyP95Ms} ms | ${r.stagesMs.serverPipelineP50} / ${r.stagesMs.serverPipelineP95} ms | ${r.stagesMs.procP50} ms | ${r.droppedPerSession} | ${r.matchedFrames} |`,
+      `| ${r.effect}${r.modelEvery !== undefined ? ` (${r.modelEvery})` : ''} | ${r.sessions} | ${r.fpsOut} | ${r.latencyP50Ms} ms | ${r.latencyP95Ms} ms | ${r.stagesMs.serverPipelineP50} / ${r.stagesMs.serverPipelineP95} ms | ${r.stagesMs.procP50} ms | ${r.droppedPerSession} | ${r.matchedFrames} |`,
     );
   }
   for (const r of runs) {
-    if (r.stagesMs.edit !== undefined) lines.push('', `edit stages, ${r.sessions} stream(s), mean ms per edited frame: ${Object.entries(r.stagesMs.edit).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (r.stagesMs.edit !== undefined) lines.push('', `edit stages, ${r.sessions} stream(s), model every ${r.modelEvery}, mean ms per model-run frame: ${Object.entries(r.stagesMs.edit).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   const out = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, width: Number(values.width), height: Number(values.height), fps: Number(values.fps), runs };

@@ -43,6 +43,7 @@ async function main(): Promise<number> {
       ...(config.generatorDir !== undefined ? { generatorDir: config.generatorDir } : {}),
       ...(config.fusion !== undefined ? { fusion: config.fusion } : {}),
       detectEvery: config.detectEvery,
+      modelEvery: config.modelEvery,
       log,
     });
     await processor.start?.();

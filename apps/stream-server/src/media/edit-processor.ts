@@ -21,6 +21,7 @@ export class EditProcessor implements FrameProcessor {
   readonly #commands = new Map<string, { key: string; text: string | null }>();
   readonly #stageSums: StageTimes = { detect: 0, align: 0, invert: 0, fuse: 0, generate: 0, paste: 0 };
   #stageFrames = 0;
+  #reusedFrames = 0;
   #closed = false;
   /** Frames passed through because the worker failed (it is restarted on the next frame). */
   workerFailures = 0;
@@ -57,10 +58,11 @@ export class EditProcessor implements FrameProcessor {
     const command = this.#command(session);
     try {
       const out = await this.#worker.process(session.id, frame, timestampMs, command, session.strength);
-      if (out.result.edited) {
+      // Stage means over the frames that ran the model (with --model-every > 1 the others only track and paste).
+      if (out.result.edited && out.result.stages.generate > 0) {
         for (const s of STAGES) this.#stageSums[s] += out.result.stages[s];
         this.#stageFrames++;
-      }
+      } else if (out.result.edited) this.#reusedFrames++;
       return { width: frame.width, height: frame.height, data: Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength) };
     } catch (e) {
       if (!(e instanceof EditWorkerError)) throw e;
@@ -71,11 +73,11 @@ export class EditProcessor implements FrameProcessor {
     }
   }
 
-  /** Mean ms per stage over the edited frames so far (and how many). */
+  /** Mean ms per stage over the frames that ran the model (and how many; reusedFrames only re-pasted). */
   stageMeans(): Record<string, number> {
     const n = Math.max(1, this.#stageFrames);
     const m = this.#stageSums;
-    return { detect: m.detect / n, align: m.align / n, invert: m.invert / n, fuse: m.fuse / n, generate: m.generate / n, paste: m.paste / n, frames: this.#stageFrames };
+    return { detect: m.detect / n, align: m.align / n, invert: m.invert / n, fuse: m.fuse / n, generate: m.generate / n, paste: m.paste / n, frames: this.#stageFrames, reusedFrames: this.#reusedFrames };
   }
 
   endSession(id: string): void {

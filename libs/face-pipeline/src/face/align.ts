@@ -174,11 +174,12 @@ export function pasteAligned(frame: { width: number; height: number; data: Uint8
   };
   const shift = [0, 0, 0];
   if (opts.colorMatch ?? true) {
+    // The ring mean on a 4-px grid: plenty of samples for three numbers.
     const sumF = [0, 0, 0];
     const sumC = [0, 0, 0];
     let n = 0;
-    for (let y = y0; y < y1; y += 2) {
-      for (let x = x0; x < x1; x += 2) {
+    for (let y = y0; y < y1; y += 4) {
+      for (let x = x0; x < x1; x += 4) {
         const [u, v] = toCrop(x + 0.5, y + 0.5);
         const m = maskAt(u, v);
         if (m <= 0 || m >= 1) continue; // the feather ring only

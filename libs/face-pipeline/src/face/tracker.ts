@@ -94,55 +94,65 @@ export class FaceTracker {
   }
 
   async track(frame: RgbImageLike): Promise<FaceFix | null> {
-    const img = tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
-    try {
-      let detected = false;
-      if (this.#box === null || this.#sinceDetect >= this.#opts.detectEvery) {
-        const det = await this.#api.detectSingleFace(img, this.#detectorOptions);
-        this.#sinceDetect = 0;
-        if (det === undefined) {
-          this.#box = null;
-          return null;
-        }
-        detected = true;
-        // The detector's box is tight around the face; the landmark net wants a little margin.
-        const side = Math.max(det.box.width, det.box.height) * 1.1;
-        this.#box = { x: det.box.x + det.box.width / 2 - side / 2, y: det.box.y + det.box.height / 2 - side / 2, width: side, height: side };
+    let detected = false;
+    if (this.#box === null || this.#sinceDetect >= this.#opts.detectEvery) {
+      // Only detection frames turn the whole picture into a tensor. (Halving it first saved ~1 ms per
+      // frame but found the face in 91.7 % of clip frames instead of 95 %: not kept.)
+      const img = tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
+      let det: Awaited<ReturnType<FaceApi['detectSingleFace']>>;
+      try {
+        det = await this.#api.detectSingleFace(img, this.#detectorOptions);
+      } finally {
+        img.dispose();
       }
-      this.#sinceDetect++;
-      const b = this.#box!;
-      const x0 = Math.max(0, Math.round(b.x));
-      const y0 = Math.max(0, Math.round(b.y));
-      const x1 = Math.min(frame.width, Math.round(b.x + b.width));
-      const y1 = Math.min(frame.height, Math.round(b.y + b.height));
-      if (x1 - x0 < 16 || y1 - y0 < 16) {
+      this.#sinceDetect = 0;
+      if (det === undefined) {
         this.#box = null;
         return null;
       }
-      const crop = tf.slice(img, [y0, x0, 0], [y1 - y0, x1 - x0, 3]);
-      let pts: Array<{ x: number; y: number }>;
-      try {
-        pts = (await this.#api.nets.faceLandmark68TinyNet.detectLandmarks(crop)).positions.map((p) => ({ x: p.x + x0, y: p.y + y0 }));
-      } finally {
-        crop.dispose();
-      }
-      const leftEye = mean(pts, 36, 41);
-      const rightEye = mean(pts, 42, 47);
-      const mouth = mean(pts, 48, 67);
-      const eyeDist = Math.hypot(rightEye.x - leftEye.x, rightEye.y - leftEye.y);
-      if (!(eyeDist > 4) || eyeDist > b.width) {
-        this.#box = null; // lost: the next frame runs the detector
-        return null;
-      }
-      // Next frame's box: centred on the landmarks, sized from the eye distance (≈ detector framing).
-      const cx = (leftEye.x + rightEye.x + mouth.x * 2) / 4;
-      const cy = (leftEye.y + rightEye.y + mouth.y * 2) / 4;
-      const side = eyeDist * 3.2;
-      const box = { x: cx - side / 2, y: cy - side / 2, width: side, height: side };
-      this.#box = box;
-      return { leftEye, rightEye, mouth, box: b, detected };
-    } finally {
-      img.dispose();
+      detected = true;
+      // The detector's box is tight around the face; the landmark net wants a little margin.
+      const side = Math.max(det.box.width, det.box.height) * 1.1;
+      this.#box = { x: det.box.x + det.box.width / 2 - side / 2, y: det.box.y + det.box.height / 2 - side / 2, width: side, height: side };
     }
+    this.#sinceDetect++;
+    const b = this.#box!;
+    const x0 = Math.max(0, Math.round(b.x));
+    const y0 = Math.max(0, Math.round(b.y));
+    const x1 = Math.min(frame.width, Math.round(b.x + b.width));
+    const y1 = Math.min(frame.height, Math.round(b.y + b.height));
+    if (x1 - x0 < 16 || y1 - y0 < 16) {
+      this.#box = null;
+      return null;
+    }
+    // The landmark net reads only the box: copy those rows out of the frame (no full-frame tensor).
+    const w = x1 - x0;
+    const h = y1 - y0;
+    const rows = new Int32Array(w * h * 3);
+    for (let y = 0; y < h; y++) {
+      const src = ((y0 + y) * frame.width + x0) * 3;
+      for (let i = 0; i < w * 3; i++) rows[y * w * 3 + i] = frame.data[src + i]!;
+    }
+    const crop = tf.tensor3d(rows, [h, w, 3], 'int32');
+    let pts: Array<{ x: number; y: number }>;
+    try {
+      pts = (await this.#api.nets.faceLandmark68TinyNet.detectLandmarks(crop)).positions.map((p) => ({ x: p.x + x0, y: p.y + y0 }));
+    } finally {
+      crop.dispose();
+    }
+    const leftEye = mean(pts, 36, 41);
+    const rightEye = mean(pts, 42, 47);
+    const mouth = mean(pts, 48, 67);
+    const eyeDist = Math.hypot(rightEye.x - leftEye.x, rightEye.y - leftEye.y);
+    if (!(eyeDist > 4) || eyeDist > b.width) {
+      this.#box = null; // lost: the next frame runs the detector
+      return null;
+    }
+    // Next frame's box: centred on the landmarks, sized from the eye distance (≈ detector framing).
+    const cx = (leftEye.x + rightEye.x + mouth.x * 2) / 4;
+    const cy = (leftEye.y + rightEye.y + mouth.y * 2) / 4;
+    const side = eyeDist * 3.2;
+    this.#box = { x: cx - side / 2, y: cy - side / 2, width: side, height: side };
+    return { leftEye, rightEye, mouth, box: b, detected };
   }
 }

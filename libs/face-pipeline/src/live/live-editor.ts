@@ -12,6 +12,13 @@ export interface LiveEditOptions extends TrackerOptions {
   poseFilter?: OneEuroOptions;
   /** Fade between edits over this many ms when the command changes. Default 250. */
   rampMs?: number;
+  /**
+   * Run the model (invert → fuse → generate) on every N-th frame of a session; the frames between
+   * re-paste the last generated face at their own, freshly tracked alignment (the face stays where
+   * it is, its appearance updates at fps/N). 1 = every frame (default). Never reused while an edit
+   * ramps, or after the command or strength changed.
+   */
+  modelEvery?: number;
 }
 
 /** Milliseconds per stage of one frame (0 for stages that did not run). */
@@ -50,6 +57,10 @@ interface SessionState {
   previousStrength: number;
   strength: number;
   codes: Map<string, tf.Tensor2D>;
+  /** The last generated face (crop floats) and how many frames have reused it. */
+  lastFace: Float32Array | null;
+  lastKey: string;
+  reused: number;
 }
 
 const zeroStages = (): StageTimes => ({ detect: 0, align: 0, invert: 0, fuse: 0, generate: 0, paste: 0 });
@@ -88,6 +99,9 @@ export class LiveFaceEditor {
         previousStrength: 1,
         strength: 1,
         codes: new Map(),
+        lastFace: null,
+        lastKey: '',
+        reused: 0,
       };
       this.#sessions.set(id, s);
     }
@@ -162,9 +176,24 @@ export class LiveFaceEditor {
       // Filter roll as a unit vector so ±π does not wrap.
       const p = s.pose.filter([raw.cx, raw.cy, raw.scale, Math.cos(raw.roll), Math.sin(raw.roll)], item.timestampMs);
       const align: Alignment = { cx: p[0]!, cy: p[1]!, scale: p[2]!, roll: Math.atan2(p[4]!, p[3]!) };
-      const crop = cropAligned(item.frame, align, r);
       result.stages.align = performance.now() - t;
       result.face = true;
+      const key = `${s.command ?? ''}|${s.strength}`;
+      const every = this.#opts.modelEvery ?? 1;
+      if (every > 1 && a >= 1 && s.lastFace !== null && s.lastKey === key && s.reused < every - 1) {
+        s.reused++;
+        t = performance.now();
+        pasteAligned(item.frame, align, s.lastFace, r, { alpha: s.command === null ? 0 : 1 });
+        result.stages.paste = performance.now() - t;
+        result.edited = true;
+        continue;
+      }
+      s.reused = 0;
+      s.lastKey = a >= 1 ? key : ''; // a face generated mid-ramp is never reused
+
+      t = performance.now();
+      const crop = cropAligned(item.frame, align, r);
+      result.stages.align += performance.now() - t;
       work.push({ s, item, a, align, crop, result });
     }
     if (work.length === 0) return results;
@@ -214,6 +243,7 @@ export class LiveFaceEditor {
     share('generate', performance.now() - t);
 
     work.forEach((wk, i) => {
+      wk.s.lastFace = out.slice(i * r * r * 3, (i + 1) * r * r * 3);
       const t0 = performance.now();
       // Fading from or to "no edit" fades the pasted face itself, so the real face shows through.
       const alpha = wk.s.command === null ? 1 - wk.a : wk.s.previous === null ? wk.a : 1;

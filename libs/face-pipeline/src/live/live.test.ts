@@ -110,6 +110,23 @@ describe('LiveFaceEditor', () => {
     editor.dispose();
   });
 
+  it('with modelEvery 2, runs the model on every other frame and re-pastes the last face at the new alignment in between', async () => {
+    const editor = Editor.load(bundle.editorDir, bundle.generatorDir);
+    const live = new LiveFaceEditor(editor, { rampMs: 0, modelEvery: 2 });
+    const ran: boolean[] = [];
+    for (let i = 0; i < 6; i++) {
+      const r = await live.process('m', frameAt(10 + i), i * 33, 'add glasses', 1);
+      expect(r.edited).toBe(true);
+      ran.push(r.stages.generate > 0);
+    }
+    expect(ran).toEqual([true, false, true, false, true, false]);
+    // A new command runs the model at once.
+    const r = await live.process('m', frameAt(20), 7 * 33, 'long hair', 1);
+    expect(r.stages.generate).toBeGreaterThan(0);
+    live.dispose();
+    editor.dispose();
+  });
+
   it('fades an edit in over the ramp', async () => {
     const editor = Editor.load(bundle.editorDir, bundle.generatorDir);
     const live = new LiveFaceEditor(editor, { rampMs: 300 });
