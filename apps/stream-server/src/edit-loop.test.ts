@@ -68,8 +68,8 @@ describe('edit loop: publisher ⇄ server ⇄ face pipeline', () => {
     }
     return pred();
   };
-  const command = async (text: string): Promise<void> => {
-    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/face`);
+  const command = async (text: string, session = 'face'): Promise<void> => {
+    const ws = new WebSocket(`${server.url.replace('http', 'ws')}/ws/${session}`);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -117,6 +117,20 @@ describe('edit loop: publisher ⇄ server ⇄ face pipeline', () => {
     expect(pub.frames.length).toBeGreaterThan(n0);
     // Restart = a fresh thread loading the runtime, face-api and the editor; reported in the README.
     expect(Date.now() - t0).toBeLessThan(8000);
+  }, 30_000);
+
+  it('a publisher that vanishes without a DELETE: its session and its state in the edit worker are gone within 10 s', async () => {
+    const ghost = new TestPublisher({ baseUrl: server.url, width: W, height: H, source: clip.source });
+    await ghost.publish('ghost');
+    ghost.start();
+    await command('add glasses', 'ghost');
+    expect(await waitFor(() => ghost.frames.length > 5, 10_000)).toBe(true);
+    expect((await processor.workerMemory()).sessions).toBe(2);
+    const t0 = Date.now();
+    await ghost.close(); // the peer connection just stops: no WHIP DELETE
+    expect(await waitFor(() => !server.sessions.has('ghost'), 10_000)).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect((await processor.workerMemory()).sessions).toBe(1);
   }, 30_000);
 
   it('drops the session from the worker when the publisher hangs up (WHIP DELETE)', async () => {

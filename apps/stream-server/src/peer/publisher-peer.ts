@@ -62,12 +62,18 @@ export interface PublisherPeerOptions {
   connectMs?: number;
   /** Disconnected this long → gone (default 10 s). */
   disconnectedMs?: number;
+  /**
+   * Once media has flowed, no RTP (video or audio) for this long → gone (default 5 s). A client that
+   * vanishes without a DELETE (tab killed, network gone) is noticed here: werift's ICE only reports
+   * the loss after ~27 s (measured).
+   */
+  mediaTimeoutMs?: number;
   /** Video rate we ask the publisher to stay under: REMB + fmtp hints (default 1500 kbit/s, what we send back). */
   maxInputKbps?: number;
 }
 
 export async function createPublisherPeer(offer: string, handlers: PublisherHandlers, log: Logger, options: PublisherPeerOptions = {}): Promise<PublisherPeer> {
-  const timeouts = { connectMs: options.connectMs ?? 30_000, disconnectedMs: options.disconnectedMs ?? 10_000 };
+  const timeouts = { connectMs: options.connectMs ?? 30_000, disconnectedMs: options.disconnectedMs ?? 10_000, mediaTimeoutMs: options.mediaTimeoutMs ?? 5_000 };
   const maxInputKbps = options.maxInputKbps ?? 1500;
   const summary = checkOffer(offer);
   if (summary.video === undefined) throw new BadInputError('sdp: offer has no video m-line');
@@ -155,7 +161,17 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
     onFrame: (data, isKeyframe, now) => handlers.onVideoFrame(data, isKeyframe, now),
     onKeyframeNeeded: () => requestKeyframe(),
   }, { keyframeRetryMs: PLI_MIN_INTERVAL_MS });
+  // Media watchdog: armed by the first packet, re-armed by every packet (checked twice a second).
+  let lastMediaMs = 0;
+  const mediaTimer = setInterval(() => {
+    if (lastMediaMs > 0 && performance.now() - lastMediaMs > timeouts.mediaTimeoutMs) {
+      lastMediaMs = 0;
+      handlers.onGone(`no media for ${timeouts.mediaTimeoutMs} ms`);
+    }
+  }, 500);
+  cleanups.push(() => clearInterval(mediaTimer));
   const videoSub = vt.receiver.track.onReceiveRtp.subscribe((rtp) => {
+    lastMediaMs = performance.now();
     // Packet intake never throws into werift's socket handler: count and drop instead.
     try {
       video.input(rtp);
@@ -169,7 +185,10 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
   });
 
   if (audioTransceiver !== undefined) {
-    const sub = audioTransceiver.receiver.track.onReceiveRtp.subscribe((rtp) => handlers.onAudioPayload(rtp.payload));
+    const sub = audioTransceiver.receiver.track.onReceiveRtp.subscribe((rtp) => {
+      lastMediaMs = performance.now();
+      handlers.onAudioPayload(rtp.payload);
+    });
     cleanups.push(() => sub.unSubscribe());
   }
 
