@@ -266,9 +266,85 @@ describe.skipIf(skipReason !== undefined)(`viewer in chromium against the stream
     }
   }, 40_000);
 
-  it.skip('judge sees glasses on the processed video — needs an editor whose edits the judge reads (docs/editor-report.md: not yet with the step-1400 generator); the edit loop itself is tested in apps/stream-server/src/edit-loop.test.ts', async () => {
-    // When those land: start a second server with --effect edit, type "add glasses", grab ~10
-    // frames from #processed via a canvas, run the judge (@lfe/trainer) on the face crops and
-    // expect eyewear=glasses on most of them, and eyewear=none on frames before the command.
-  });
 });
+
+describe.skipIf(skipReason !== undefined)(`viewer in chromium against the full face pipeline (--effect edit)${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
+  let lock: HeldLock | undefined;
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    buildViewer();
+    const clip = cameraClip();
+    lock = await takeHeavyLock();
+    server = await startServer(['--effect', 'edit', '--require-token', '--no-voice'], TOKEN);
+    browser = await launchWithFakeMedia(clip, undefined);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('pageerror', (err) => console.warn('[e2e] page error:', err.message));
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (server !== undefined) writeFileSync(join(SHOTS, 'server-edit.log'), server.output());
+    lock?.release();
+  }, 30_000);
+
+  const editedFrames = async (): Promise<number> => {
+    const text = await (await fetch(`${(server as RunningServer).url}/metrics`)).text();
+    return Number(/^lfe_edited_frames_total (\d+)/m.exec(text)?.[1] ?? 0);
+  };
+
+  it('"add glasses" is applied by the bundled model to the video the page shows; latency and fps are measured', async () => {
+    const s = server as RunningServer;
+    await page.goto(`${s.url}/?token=${TOKEN}`);
+    await waitFor('peer connected and command socket open', async () => {
+      const v = await snapshot(page);
+      return v.peer === 'connected' && v.socket === 'open' ? v : undefined;
+    }, 30_000).catch((err: unknown) => {
+      throw new Error(`${String(err)}\nserver output:\n${s.output().slice(-3000)}`);
+    });
+    await page.waitForTimeout(2000);
+    expect(await editedFrames(), 'no edit active yet: frames pass through').toBe(0);
+    await type(page, 'add glasses');
+    await waitFor('glasses edit', async () => (await editLabels(page)).some((l) => /glasses/.test(l)), 10_000);
+    // A failing edit (model not loaded, worker dead, no face found) leaves this at 0 and fails here.
+    const n = await waitFor('frames edited by the face pipeline', async () => {
+      const v = await editedFrames();
+      return v > 30 ? v : undefined;
+    }, 20_000).catch((err: unknown) => {
+      throw new Error(`${String(err)}\nserver output:\n${s.output().slice(-3000)}`);
+    });
+    expect(n).toBeGreaterThan(30);
+    await page.waitForTimeout(3000);
+    await shot(page, '10-edit-glasses');
+    const snap = await waitFor('latency samples', async () => {
+      const v = await snapshot(page);
+      return v.latency.count >= 30 && v.server !== undefined ? v : undefined;
+    }, 20_000);
+    const samples = snap.latencySamples.slice(-150);
+    const line = {
+      effect: snap.server?.effect,
+      latencyMs: { p50: Math.round(percentile(samples, 50)), p95: Math.round(percentile(samples, 95)), n: samples.length },
+      fps: { serverIn: snap.server?.fpsIn, serverOut: snap.server?.fpsOut, shown: Math.round(snap.displayFps * 10) / 10 },
+      droppedServer: snap.server?.dropped,
+      backend: snap.server?.backend,
+    };
+    console.log(`[e2e] capture→display (effect edit, "add glasses"): ${JSON.stringify(line)}`);
+    expect(snap.server?.effect).toBe('edit');
+    expect(snap.displayFps).toBeGreaterThan(3);
+    // Undo: the editor stops changing frames (the counter stops growing after the fade-out).
+    await page.click('#undo');
+    await waitFor('no edits', async () => (await editLabels(page)).length === 0, 10_000);
+    await page.waitForTimeout(1000);
+    const a = await editedFrames();
+    await page.waitForTimeout(1500);
+    expect(await editedFrames()).toBe(a);
+  }, 120_000);
+
+  // The judge's check on the processed pixels ("glasses visible") waits for an editor that really
+  // draws them: docs/editor-report.md measures 30.5 % edit accuracy with the interim generator.
+});
+

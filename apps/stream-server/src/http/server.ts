@@ -169,6 +169,7 @@ export class StreamServer {
     metric('lfe_recognizer_restarts_total', 'counter', 'Speech recogniser restarts.', stats.map((s) => [lab(s.id), s.voice]));
     const stages = this.#o.processor.stageMeans?.();
     if (stages !== undefined) {
+      metric('lfe_edited_frames_total', 'counter', 'Frames the face editor changed (model runs + re-pastes).', [['', (stages['frames'] ?? 0) + (stages['reusedFrames'] ?? 0)]]);
       metric('lfe_edit_stage_ms', 'gauge', 'Mean ms per face-pipeline stage over edited frames.', Object.entries(stages).filter(([k]) => k !== 'frames' && k !== 'reusedFrames').map(([k, v]) => [`{stage="${k}"}`, Math.round(v * 100) / 100]));
     }
     return `${out.join('\n')}\n`;
