@@ -1,15 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { findFfmpeg } from '@lfe/face-pipeline/host-tools';
 import { FfmpegStartError } from '../errors';
 
 /**
- * Which ffmpeg to run. Order (DESIGN.md): FFMPEG_PATH → ffmpeg-static (optional dependency; its
- * download fails offline) → system ffmpeg → @ffmpeg-installer/ffmpeg (static 4.1 inside npm).
- *
- * This mirrors `findFfmpeg()` in libs/face-pipeline/src/runtime/host-tools.ts, which that lib does
- * not export from its index yet (and importing the lib's index loads tfjs). Switch to it once it is
- * public.
+ * Which ffmpeg to run: face-pipeline's `findFfmpeg` (the doctor uses the same function; order
+ * FFMPEG_PATH → ffmpeg-static → system ffmpeg → @ffmpeg-installer/ffmpeg, DESIGN.md), plus the
+ * major version the argument lists depend on. Imported from the tfjs-free `host-tools` subpath.
  */
 export interface FfmpegBinary {
   path: string;
@@ -19,46 +14,17 @@ export interface FfmpegBinary {
   version: string;
 }
 
-const require = createRequire(import.meta.url);
-
-function packageBinary(pkg: string): string | null {
-  try {
-    const m = require(pkg) as unknown;
-    const p = typeof m === 'string' ? m : (m as { path?: unknown }).path;
-    return typeof p === 'string' && existsSync(p) ? p : null;
-  } catch {
-    return null;
-  }
-}
-
-function probe(path: string): { version: string; major: number } | null {
-  const r = spawnSync(path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 5000 });
-  if (r.error !== undefined || r.status !== 0) return null;
-  const line = r.stdout.split('\n')[0] ?? '';
-  const m = /version n?(\d+)\./.exec(line);
-  return { version: line.trim().slice(0, 120), major: m ? Number(m[1]) : 0 };
-}
-
 let cached: FfmpegBinary | undefined;
 
 export function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegBinary {
   if (cached !== undefined && env === process.env) return cached;
-  const candidates: Array<[string | null | undefined, FfmpegBinary['source']]> = [
-    [env['FFMPEG_PATH'], 'FFMPEG_PATH'],
-    [packageBinary('ffmpeg-static'), 'ffmpeg-static'],
-    ['ffmpeg', 'system'],
-    [packageBinary('@ffmpeg-installer/ffmpeg'), '@ffmpeg-installer/ffmpeg'],
-  ];
-  for (const [path, source] of candidates) {
-    if (path === null || path === undefined || path === '') continue;
-    const p = probe(path);
-    if (p !== null) {
-      const found = { path, source, ...p };
-      if (env === process.env) cached = found;
-      return found;
-    }
-  }
-  throw new FfmpegStartError('ffmpeg: not found (set FFMPEG_PATH, or run `bash scripts/setup.sh` to install Debian ffmpeg)');
+  const found = findFfmpeg(env);
+  if (!found.found || found.path === null) throw new FfmpegStartError(`ffmpeg: not found (${found.fix})`);
+  const version = found.version ?? '';
+  const m = /version n?(\d+)\./.exec(version);
+  const bin: FfmpegBinary = { path: found.path, source: found.source as FfmpegBinary['source'], major: m ? Number(m[1]) : 0, version };
+  if (env === process.env) cached = bin;
+  return bin;
 }
 
 /** `-fps_mode passthrough` on ffmpeg ≥ 5, `-vsync 0` on 4.x (the @ffmpeg-installer build). */

@@ -1,11 +1,11 @@
 import type { RgbFrame } from './frame';
 
 /**
- * Frame counter in pixels, exactly the layout of face-synth's `stampFrameNumber`
- * (libs/face-synth/src/clip/test-clip.ts — not exported from @lfe/face-synth, so it is mirrored
- * here): 16 square blocks of `STAMP_BLOCK` = 8 px along the bottom-left edge, least significant
- * bit first, white = 1. The viewer page reads the same strip. Read back by averaging each block's
- * centre so codec noise does not flip bits. Used by tests and the benchmark to match frames;
+ * Frame counter in pixels, exactly the layout of face-synth's `stampFrameNumber` (@lfe/face-synth
+ * is only a dev dependency here): 16 square blocks of `STAMP_BLOCK` = 8 px along the bottom-left
+ * edge, least significant bit first, white = 1. The viewer page reads the same strip. Read back by
+ * averaging each block's centre (face-synth's reader samples one pixel) so codec noise does not
+ * flip bits. Used by tests and the benchmark to match frames;
  * frame-stamp.test.ts checks it against a clip rendered by face-synth's own `clip --stamp`.
  */
 export const STAMP_BITS = 16;
