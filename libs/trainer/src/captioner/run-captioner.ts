@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { SCHEMA_VERSION, VOCABULARY_FINGERPRINT } from '@lfe/edit-language';
 import type { Provenance, WeightDtype } from '@lfe/face-pipeline';
 import { Captioner } from './captioner';
+import { runLoop } from '../util/run-loop';
 import { CaptionerTrainer, resolveCaptionerTrainConfig, type CaptionerStepStats, type CaptionerTrainConfig } from './captioner-trainer';
 import { evaluateCaptioner, formatCaptionerReport, type CaptionerReport } from './evaluate-captioner';
 
@@ -26,12 +27,6 @@ export interface CaptionerFinalReport {
   dtypeDecision: string;
   training: { steps: number; batchSize: number; captions: number; seconds: number; seed: number; validationSeed: number; reportSeed: number; parameters: number };
   provenance: Provenance;
-}
-
-function fmtDuration(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  const m = Math.floor(s / 60);
-  return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
 }
 
 /**
@@ -66,16 +61,7 @@ export async function runCaptioner(opts: RunCaptionerOptions): Promise<Captioner
   const trainer = new CaptionerTrainer(config);
   const progress = opts.progress ?? ((l: string) => process.stderr.write(`${l}\n`));
   try {
-    if (resuming) {
-      await trainer.restore(stateDir);
-      progress(`resumed at step ${trainer.step}`);
-    }
     const logFile = join(workDir, 'log.jsonl');
-    if (resuming && existsSync(logFile)) {
-      // Steps after the saved state will be replayed: drop their rows so the log stays one row per step.
-      const rows = readFileSync(logFile, 'utf8').split('\n').filter((l) => l !== '' && (JSON.parse(l) as { step: number }).step <= trainer.step);
-      writeFileSync(logFile, rows.map((l) => `${l}\n`).join(''));
-    }
     const baseProvenance = {
       command: opts.command,
       seed: config.seed,
@@ -87,27 +73,33 @@ export async function runCaptioner(opts: RunCaptionerOptions): Promise<Captioner
       optimizer: `Adam(${config.lr}, 0.9, 0.999), ${config.warmupSteps} warm-up steps, cosine to ${config.lr * config.finalLrFraction}, clip ${config.clipNorm}, l2 ${config.l2}`,
       runtime: 'tfjs wasm + lfe training kernels',
     };
-    const t0 = performance.now();
-    const start = trainer.step;
-    let last: CaptionerStepStats | null = null;
+    // The shared loop (util/run-loop): restore, one log row per step, progress, checkpoints.
     let lossAvg = 0;
-    while (trainer.step < config.steps && !(opts.shouldStop?.() ?? false)) {
-      last = await trainer.trainStep();
-      lossAvg = trainer.step - start === 1 ? last.tokenNll : 0.95 * lossAvg + 0.05 * last.tokenNll;
-      appendFileSync(logFile, `${JSON.stringify(last)}\n`);
-      const s = trainer.step;
-      if (s % 25 === 0) {
-        const rate = (s - start) / ((performance.now() - t0) / 1000);
-        progress(`step ${s}/${config.steps} ${rate.toFixed(2)} step/s ETA ${fmtDuration((config.steps - s) / rate)} token NLL ${lossAvg.toFixed(4)} (caption ${last.loss.toFixed(2)}) |g| ${last.gradNorm.toFixed(2)} lr ${last.lr.toExponential(2)}`);
-      }
-      if (s % config.checkpointEvery === 0) await trainer.save(stateDir, { ...baseProvenance, date: new Date().toISOString() });
-      if (config.validateEvery > 0 && s % config.validateEvery === 0) {
-        const v = evaluateCaptioner(trainer.captioner, { seed: config.validationSeed, n: config.validateN, mix: config, examples: 3 });
-        appendFileSync(logFile, `${JSON.stringify({ step: s, validation: { tokenAccuracy: v.tokenAccuracy, tokenNll: v.tokenNll, meanPrecision: v.meanPrecision, meanRecall: v.meanRecall, examples: v.examples } })}\n`);
-        progress(`validation @${s}: token accuracy ${(100 * v.tokenAccuracy).toFixed(2)} %, mean precision ${(100 * v.meanPrecision).toFixed(1)} %, mean recall ${(100 * v.meanRecall).toFixed(1)} %; e.g. "${v.examples[0]?.decoded.en ?? ''}" for "${v.examples[0]?.truth ?? ''}"`);
-      }
-    }
-    await trainer.save(stateDir, { ...baseProvenance, date: new Date().toISOString() });
+    let first = true;
+    await runLoop<CaptionerStepStats>({
+      trainer,
+      workDir,
+      steps: config.steps,
+      resume: resuming,
+      checkpointEvery: config.checkpointEvery,
+      progressEvery: 25,
+      progress,
+      provenance: () => ({ ...baseProvenance, date: new Date().toISOString() }),
+      describe: (last) => {
+        lossAvg = first ? last.tokenNll : 0.95 * lossAvg + 0.05 * last.tokenNll;
+        first = false;
+        return `token NLL ${lossAvg.toFixed(4)} (caption ${last.loss.toFixed(2)}) |g| ${last.gradNorm.toFixed(2)} lr ${last.lr.toExponential(2)}`;
+      },
+      shouldStop: () => opts.shouldStop?.() ?? false,
+      afterStep: (last) => {
+        const s = last.step;
+        if (config.validateEvery > 0 && s % config.validateEvery === 0) {
+          const v = evaluateCaptioner(trainer.captioner, { seed: config.validationSeed, n: config.validateN, mix: config, examples: 3 });
+          appendFileSync(logFile, `${JSON.stringify({ step: s, validation: { tokenAccuracy: v.tokenAccuracy, tokenNll: v.tokenNll, meanPrecision: v.meanPrecision, meanRecall: v.meanRecall, examples: v.examples } })}\n`);
+          progress(`validation @${s}: token accuracy ${(100 * v.tokenAccuracy).toFixed(2)} %, mean precision ${(100 * v.meanPrecision).toFixed(1)} %, mean recall ${(100 * v.meanRecall).toFixed(1)} %; e.g. "${v.examples[0]?.decoded.en ?? ''}" for "${v.examples[0]?.truth ?? ''}"`);
+        }
+      },
+    });
     if (trainer.step < config.steps) {
       progress(`stopped at step ${trainer.step}/${config.steps}; resume with --resume`);
       return null;
