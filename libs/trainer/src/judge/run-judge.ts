@@ -4,6 +4,7 @@ import { SCHEMA_VERSION } from '@lfe/edit-language';
 import type { Provenance, WeightDtype } from '@lfe/face-pipeline';
 import { evaluateJudge, failingEntries, formatReport, type JudgeReport } from './evaluate';
 import { Judge } from './judge';
+import { runLoop } from '../util/run-loop';
 import { JudgeTrainer, resolveJudgeTrainConfig, type JudgeStepStats, type JudgeTrainConfig } from './judge-trainer';
 
 export interface RunJudgeOptions {
@@ -29,12 +30,6 @@ export interface FinalReport {
   failing: string[];
   training: { steps: number; batchSize: number; images: number; seconds: number; seed: number; validationSeed: number; reportSeed: number };
   provenance: Provenance;
-}
-
-function fmtDuration(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  const m = Math.floor(s / 60);
-  return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
 }
 
 /** Mean accuracy over discrete entries and mean MAE over continuous ones, for log lines. */
@@ -98,7 +93,6 @@ export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | nul
   writeFileSync(cfgFile, `${JSON.stringify(config, null, 2)}\n`);
   const trainer = new JudgeTrainer(config);
   try {
-    if (resuming) await trainer.restore(stateDir);
     const progress = opts.progress ?? ((l: string) => process.stderr.write(`${l}\n`));
     const logFile = join(workDir, 'log.jsonl');
     const baseProvenance = {
@@ -112,31 +106,34 @@ export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | nul
       runtime: 'tfjs wasm + lfe training kernels',
     };
     const startedAt = new Date().toISOString();
-    const t0 = performance.now();
-    const start = trainer.step;
-    let last: JudgeStepStats | null = null;
+    // The shared loop (util/run-loop): restore, one log row per step, progress, checkpoints.
     let lossAvg = 0;
-    while (trainer.step < config.steps && !(opts.shouldStop?.() ?? false)) {
-      // wasm's data() resolves in microtasks: without a macrotask turn, signal handlers (Ctrl-C →
-      // shouldStop) would never run.
-      await new Promise<void>((r) => setImmediate(r));
-      last = await trainer.trainStep();
-      lossAvg = trainer.step - start === 1 ? last.loss : 0.95 * lossAvg + 0.05 * last.loss;
-      appendFileSync(logFile, `${JSON.stringify(last)}\n`);
-      const s = trainer.step;
-      if (s % 25 === 0) {
-        const rate = (s - start) / ((performance.now() - t0) / 1000);
-        progress(`step ${s}/${config.steps} ${rate.toFixed(2)} step/s ETA ${fmtDuration((config.steps - s) / rate)} loss ${lossAvg.toFixed(4)} (ce ${last.crossEntropy.toFixed(4)} reg ${last.regression.toFixed(5)}) lr ${last.lr.toExponential(2)}`);
-      }
-      if (s % config.checkpointEvery === 0) await trainer.save(stateDir, { ...baseProvenance, date: new Date().toISOString() });
-      if (s % config.validateEvery === 0) {
-        const v = evaluateJudge(trainer.judge, { seed: config.validationSeed, n: config.validateN });
-        const sm = summary(v);
-        appendFileSync(logFile, `${JSON.stringify({ step: s, validation: sm, perAttribute: v.perAttribute, perIdentityTrait: v.perIdentityTrait })}\n`);
-        progress(`validation @${s}: mean accuracy ${(100 * sm.meanAccuracy).toFixed(2)} %, worst ${sm.worst} ${(100 * sm.minAccuracy).toFixed(2)} %, mean MAE ${sm.meanMae.toFixed(4)}`);
-      }
-    }
-    await trainer.save(stateDir, { ...baseProvenance, date: new Date().toISOString() });
+    let first = true;
+    await runLoop<JudgeStepStats>({
+      trainer,
+      workDir,
+      steps: config.steps,
+      resume: resuming,
+      checkpointEvery: config.checkpointEvery,
+      progressEvery: 25,
+      progress,
+      provenance: () => ({ ...baseProvenance, date: new Date().toISOString() }),
+      describe: (last) => {
+        lossAvg = first ? last.loss : 0.95 * lossAvg + 0.05 * last.loss;
+        first = false;
+        return `loss ${lossAvg.toFixed(4)} (ce ${last.crossEntropy.toFixed(4)} reg ${last.regression.toFixed(5)}) lr ${last.lr.toExponential(2)}`;
+      },
+      shouldStop: () => opts.shouldStop?.() ?? false,
+      afterStep: (last) => {
+        const s = last.step;
+        if (s % config.validateEvery === 0) {
+          const v = evaluateJudge(trainer.judge, { seed: config.validationSeed, n: config.validateN });
+          const sm = summary(v);
+          appendFileSync(logFile, `${JSON.stringify({ step: s, validation: sm, perAttribute: v.perAttribute, perIdentityTrait: v.perIdentityTrait })}\n`);
+          progress(`validation @${s}: mean accuracy ${(100 * sm.meanAccuracy).toFixed(2)} %, worst ${sm.worst} ${(100 * sm.minAccuracy).toFixed(2)} %, mean MAE ${sm.meanMae.toFixed(4)}`);
+        }
+      },
+    });
     if (trainer.step < config.steps) {
       progress(`stopped at step ${trainer.step}/${config.steps}; resume with --resume`);
       return null;

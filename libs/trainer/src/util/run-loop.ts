@@ -65,6 +65,9 @@ export async function runLoop<S extends { step: number }>(o: RunLoopOptions<S>):
   const t0 = performance.now();
   let last: S | null = null;
   while (o.trainer.step < o.steps && !(o.shouldStop?.(last) ?? false)) {
+    // wasm's data() resolves in microtasks: without a macrotask turn per step, signal handlers
+    // (Ctrl-C → shouldStop) would never run.
+    await new Promise<void>((r) => setImmediate(r));
     last = await o.trainer.trainStep();
     appendFileSync(logFile, `${JSON.stringify(last)}\n`);
     const s = o.trainer.step;
