@@ -1,4 +1,4 @@
 export { TEMPLATE, alignmentFromLandmarks, cropAligned, cropToFrame, pasteAligned } from './align';
 export type { Alignment, PasteOptions, Point, RgbImageLike } from './align';
-export { FaceTracker, loadFaceApi } from './tracker';
+export { FACE_API_CALIBRATION, FaceTracker, alignmentFromFix, loadFaceApi } from './tracker';
 export type { FaceFix, TrackerOptions } from './tracker';

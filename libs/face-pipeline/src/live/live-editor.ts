@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Editor } from '../editor/editor';
 import { invertLatent } from '../editor/editor';
-import { alignmentFromLandmarks, cropAligned, pasteAligned, type Alignment, type RgbImageLike } from '../face/align';
-import { FaceTracker, type TrackerOptions } from '../face/tracker';
+import { cropAligned, pasteAligned, type Alignment, type RgbImageLike } from '../face/align';
+import { FaceTracker, alignmentFromFix, type TrackerOptions } from '../face/tracker';
 import { OneEuroFilter, Ramp, type OneEuroOptions } from '../temporal/one-euro';
 
 export interface LiveEditOptions extends TrackerOptions {
@@ -172,7 +172,7 @@ export class LiveFaceEditor {
         continue;
       }
       t = performance.now();
-      const raw = alignmentFromLandmarks(fix.leftEye, fix.rightEye, fix.mouth);
+      const raw = alignmentFromFix(fix);
       // Filter roll as a unit vector so ±π does not wrap.
       const p = s.pose.filter([raw.cx, raw.cy, raw.scale, Math.cos(raw.roll), Math.sin(raw.roll)], item.timestampMs);
       const align: Alignment = { cx: p[0]!, cy: p[1]!, scale: p[2]!, roll: Math.atan2(p[4]!, p[3]!) };

@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs';
 import { TestClip, faceLandmarks, hashInts, sample } from '@lfe/face-synth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Editor } from '../editor/editor';
-import { FaceTracker } from '../face/tracker';
+import { alignmentFromLandmarks } from '../face/align';
+import { FaceTracker, alignmentFromFix } from '../face/tracker';
 import { initRuntime } from '../runtime/init-runtime';
 import { writeTinyEditorBundle } from '../testing/tiny-editor';
 import { EditWorker, EditWorkerError } from './edit-worker';
@@ -43,6 +44,33 @@ describe('FaceTracker (face-api tiny detector + 68 landmarks, shipped in the npm
     expect(errors.length).toBeGreaterThanOrEqual(0.9 * n);
     errors.sort((a, b) => a - b);
     expect(errors[errors.length >> 1]).toBeLessThan(0.2);
+  });
+
+  it('the calibrated alignment matches the ground-truth framing (scale within 5 %, centre within 1 % of the crop)', async () => {
+    const tracker = await FaceTracker.create({ detectEvery: 1 });
+    const ratios: number[] = [];
+    const dy: number[] = [];
+    for (let k = 0; k < 4; k++) {
+      const f = sample(hashInts(32, k));
+      f.attributes.eyewear = 0;
+      const c = new TestClip(f, { width: 320, height: 240, fps: 30 });
+      for (let i = 0; i < 40; i += 10) {
+        const img = c.frame(i);
+        tracker.reset();
+        const fix = await tracker.track({ width: img.width, height: img.height, data: Uint8Array.from(img.data) });
+        if (fix === null) continue;
+        const st = c.stateAt(i);
+        const gt = faceLandmarks(f, st.placement, st.nuisance);
+        const truth = alignmentFromLandmarks(gt.leftEye, gt.rightEye, gt.mouth);
+        const a = alignmentFromFix(fix);
+        ratios.push(a.scale / truth.scale);
+        dy.push((a.cy - truth.cy) / truth.scale);
+      }
+    }
+    expect(ratios.length).toBeGreaterThanOrEqual(12);
+    const median = (v: number[]): number => [...v].sort((x, y) => x - y)[v.length >> 1]!;
+    expect(Math.abs(median(ratios) - 1)).toBeLessThan(0.05);
+    expect(Math.abs(median(dy))).toBeLessThan(0.01);
   });
 
   it('returns null on a frame without a face', async () => {
