@@ -2,6 +2,7 @@
  * The viewer page: camera + mic → WHIP publish → processed video back on the same peer
  * connection; commands, transcript and stats over the session's WebSocket.
  */
+import { spokenCommands } from '@lfe/edit-language';
 import './styles.css';
 import { CommandClient, ReconnectingSocket, type SocketStatus } from './protocol/command-client';
 import { AuthError, CapacityError, MediaAccessError } from './protocol/errors';
@@ -240,6 +241,15 @@ el.suggestions.replaceChildren(
       el.input.focus();
     }, `Put “${s.text}” in the command box`),
   ),
+);
+
+// The recogniser's grammar is exactly these phrases (edit-language `spokenCommands`).
+document.getElementById('spoken')?.replaceChildren(
+  ...spokenCommands().map((c) => {
+    const li = document.createElement('li');
+    li.textContent = c.text;
+    return li;
+  }),
 );
 
 el.previewToggle.addEventListener('change', () => {
