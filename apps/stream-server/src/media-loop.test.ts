@@ -99,6 +99,13 @@ describe('keyframes and faults', () => {
     session?.video.encoder?.killForTest();
     const t0 = Date.now();
     const before = pub.frames.length;
+    // Recovery = the first frame sent after both kills that comes back (so it went through the new
+    // decoder and the new encoder; issue target: < 1 s), then a steady stream.
+    const sentBefore = Math.max(...pub.sentAt.keys());
+    while (!pub.frames.some((f) => f.n > sentBefore) && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 10));
+    const firstBack = Date.now() - t0;
+    console.log(`[faults] first frame sent after the kills is back ${firstBack} ms after killing the encoder (the decoder 300 ms earlier)`);
+    expect(firstBack).toBeLessThan(1000);
     await pub.receiver?.waitFrames(10, 5000);
     expect(Date.now() - t0).toBeLessThan(2000);
     const stats = session?.video.stats();
