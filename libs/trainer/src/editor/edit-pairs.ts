@@ -20,7 +20,8 @@ import {
   type FaceDescription,
   type Lang,
 } from '@lfe/edit-language';
-import { hashInts, render, sample, type Batch, type FaceDataset } from '@lfe/face-synth';
+import { hashInts, render, sample, type FaceDataset } from '@lfe/face-synth';
+import { DatasetSource } from '../gan/image-source';
 import { captionIds } from '../captioner/caption-ids';
 import type { CaptionStyle } from '../captioner/caption-style';
 
@@ -173,8 +174,7 @@ export class SyntheticPairSource implements PairSource {
  */
 export class FolderPairSource implements PairSource {
   readonly resolution: number;
-  #iter: AsyncGenerator<Batch, void, undefined> | null = null;
-  #next = -1;
+  readonly #photos: DatasetSource;
 
   constructor(
     readonly dataset: FaceDataset,
@@ -183,6 +183,8 @@ export class FolderPairSource implements PairSource {
     readonly detail: string,
   ) {
     this.resolution = dataset.size;
+    // The GAN stage's epoch reader: shuffled epochs, and a resumed step replays its batch exactly.
+    this.#photos = new DatasetSource(dataset, seed, detail, null);
   }
 
   describe(): string {
@@ -190,19 +192,8 @@ export class FolderPairSource implements PairSource {
   }
 
   async batch(step: number, count: number): Promise<{ images: Float32Array; pairs: EditPair[] }> {
-    const perEpoch = Math.floor(this.dataset.count / count);
-    if (perEpoch < 1) throw new TypeError(`image folder has ${this.dataset.count} photos, fewer than one batch of ${count}`);
-    const epoch = Math.floor(step / perEpoch);
-    const within = step % perEpoch;
-    if (this.#iter === null || step !== this.#next || within === 0) {
-      await this.#iter?.return();
-      this.#iter = this.dataset.batches({ batchSize: count, seed: this.seed, epoch, dropRemainder: true, shuffle: true });
-      for (let i = 0; i < within; i++) await this.#iter.next();
-    }
-    const r = await this.#iter.next();
-    if (r.done === true) throw new Error(`image folder ended early at step ${step}`);
-    this.#next = step + 1;
-    const pairs = r.value.captions.map((caps, i) => editPairFromCaptions(caps, this.seed, step * count + i, this.opts));
-    return { images: r.value.images, pairs };
+    const b = await this.#photos.records(step, count);
+    const pairs = b.captions.map((caps, i) => editPairFromCaptions(caps, this.seed, step * count + i, this.opts));
+    return { images: b.images, pairs };
   }
 }

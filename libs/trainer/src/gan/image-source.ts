@@ -56,6 +56,11 @@ export class DatasetSource implements ImageSource {
   }
 
   async batch(step: number, batchSize: number): Promise<Float32Array> {
+    return (await this.records(step, batchSize)).images;
+  }
+
+  /** The whole batch of `step` (images, captions, labels), for stages that need more than pixels. */
+  async records(step: number, batchSize: number): Promise<Batch> {
     const perEpoch = Math.floor(this.dataset.count / batchSize);
     if (perEpoch < 1) throw new TypeError(`dataset has ${this.dataset.count} images, fewer than one batch of ${batchSize}`);
     const epoch = Math.floor(step / perEpoch);
@@ -68,6 +73,6 @@ export class DatasetSource implements ImageSource {
     const r = await this.#iter.next();
     if (r.done === true) throw new Error(`dataset ended early at step ${step}`);
     this.#next = step + 1;
-    return r.value.images;
+    return r.value;
   }
 }
