@@ -61,15 +61,23 @@ const PAIR_SALT = 0xed17;
  * edited face should have. Pure in (seed, k).
  */
 export function editPair(seed: number, k: number, opts: EditPairOptions): EditPair {
-  const face = sample(hashInts(seed, k));
-  const rng = seededRandom(hashInts(seed, k, PAIR_SALT));
+  return makePair(sample(hashInts(seed, k)), seededRandom(hashInts(seed, k, PAIR_SALT)), opts);
+}
+
+/**
+ * The shared draw, in a fixed order (language, edits, command, caption) so a pair is a pure
+ * function of its random stream. `adjust` may rewrite each drawn edit (photos: no relative edits of
+ * attributes the captions do not state).
+ */
+function makePair(face: FaceDescription, rng: ReturnType<typeof seededRandom>, opts: EditPairOptions, adjust?: (e: Edit) => Edit): EditPair {
   const lang: Lang = rng.next() < opts.zhFraction ? 'zh' : 'en';
-  const edits = randomEdits(face.attributes, rng, opts.maxEdits);
+  const drawn = randomEdits(face.attributes, rng, opts.maxEdits);
+  const edits = adjust === undefined ? drawn : drawn.map(adjust);
   const command = editCommandFor(face, edits, rng, lang);
   const target: FaceDescription = { attributes: applyEdits(face.attributes, edits), identity: face.identity };
   const names = [...new Set(edits.map((e) => e.attribute))] as EditableAttributeName[];
-  const caption =
-    opts.targetCaption === 'full' ? describeFace(target, rng, { mode: 'full', lang }) : describeAttributes(target, names, rng, { lang, noun: rng.next() < 0.5 });
+  const full = opts.targetCaption === 'full';
+  const caption = full ? describeFace(target, rng, { mode: 'full', lang }) : describeAttributes(target, names, rng, { lang, noun: rng.next() < 0.5 });
   return {
     face,
     command,
@@ -79,7 +87,7 @@ export function editPair(seed: number, k: number, opts: EditPairOptions): EditPa
     target,
     caption,
     captionIds: captionIds(caption),
-    style: { mode: opts.targetCaption === 'full' ? 'full' : 'partial', lang },
+    style: { mode: full ? 'full' : 'partial', lang },
   };
 }
 
@@ -128,19 +136,12 @@ export function attributesFromCaptions(captions: readonly string[]): { face: Fac
  */
 export function editPairFromCaptions(captions: readonly string[], seed: number, k: number, opts: EditPairOptions): EditPair {
   const { face, known } = attributesFromCaptions(captions);
-  const rng = seededRandom(hashInts(seed, k, PAIR_SALT));
-  const lang: Lang = rng.next() < opts.zhFraction ? 'zh' : 'en';
-  const edits = randomEdits(face.attributes, rng, opts.maxEdits).map((e) => {
+  // Only the requested attributes are known on a photo, so the target caption states just those.
+  return makePair(face, seededRandom(hashInts(seed, k, PAIR_SALT)), { ...opts, targetCaption: 'requested' }, (e) => {
     if (e.op === 'set' || e.op === 'remove' || known.has(e.attribute)) return e;
     const spec = editableAttribute(e.attribute);
     return canonicalEdit({ attribute: e.attribute, op: 'set', level: e.op === 'increase' ? spec.levels.length - 1 : 0, degree: e.degree });
   });
-  const command = editCommandFor(face, edits, rng, lang);
-  const target: FaceDescription = { attributes: applyEdits(face.attributes, edits), identity: face.identity };
-  const names = [...new Set(edits.map((e) => e.attribute))] as EditableAttributeName[];
-  // Only the requested attributes are known on a photo, so the target caption states just those.
-  const caption = describeAttributes(target, names, rng, { lang, noun: rng.next() < 0.5 });
-  return { face, command, commandIds: encodeTokens(tokenize(command)), lang, edits, target, caption, captionIds: captionIds(caption), style: { mode: 'partial', lang } };
 }
 
 /** Where joint-training pairs come from. `batch(step)` is a pure function of the step (resume replays it). */
