@@ -9,13 +9,14 @@ import { convScale } from './params';
  */
 export function modulatedConv(x: tf.Tensor4D, w: tf.Tensor4D, style: tf.Tensor2D, demodulate = true, gain = 1): tf.Tensor4D {
   const [b, , , ci] = x.shape;
-  const ws = tf.mul(w, convScale(w)) as tf.Tensor4D;
+  const scale = convScale(w);
   const xs = tf.mul(x, tf.reshape(style, [b, 1, 1, ci]));
-  // `gain` scales the input; it is folded into the conv weights (far smaller than activations).
-  // Demodulation normalises by weights and styles only, so it is computed without the gain.
-  const y = tf.conv2d(xs as tf.Tensor4D, gain === 1 ? ws : (tf.mul(ws, gain) as tf.Tensor4D), 1, 'same');
+  // The equalized-lr scale and `gain` (which scales the input) fold into one multiply of the conv
+  // weights (far smaller than activations). Demodulation normalises by weights and styles only,
+  // so it uses the scale without the gain, applied to the small [ci, co] sum instead of to W.
+  const y = tf.conv2d(xs as tf.Tensor4D, tf.mul(w, scale * gain) as tf.Tensor4D, 1, 'same');
   if (!demodulate) return y;
-  const wsq = tf.sum(tf.square(ws), [0, 1]) as tf.Tensor2D; // [ci, co]
+  const wsq = tf.mul(tf.sum(tf.square(w), [0, 1]), scale * scale) as tf.Tensor2D; // [ci, co]
   const d = tf.rsqrt(tf.add(tf.matMul(tf.square(style), wsq), 1e-8)); // [b, co]
   return tf.mul(y, tf.reshape(d, [b, 1, 1, -1]));
 }
