@@ -9,7 +9,7 @@
  * Writes <out>/<variant>/{text-encoder,fusion}/ (variant defaults to the mode) and, if missing,
  * <out>/editor.json (default variant = this one). Stop cleanly: Ctrl-C or `touch <work>/STOP`; continue with --resume.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -20,6 +20,7 @@ import { EditorTrainer, resolveEditorTrainConfig, type EditorStepStats, type Edi
 import { FolderPairSource, editPair, type PairSource } from '../editor/edit-pairs';
 import { openImageFolder } from '@lfe/face-synth';
 import { fmtDuration, loggedSeconds, runLoop, type StepProvenance } from '../util/run-loop';
+import { stopRequests } from '../util/stop-requests';
 
 const { values } = parseArgs({
   options: {
@@ -70,14 +71,7 @@ if (encSha !== undefined && encSha !== genSha) fail(`the encoder in ${config.enc
 const encoder = loadEncoder(config.encoder);
 const captioner = Captioner.load(config.captioner);
 
-let stop = false;
-process.on('SIGINT', () => {
-  if (stop) process.exit(130);
-  stop = true;
-  console.error('\ntrain-editor: finishing this step and saving (Ctrl-C again to abort)');
-});
-process.on('SIGTERM', () => (stop = true));
-const stopFile = join(work, 'STOP');
+const stopRequested = stopRequests(work, 'train-editor');
 const command = `npx nx run trainer:train-editor -- ${process.argv.slice(2).join(' ')}`;
 const provenance = (): StepProvenance => ({
   command,
@@ -118,10 +112,7 @@ const { completed } = await runLoop<EditorStepStats>({
     }
   },
   shouldStop: () => {
-    if (existsSync(stopFile)) {
-      rmSync(stopFile);
-      stop = true;
-    }
+    const stop = stopRequested();
     if (!stop && trainer.converged()) {
       earlyStopped = true;
       console.error(`converged at step ${trainer.step}: the smoothed loss stayed within ${100 * config.earlyStopBand} % for ${config.earlyStopPatience} iterations`);

@@ -6,7 +6,7 @@
  * The judge is not used here (it never touches training); eval-editor reports judge agreement.
  * Stop cleanly: Ctrl-C or `touch <work>/STOP`; continue with --resume.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -16,6 +16,7 @@ import { resolveEncoderTrainConfig, EncoderTrainer, type EncoderTrainConfig, typ
 import { evaluateInversion, formatInversionReport } from '../eval/eval-inversion';
 import { DatasetSource, SyntheticFaceSource, type ImageSource } from '../gan/image-source';
 import { fmtDuration, loggedSeconds, runLoop, type StepProvenance } from '../util/run-loop';
+import { stopRequests } from '../util/stop-requests';
 
 const { values } = parseArgs({
   options: {
@@ -62,14 +63,7 @@ else {
 mkdirSync(work, { recursive: true });
 writeFileSync(cfgFile, `${JSON.stringify(config, null, 2)}\n`);
 
-let stop = false;
-process.on('SIGINT', () => {
-  if (stop) process.exit(130);
-  stop = true;
-  console.error('\ntrain-encoder: finishing this step and saving (Ctrl-C again to abort)');
-});
-process.on('SIGTERM', () => (stop = true));
-const stopFile = join(work, 'STOP');
+const stopRequested = stopRequests(work, 'train-encoder');
 const command = `npx nx run trainer:train-encoder -- ${process.argv.slice(2).join(' ')}`;
 const provenance = (): StepProvenance => ({
   command,
@@ -91,13 +85,7 @@ const { completed } = await runLoop<EncoderStepStats>({
   checkpointEvery: config.checkpointEvery,
   provenance,
   describe: (s) => `loss ${s.loss.toFixed(4)} (latent ${s.latent.toFixed(4)} pixel ${s.pixel.toFixed(4)}) lr ${s.lr.toExponential(2)}`,
-  shouldStop: () => {
-    if (existsSync(stopFile)) {
-      rmSync(stopFile);
-      stop = true;
-    }
-    return stop;
-  },
+  shouldStop: stopRequested,
 });
 if (!completed) {
   console.error(`stopped at step ${trainer.step}/${config.steps}; continue with --resume`);
