@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { SCHEMA_VERSION, VOCABULARY_FINGERPRINT } from '@lfe/edit-language';
 import type { Provenance, WeightDtype } from '@lfe/face-pipeline';
 import { Captioner } from './captioner';
-import { runLoop } from '../util/run-loop';
+import { loggedSeconds, runLoop } from '../util/run-loop';
 import { CaptionerTrainer, resolveCaptionerTrainConfig, type CaptionerStepStats, type CaptionerTrainConfig } from './captioner-trainer';
 import { evaluateCaptioner, formatCaptionerReport, type CaptionerReport } from './evaluate-captioner';
 
@@ -104,7 +104,7 @@ export async function runCaptioner(opts: RunCaptionerOptions): Promise<Captioner
       progress(`stopped at step ${trainer.step}/${config.steps}; resume with --resume`);
       return null;
     }
-    const seconds = sumSeconds(logFile);
+    const seconds = loggedSeconds(workDir);
     const provenance: Provenance = { ...baseProvenance, steps: trainer.step, date: new Date().toISOString(), trainingSeconds: Math.round(seconds) };
     const f32Dir = join(workDir, 'export-float32');
     const f16Dir = join(workDir, 'export-float16');
@@ -146,15 +146,4 @@ function evalDir(dir: string, config: CaptionerTrainConfig): CaptionerReport {
   } finally {
     m.dispose();
   }
-}
-
-/** Training time summed over every step logged (across resumes). */
-function sumSeconds(logFile: string): number {
-  let s = 0;
-  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
-    if (line === '') continue;
-    const row = JSON.parse(line) as { seconds?: number };
-    if (typeof row.seconds === 'number') s += row.seconds;
-  }
-  return s;
 }

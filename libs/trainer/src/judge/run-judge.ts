@@ -4,7 +4,7 @@ import { SCHEMA_VERSION } from '@lfe/edit-language';
 import type { Provenance, WeightDtype } from '@lfe/face-pipeline';
 import { evaluateJudge, failingEntries, formatReport, type JudgeReport } from './evaluate';
 import { Judge } from './judge';
-import { runLoop } from '../util/run-loop';
+import { loggedSeconds, runLoop } from '../util/run-loop';
 import { JudgeTrainer, resolveJudgeTrainConfig, type JudgeStepStats, type JudgeTrainConfig } from './judge-trainer';
 
 export interface RunJudgeOptions {
@@ -146,7 +146,7 @@ export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | nul
     trainer.judge.save(f16Dir, provenance, 'float16');
     const reports: Record<WeightDtype, JudgeReport> = { float32: evalDir(f32Dir, config), float16: evalDir(f16Dir, config) };
     const choice = chooseDtype(reports.float32, reports.float16);
-    const seconds = sumSeconds(logFile);
+    const seconds = loggedSeconds(workDir);
     const final: FinalReport = {
       shipped: reports[choice.dtype],
       dtype: choice.dtype,
@@ -173,15 +173,4 @@ function evalDir(dir: string, config: JudgeTrainConfig): JudgeReport {
   } finally {
     j.dispose();
   }
-}
-
-/** Training time summed over every step logged (across resumes). */
-function sumSeconds(logFile: string): number {
-  let s = 0;
-  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
-    if (line === '') continue;
-    const row = JSON.parse(line) as { seconds?: number };
-    if (typeof row.seconds === 'number') s += row.seconds;
-  }
-  return s;
 }
