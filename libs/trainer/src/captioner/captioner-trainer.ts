@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { restoreAdamState, saveAdamState, takePrefix } from '../util/adam-state';
-import { loadCheckpoint, saveCheckpoint, type NamedArray, type Provenance } from '@lfe/face-pipeline';
+import type { Provenance } from '@lfe/face-pipeline';
+import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
 import { captionBatch } from './caption-batch';
 import { padCaptionIds } from './caption-ids';
 import { Captioner, DEFAULT_CAPTIONER_CONFIG, validateCaptionerConfig, type CaptionerConfig } from './captioner';
@@ -148,25 +148,17 @@ export class CaptionerTrainer {
 
   /** Save weights + Adam state (exact resume) to `dir` (a checkpoint folder). */
   async save(dir: string, provenance: Omit<Provenance, 'steps'>): Promise<void> {
-    const tensors = new Map<string, NamedArray>();
-    for (const [k, v] of this.captioner.params.toArrays()) tensors.set(`captioner/${k}`, v);
-    await saveAdamState(this.opt, 'opt', tensors);
-    saveCheckpoint(dir, {
-      architecture: { kind: CAPTIONER_STATE_KIND, config: { ...this.config } as unknown as Record<string, unknown> },
-      tensors,
-      provenance: { ...provenance, steps: this.#step } as Provenance,
-    });
+    await saveTrainerState(dir, this.#parts(), { config: this.config, step: this.#step, provenance });
   }
 
   /** Restore a state saved by `save` into this freshly constructed trainer (same model config). */
   async restore(dir: string): Promise<void> {
-    const { manifest, tensors } = loadCheckpoint(dir, { kind: CAPTIONER_STATE_KIND });
-    if (JSON.stringify(manifest.architecture.config['model']) !== JSON.stringify(this.config.model)) {
-      throw new TypeError(`resume: the checkpoint's model config differs from this run's (${dir})`);
-    }
-    this.captioner.params.fromArrays(takePrefix(tensors, 'captioner'));
-    await restoreAdamState(this.opt, 'opt', tensors, dir);
-    this.#step = manifest.provenance.steps;
+    const config = this.config as unknown as Record<string, unknown>;
+    this.#step = (await restoreTrainerState(dir, this.#parts(), (saved) => differingKey(saved, config, ['model']))).step;
+  }
+
+  #parts(): TrainerStateParts {
+    return { kind: CAPTIONER_STATE_KIND, params: { captioner: this.captioner.params }, optimizers: { opt: this.opt } };
   }
 
   dispose(): void {

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { VOCABULARY_SIZE } from '@lfe/edit-language';
-import { Fusion, TextEncoder, loadCheckpoint, saveCheckpoint, type Encoder, type FusionMode, type Generator, type NamedArray, type Provenance } from '@lfe/face-pipeline';
+import { Fusion, TextEncoder, type Encoder, type FusionMode, type Generator, type Provenance } from '@lfe/face-pipeline';
 import type { Captioner } from '../captioner/captioner';
 import { padCaptionIds } from '../captioner/caption-ids';
-import { restoreAdamState, saveAdamState, takePrefix } from '../util/adam-state';
+import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
 import { SyntheticPairSource, renderPairs, type EditPair, type PairSource, type TargetCaption } from './edit-pairs';
 
 export const EDITOR_STATE_KIND = 'editor-training-state';
@@ -213,31 +213,21 @@ export class EditorTrainer {
   }
 
   async save(dir: string, provenance: Omit<Provenance, 'steps'>): Promise<void> {
-    const tensors = new Map<string, NamedArray>();
-    for (const [k, v] of this.textEncoder.params.toArrays()) tensors.set(`text/${k}`, v);
-    for (const [k, v] of this.fusion.params.toArrays()) tensors.set(`fusion/${k}`, v);
-    await saveAdamState(this.opt, 'opt', tensors);
-    tensors.set('loop/ema', { shape: [this.#band.length], values: Float32Array.from(this.#band) });
-    saveCheckpoint(dir, {
-      architecture: { kind: EDITOR_STATE_KIND, config: { ...this.config } as unknown as Record<string, unknown> },
-      tensors,
-      provenance: { ...provenance, steps: this.#step } as Provenance,
-    });
+    const extra = new Map([['loop/ema', { shape: [this.#band.length], values: Float32Array.from(this.#band) }]]);
+    await saveTrainerState(dir, this.#parts(), { config: this.config, step: this.#step, provenance, extra });
   }
 
   async restore(dir: string): Promise<void> {
-    const { manifest, tensors } = loadCheckpoint(dir, { kind: EDITOR_STATE_KIND });
-    const saved = manifest.architecture.config as unknown as EditorTrainConfig;
-    if (JSON.stringify(saved.textEncoder) !== JSON.stringify(this.config.textEncoder) || JSON.stringify(saved.fusion) !== JSON.stringify(this.config.fusion)) {
-      throw new TypeError(`resume: the checkpoint's text encoder or fusion config differs from this run's (${dir})`);
-    }
-    this.textEncoder.params.fromArrays(takePrefix(tensors, 'text'));
-    this.fusion.params.fromArrays(takePrefix(tensors, 'fusion'));
-    await restoreAdamState(this.opt, 'opt', tensors, dir);
-    this.#step = manifest.provenance.steps;
+    const config = this.config as unknown as Record<string, unknown>;
+    const { step, tensors } = await restoreTrainerState(dir, this.#parts(), (saved) => differingKey(saved, config, ['textEncoder', 'fusion']));
+    this.#step = step;
     const band = tensors.get('loop/ema');
     this.#band = band === undefined ? [] : Array.from(band.values);
     this.#ema = this.#band.length > 0 ? this.#band[this.#band.length - 1]! : null;
+  }
+
+  #parts(): TrainerStateParts {
+    return { kind: EDITOR_STATE_KIND, params: { text: this.textEncoder.params, fusion: this.fusion.params }, optimizers: { opt: this.opt } };
   }
 
   dispose(): void {

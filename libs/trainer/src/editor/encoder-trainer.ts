@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_ENCODER_CONFIG, Encoder, loadCheckpoint, saveCheckpoint, type Generator, type NamedArray, type Provenance } from '@lfe/face-pipeline';
+import { DEFAULT_ENCODER_CONFIG, Encoder, type Generator, type Provenance } from '@lfe/face-pipeline';
 import { hashInts } from '@lfe/face-synth';
 import type { ImageSource } from '../gan/image-source';
-import { restoreAdamState, saveAdamState, takePrefix } from '../util/adam-state';
+import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
 import { sampleLatents } from './latent-samples';
 
 export const ENCODER_STATE_KIND = 'encoder-training-state';
@@ -150,24 +150,16 @@ export class EncoderTrainer {
   }
 
   async save(dir: string, provenance: Omit<Provenance, 'steps'>): Promise<void> {
-    const tensors = new Map<string, NamedArray>();
-    for (const [k, v] of this.encoder.params.toArrays()) tensors.set(`encoder/${k}`, v);
-    await saveAdamState(this.opt, 'opt', tensors);
-    saveCheckpoint(dir, {
-      architecture: { kind: ENCODER_STATE_KIND, config: { ...this.config, encoder: this.encoder.config } as unknown as Record<string, unknown> },
-      tensors,
-      provenance: { ...provenance, steps: this.#step } as Provenance,
-    });
+    await saveTrainerState(dir, this.#parts(), { config: { ...this.config, encoder: this.encoder.config }, step: this.#step, provenance });
   }
 
   async restore(dir: string): Promise<void> {
-    const { manifest, tensors } = loadCheckpoint(dir, { kind: ENCODER_STATE_KIND });
-    if (JSON.stringify(manifest.architecture.config['encoder']) !== JSON.stringify(this.encoder.config)) {
-      throw new TypeError(`resume: the checkpoint's encoder config differs from this run's (${dir})`);
-    }
-    this.encoder.params.fromArrays(takePrefix(tensors, 'encoder'));
-    await restoreAdamState(this.opt, 'opt', tensors, dir);
-    this.#step = manifest.provenance.steps;
+    const current = { encoder: this.encoder.config };
+    this.#step = (await restoreTrainerState(dir, this.#parts(), (saved) => differingKey(saved, current, ['encoder']))).step;
+  }
+
+  #parts(): TrainerStateParts {
+    return { kind: ENCODER_STATE_KIND, params: { encoder: this.encoder.params }, optimizers: { opt: this.opt } };
   }
 
   dispose(): void {

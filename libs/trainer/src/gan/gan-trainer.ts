@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { restoreAdamState, saveAdamState, takePrefix } from '../util/adam-state';
-import { Generator, loadCheckpoint, saveCheckpoint, saveGenerator, type NamedArray, type Provenance } from '@lfe/face-pipeline';
+import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
+import { Generator, saveGenerator } from '@lfe/face-pipeline';
 import { stepSeed, uniform } from '../util/seeds';
 import { Discriminator } from './discriminator';
 import type { GanConfig } from './gan-config';
@@ -182,32 +182,18 @@ export class GanTrainer {
 
   /** Save the whole training state (G, G_ema, D, both Adam states) and the EMA generator alone. */
   async save(dir: string, provenance: RunProvenance): Promise<void> {
-    const tensors = new Map<string, NamedArray>();
-    const put = (prefix: string, m: Map<string, NamedArray>): void => {
-      for (const [k, v] of m) tensors.set(`${prefix}/${k}`, v);
-    };
-    put('G', this.G.params.toArrays());
-    put('Gema', this.Gema.params.toArrays());
-    put('D', this.D.params.toArrays());
-    await saveAdamState(this.optG, 'optG', tensors);
-    await saveAdamState(this.optD, 'optD', tensors);
-    const prov: Provenance = { ...provenance, steps: this.#step };
-    saveCheckpoint(`${dir}/state`, { architecture: { kind: GAN_STATE_KIND, config: { ...this.config } as unknown as Record<string, unknown> }, tensors, provenance: prov });
-    saveGenerator(`${dir}/generator`, this.Gema, prov);
+    await saveTrainerState(`${dir}/state`, this.#parts(), { config: this.config, step: this.#step, provenance });
+    saveGenerator(`${dir}/generator`, this.Gema, { ...provenance, steps: this.#step });
   }
 
   /** Restore a state saved by `save` into this (freshly constructed, same-config) trainer. */
   async restore(dir: string): Promise<void> {
-    const { manifest, tensors } = loadCheckpoint(`${dir}/state`, { kind: GAN_STATE_KIND });
-    if (JSON.stringify(manifest.architecture.config['generator']) !== JSON.stringify(this.config.generator)) {
-      throw new TypeError(`resume: the checkpoint's generator config differs from this run's (${dir}/state)`);
-    }
-    this.G.params.fromArrays(takePrefix(tensors, 'G'));
-    this.Gema.params.fromArrays(takePrefix(tensors, 'Gema'));
-    this.D.params.fromArrays(takePrefix(tensors, 'D'));
-    await restoreAdamState(this.optG, 'optG', tensors, `${dir}/state`);
-    await restoreAdamState(this.optD, 'optD', tensors, `${dir}/state`);
-    this.#step = manifest.provenance.steps;
+    const config = this.config as unknown as Record<string, unknown>;
+    this.#step = (await restoreTrainerState(`${dir}/state`, this.#parts(), (saved) => differingKey(saved, config, ['generator']))).step;
+  }
+
+  #parts(): TrainerStateParts {
+    return { kind: GAN_STATE_KIND, params: { G: this.G.params, Gema: this.Gema.params, D: this.D.params }, optimizers: { optG: this.optG, optD: this.optD } };
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { restoreAdamState, saveAdamState, takePrefix } from '../util/adam-state';
-import { loadCheckpoint, saveCheckpoint, type NamedArray, type Provenance } from '@lfe/face-pipeline';
+import type { Provenance } from '@lfe/face-pipeline';
+import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
 import { renderFaces } from './face-batch';
 import { encodeTargets } from './heads';
 import { DEFAULT_JUDGE_CONFIG, Judge, validateJudgeConfig, type JudgeConfig } from './judge';
@@ -162,25 +162,17 @@ export class JudgeTrainer {
 
   /** Save weights + Adam state (exact resume) to `dir` (a checkpoint folder). */
   async save(dir: string, provenance: Omit<Provenance, 'steps'>): Promise<void> {
-    const tensors = new Map<string, NamedArray>();
-    for (const [k, v] of this.judge.params.toArrays()) tensors.set(`judge/${k}`, v);
-    await saveAdamState(this.opt, 'opt', tensors);
-    saveCheckpoint(dir, {
-      architecture: { kind: JUDGE_STATE_KIND, config: { ...this.config } as unknown as Record<string, unknown> },
-      tensors,
-      provenance: { ...provenance, steps: this.#step } as Provenance,
-    });
+    await saveTrainerState(dir, this.#parts(), { config: this.config, step: this.#step, provenance });
   }
 
   /** Restore a state saved by `save` into this freshly constructed trainer (same config). */
   async restore(dir: string): Promise<void> {
-    const { manifest, tensors } = loadCheckpoint(dir, { kind: JUDGE_STATE_KIND });
-    if (JSON.stringify(manifest.architecture.config['model']) !== JSON.stringify(this.config.model)) {
-      throw new TypeError(`resume: the checkpoint's model config differs from this run's (${dir})`);
-    }
-    this.judge.params.fromArrays(takePrefix(tensors, 'judge'));
-    await restoreAdamState(this.opt, 'opt', tensors, dir);
-    this.#step = manifest.provenance.steps;
+    const config = this.config as unknown as Record<string, unknown>;
+    this.#step = (await restoreTrainerState(dir, this.#parts(), (saved) => differingKey(saved, config, ['model']))).step;
+  }
+
+  #parts(): TrainerStateParts {
+    return { kind: JUDGE_STATE_KIND, params: { judge: this.judge.params }, optimizers: { opt: this.opt } };
   }
 
   dispose(): void {
