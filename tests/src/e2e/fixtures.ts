@@ -6,6 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FaceDescription } from '@lfe/edit-language';
+import { RENDERER_VERSION, sample } from '@lfe/face-synth';
 
 export const ROOT = join(import.meta.dirname, '../../..');
 export const FIXTURE_DIR = join(ROOT, 'tmp/e2e');
@@ -19,13 +21,31 @@ export function hasCommand(name: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
 }
 
-/** 640×480, 30 fps, 5 s, stamped with the frame number (the page reads it for latency). */
+/**
+ * The fake camera's clip: face-synth face `sample(1)` without glasses or hat (so "add glasses" is a
+ * visible change), 640×480, 30 fps, 5 s, stamped with the frame number (the page reads it for
+ * latency; the judge reads it to know where the face is).
+ */
+export const CAMERA_CLIP = { seed: 1, set: { eyewear: 0, hat: 0 }, width: 640, height: 480, fps: 30, seconds: 5 } as const;
+
+/** The clip's face description, exactly as the clip CLI builds it. */
+export function cameraClipFace(): FaceDescription {
+  const d = sample(CAMERA_CLIP.seed);
+  return { identity: d.identity, attributes: { ...d.attributes, ...CAMERA_CLIP.set } };
+}
+
+/** The camera clip as a y4m file (made once per content: the name carries the renderer version). */
 export function cameraClip(): string {
   mkdirSync(FIXTURE_DIR, { recursive: true });
-  const out = join(FIXTURE_DIR, 'clip-640x480-5s-stamp.y4m');
+  const c = CAMERA_CLIP;
+  const set = Object.entries(c.set).map(([k, v]) => `${k}=${v}`).join(',');
+  const out = join(FIXTURE_DIR, `clip-${c.width}x${c.height}-${c.seconds}s-seed${c.seed}-${set.replace(/[=,]/g, '')}-r${RENDERER_VERSION}-stamp.y4m`);
   if (existsSync(out) && statSync(out).size > 0) return out;
   const tmp = `${out}.tmp.y4m`;
-  run(join(ROOT, 'node_modules/.bin/tsx'), ['libs/face-synth/src/cli/clip.ts', '--out', tmp, '--seconds', '5', '--size', '640x480', '--stamp']);
+  run(join(ROOT, 'node_modules/.bin/tsx'), [
+    'libs/face-synth/src/cli/clip.ts',
+    ...['--out', tmp, '--seconds', String(c.seconds), '--size', `${c.width}x${c.height}`, '--fps', String(c.fps), '--seed', String(c.seed), '--set', set, '--stamp'],
+  ]);
   renameSync(tmp, out);
   return out;
 }

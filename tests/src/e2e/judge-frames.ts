@@ -1,14 +1,15 @@
 /**
- * Judge the face in video frames grabbed from the page: find and align it the way the server does
- * (face-pipeline's tracker + alignment to the model's crop), then ask the shipped judge.
+ * Judge the face in video frames grabbed from the page: align it to the model's crop with the
+ * clip's ground-truth geometry (read from the frame stamp), then ask the shipped judge.
  */
 import { join } from 'node:path';
 import { loadImage, createCanvas } from '@napi-rs/canvas';
 import * as tf from '@tensorflow/tfjs';
-import { FaceTracker, alignmentFromFix, cropAligned, initRuntime } from '@lfe/face-pipeline';
+import { FaceTracker, alignmentFromLandmarks, cropAligned, initRuntime } from '@lfe/face-pipeline';
+import { TestClip, faceLandmarks, readFrameNumber } from '@lfe/face-synth';
 import { Judge } from '@lfe/trainer';
 import type { Page } from 'playwright-core';
-import { ROOT } from './fixtures';
+import { CAMERA_CLIP, ROOT, cameraClipFace } from './fixtures';
 
 /** PNG data URLs of `count` frames of a page's <video>, `gapMs` apart. */
 export async function grabFrames(page: Page, videoId: string, count: number, gapMs: number): Promise<string[]> {
@@ -24,31 +25,57 @@ export async function grabFrames(page: Page, videoId: string, count: number, gap
 
 export interface FrameVerdicts {
   frames: number;
-  faces: number;
-  /** Judge's eyewear level per frame with a face (0 none, 1 glasses, 2 sunglasses). */
+  /** Frames judged (their frame stamp was readable). */
+  judged: number;
+  /** Judge's eyewear level per judged frame (0 none, 1 glasses, 2 sunglasses). */
   eyewear: number[];
+  /** Frames in which face-api (the server's tracker) also finds a face. */
+  faceApiFaces: number;
 }
 
-/** Judge the eyewear of the face in each frame (frames where no face is found are skipped). */
+/** RGB pixels of a PNG data URL. */
+async function decode(url: string): Promise<{ width: number; height: number; data: Uint8Array }> {
+  const img = await loadImage(Buffer.from(url.split(',')[1] ?? '', 'base64'));
+  const c = createCanvas(img.width, img.height);
+  const ctx = c.getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const rgba = ctx.getImageData(0, 0, img.width, img.height).data;
+  const rgb = new Uint8Array(img.width * img.height * 3);
+  for (let i = 0; i < img.width * img.height; i++) for (let k = 0; k < 3; k++) rgb[i * 3 + k] = rgba[i * 4 + k]!;
+  return { width: img.width, height: img.height, data: rgb };
+}
+
+/**
+ * Judge the eyewear of the face in frames of the camera clip as the page shows them (camera
+ * preview or processed video). Where the face is comes from the clip itself: each frame carries its
+ * frame number, and the clip's ground-truth landmarks for that frame give the aligned crop — so an
+ * edited face is judged where it is even when a detector would not recognise it. face-api's verdict
+ * (does it find a face?) is counted alongside.
+ */
 export async function judgeEyewear(dataUrls: readonly string[]): Promise<FrameVerdicts> {
   await initRuntime();
   const judge = Judge.load(join(ROOT, 'models/judge'));
   const tracker = await FaceTracker.create({ detectEvery: 1 });
+  const face = cameraClipFace();
+  const clip = new TestClip(face, { width: CAMERA_CLIP.width, height: CAMERA_CLIP.height, fps: CAMERA_CLIP.fps });
+  const clipFrames = CAMERA_CLIP.fps * CAMERA_CLIP.seconds;
   const r = judge.config.resolution;
   const eyewear: number[] = [];
+  let faceApiFaces = 0;
   try {
     for (const url of dataUrls) {
-      const img = await loadImage(Buffer.from(url.split(',')[1] ?? '', 'base64'));
-      const c = createCanvas(img.width, img.height);
-      const ctx = c.getContext('2d');
-      ctx.drawImage(img, 0, 0);
-      const rgba = ctx.getImageData(0, 0, img.width, img.height).data;
-      const rgb = new Uint8Array(img.width * img.height * 3);
-      for (let i = 0; i < img.width * img.height; i++) for (let k = 0; k < 3; k++) rgb[i * 3 + k] = rgba[i * 4 + k]!;
+      const img = await decode(url);
       tracker.reset();
-      const fix = await tracker.track({ width: img.width, height: img.height, data: rgb });
-      if (fix === null) continue;
-      const crop = cropAligned({ width: img.width, height: img.height, data: rgb }, alignmentFromFix(fix), r);
+      if ((await tracker.track(img)) !== null) faceApiFaces++;
+      // The page may show the video scaled: stamp blocks and landmarks scale with it.
+      const sx = img.width / CAMERA_CLIP.width;
+      const sy = img.height / CAMERA_CLIP.height;
+      const n = readFrameNumber(img, Math.round(8 * sy));
+      if (n >= clipFrames) continue; // stamp unreadable
+      const state = clip.stateAt(n);
+      const lm = faceLandmarks(face, state.placement, state.nuisance);
+      const at = (p: { x: number; y: number }): { x: number; y: number } => ({ x: p.x * sx, y: p.y * sy });
+      const crop = cropAligned(img, alignmentFromLandmarks(at(lm.leftEye), at(lm.rightEye), at(lm.mouth)), r);
       const x = tf.tensor4d(crop, [1, r, r, 3]);
       eyewear.push(judge.judge(x)[0]!.levels.eyewear);
       x.dispose();
@@ -56,5 +83,5 @@ export async function judgeEyewear(dataUrls: readonly string[]): Promise<FrameVe
   } finally {
     judge.dispose();
   }
-  return { frames: dataUrls.length, faces: eyewear.length, eyewear };
+  return { frames: dataUrls.length, judged: eyewear.length, eyewear, faceApiFaces };
 }

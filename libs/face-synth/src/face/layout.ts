@@ -43,7 +43,8 @@ export function faceLayout(desc: FaceDescription, nz: Nuisance): FaceLayout {
   const fx = nz.yaw * 0.045;
   const fy = nz.pitch * 0.03;
   const hx = fx * 0.3; // the skull moves less than the features
-  const eyeScale = 0.6 + 0.9 * clamp01(a.eyeSize);
+  // Eye size reads mostly as eye height (the opening), so height takes most of the range.
+  const eyeScale = 0.5 + 1.2 * clamp01(a.eyeSize);
   const eyeDx = 0.165 + 0.015 * id.faceWidth;
   const ns = clamp01(id.noseSize);
   const noseLength = 0.1 + 0.08 * ns;
@@ -60,7 +61,7 @@ export function faceLayout(desc: FaceDescription, nz: Nuisance): FaceLayout {
     eyeY: -0.04 + fy,
     eyeDx,
     eyeXs: [hx + fx - eyeDx, hx + fx + eyeDx],
-    eyeRx: 0.085 * eyeScale,
+    eyeRx: 0.085 * (0.6 + 0.4 * eyeScale),
     eyeRy: 0.05 * eyeScale,
     noseX: hx + fx * 1.5,
     noseTipY: 0.03 + noseLength + fy,

@@ -56,8 +56,16 @@ export interface RenderOptions {
 
 export const MIN_SIZE = 32;
 export const MAX_SIZE = 256;
+/**
+ * Bumped whenever the same description renders differently, so a model's provenance says which
+ * world it saw. 2 (session 3): wider eye-size and brow ranges, lenses fitted to the eyes and 55 %
+ * opaque sunglasses, bangs ending above the brows, hats worn higher, ordinal jitter ±0.2 bin.
+ */
+export const RENDERER_VERSION = 2;
 
 const clamp01 = (v: number): number => (v < 0 ? 0 : v > 1 ? 1 : v);
+/** Opacity of sunglass lenses: dark, yet the eye whites still show how big the eyes are. */
+const SUNGLASS_ALPHA = 0.55;
 
 function blendPalette(palette: readonly Rgb[], v: number): Rgb {
   const i = Math.min(palette.length - 2, Math.max(0, Math.floor(v)));
@@ -212,8 +220,8 @@ export function drawFace(
   // Brows follow the hair colour but always stay well darker than the skin, so their thickness
   // reads on every skin tone.
   const browBase = mix(hairColor, [34, 26, 22], 0.45);
-  const browColor = scale(browBase, Math.min(1, (0.4 * luma(skin)) / Math.max(0.01, luma(browBase))));
-  const browT = 0.006 + 0.11 * clamp01(a.eyebrows);
+  const browColor = scale(browBase, Math.min(1, (0.3 * luma(skin)) / Math.max(0.01, luma(browBase))));
+  const browT = 0.004 + 0.16 * clamp01(a.eyebrows);
   for (const [i, ex] of eyeXs.entries()) {
     const side = i === 0 ? -1 : 1;
     fill(
@@ -221,7 +229,7 @@ export function drawFace(
         cx: ex + side * 0.01,
         cy: -0.17 + fy + (0.01 - man * 0.015),
         angle: side * 0.08,
-        halfLength: 0.075 + 0.03 * clamp01(a.eyebrows),
+        halfLength: 0.07 + 0.045 * clamp01(a.eyebrows),
         bend: 1.6,
         halfThickness: browT / 2,
         endRatio: 0.45,
@@ -320,7 +328,8 @@ export function drawFace(
     }
   }
   if (a.bangs > 0) {
-    const edge = -0.215 + fy * 0.5;
+    // The fringe ends above the brows, so brow thickness stays visible under bangs.
+    const edge = -0.255 + fy * 0.5;
     const phase = nz.hairPhase;
     const zig = 0.012 + 0.01 * curly;
     const sd = skull.d;
@@ -335,11 +344,13 @@ export function drawFace(
   if (a.hat > 0) {
     const hatColor = hsl(nz.hatHue, 0.55, 0.38);
     const hatShader = litSurface(hatColor, hx, -0.45, fw + 0.12, 0.45, light, strength);
-    const crown = above(ellipse(hx, -0.36, fw + 0.09, 0.38), -0.33);
+    // Worn high enough that a fringe still shows between the brim and the brows.
+    const brim = -0.37;
+    const crown = above(ellipse(hx, brim - 0.03, fw + 0.09, 0.38), brim);
     const alpha = clamp01(a.hat);
     fill(crown, hatShader, alpha);
-    fill(intersect(roundedBox(hx, -0.4, fw + 0.1, 0.022, 0), crown), scale(hatColor, 0.55), alpha);
-    fill(roundedBox(hx, -0.33, fw + 0.15, 0.03, 0.025), litSurface(scale(hatColor, 0.85), hx, -0.33, fw + 0.2, 0.2, light, strength), alpha);
+    fill(intersect(roundedBox(hx, brim - 0.07, fw + 0.1, 0.022, 0), crown), scale(hatColor, 0.55), alpha);
+    fill(roundedBox(hx, brim, fw + 0.15, 0.03, 0.025), litSurface(scale(hatColor, 0.85), hx, brim, fw + 0.2, 0.2, light, strength), alpha);
   }
 
   // ---- eyewear --------------------------------------------------------------------------------
@@ -349,9 +360,13 @@ export function drawFace(
     const rim = clamp01(eyewear);
     const tint = clamp01(eyewear - 1);
     const lensY = eyeY + 0.005;
+    // Lenses are fitted to the eyes (they never cut into big eyes), so eye size still shows
+    // through dark lenses as the size of the lenses.
+    const lensW = eyeRx + 0.04;
+    const lensH = eyeRy + 0.035;
     for (const [i, ex] of eyeXs.entries()) {
       const side = i === 0 ? -1 : 1;
-      const lens = roundedBox(ex, lensY, 0.13, 0.09, 0.045);
+      const lens = roundedBox(ex, lensY, lensW, lensH, 0.045);
       if (tint > 0) {
         // Dark but not opaque: eye whites and pupils still read through (eye size stays visible).
         const tintShader: Shader = (x, y, out) => {
@@ -361,12 +376,12 @@ export function drawFace(
           out[1] = SUNGLASS_TINT[1] + 28 * glint;
           out[2] = SUNGLASS_TINT[2] + 60 * glint;
         };
-        fill(lens, tintShader, 0.72 * tint);
+        fill(lens, tintShader, SUNGLASS_ALPHA * tint);
       }
       fill(outline(lens, 0.012), frame, rim);
-      fill(capsule(ex + side * 0.13, lensY - 0.03, hx + side * (fw + 0.005), lensY - 0.045, 0.011), frame, rim);
+      fill(capsule(ex + side * lensW, lensY - 0.03, hx + side * (fw + 0.005), lensY - 0.045, 0.011), frame, rim);
     }
-    fill(band({ cx: hx + fx, cy: lensY - 0.035, halfLength: eyeDx - 0.13, bend: 2, halfThickness: 0.011 }), frame, rim);
+    fill(band({ cx: hx + fx, cy: lensY - 0.035, halfLength: eyeDx - lensW, bend: 2, halfThickness: 0.011 }), frame, rim);
   }
 
   // ---- earrings -------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RENDERER_VERSION } from '@lfe/face-synth';
 import { SCHEMA_VERSION, VOCABULARY_FINGERPRINT } from '@lfe/edit-language';
 import type { Provenance, WeightDtype } from '@lfe/face-pipeline';
 import { Captioner } from './captioner';
-import { loggedSeconds, runLoop } from '../util/run-loop';
+import { loggedSeconds, runConfig, runLoop } from '../util/run-loop';
 import { CaptionerTrainer, resolveCaptionerTrainConfig, type CaptionerStepStats, type CaptionerTrainConfig } from './captioner-trainer';
 import { evaluateCaptioner, formatCaptionerReport, type CaptionerReport } from './evaluate-captioner';
 
@@ -47,17 +48,7 @@ function chooseDtype(a: CaptionerReport, b: CaptionerReport): { dtype: WeightDty
 /** Train (or resume) a captioner on renders, validate along the way, and write the shipped captioner + report. */
 export async function runCaptioner(opts: RunCaptionerOptions): Promise<CaptionerFinalReport | null> {
   const { outDir, workDir } = opts;
-  mkdirSync(workDir, { recursive: true });
-  const stateDir = join(workDir, 'state');
-  const cfgFile = join(workDir, 'config.json');
-  const resuming = opts.resume && existsSync(join(stateDir, 'manifest.json'));
-  let config = opts.config;
-  if (resuming) {
-    const saved = resolveCaptionerTrainConfig(JSON.parse(readFileSync(cfgFile, 'utf8')) as Partial<CaptionerTrainConfig>);
-    // The step budget may be raised on resume; everything else comes from the run.
-    config = { ...saved, steps: opts.config.steps };
-  }
-  writeFileSync(cfgFile, `${JSON.stringify(config, null, 2)}\n`);
+  const { config, resuming } = runConfig(workDir, opts.config, opts.resume, resolveCaptionerTrainConfig);
   const trainer = new CaptionerTrainer(config);
   const progress = opts.progress ?? ((l: string) => process.stderr.write(`${l}\n`));
   try {
@@ -66,7 +57,7 @@ export async function runCaptioner(opts: RunCaptionerOptions): Promise<Captioner
       command: opts.command,
       seed: config.seed,
       dataManifestSha256: null,
-      data: `face-synth rendered on the fly: face k = sample(hashInts(${config.seed}, k)) at ${config.model.resolution}px with one describeFace caption (full ${config.fullFraction}, zh ${config.zhFraction}); step s reads faces [s·${config.batchSize}, (s+1)·${config.batchSize})`,
+      data: `face-synth (renderer v${RENDERER_VERSION}) rendered on the fly: face k = sample(hashInts(${config.seed}, k)) at ${config.model.resolution}px with one describeFace caption (full ${config.fullFraction}, zh ${config.zhFraction}); step s reads faces [s·${config.batchSize}, (s+1)·${config.batchSize})`,
       heldOut: { validationSeed: config.validationSeed, reportSeed: config.reportSeed },
       schemaVersion: SCHEMA_VERSION,
       vocabularyFingerprint: VOCABULARY_FINGERPRINT,

@@ -1,10 +1,11 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCHEMA_VERSION } from '@lfe/edit-language';
+import { RENDERER_VERSION } from '@lfe/face-synth';
 import type { Provenance, WeightDtype } from '@lfe/face-pipeline';
 import { evaluateJudge, failingEntries, formatReport, type JudgeReport } from './evaluate';
 import { Judge } from './judge';
-import { loggedSeconds, runLoop } from '../util/run-loop';
+import { loggedSeconds, runConfig, runLoop } from '../util/run-loop';
 import { JudgeTrainer, resolveJudgeTrainConfig, type JudgeStepStats, type JudgeTrainConfig } from './judge-trainer';
 
 export interface RunJudgeOptions {
@@ -80,17 +81,7 @@ function chooseDtype(f32: JudgeReport, f16: JudgeReport): { dtype: WeightDtype; 
 /** Train (or resume) a judge, validate along the way, and write the shipped judge + report. */
 export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | null> {
   const { outDir, workDir } = opts;
-  mkdirSync(workDir, { recursive: true });
-  const stateDir = join(workDir, 'state');
-  const cfgFile = join(workDir, 'config.json');
-  const resuming = opts.resume && existsSync(join(stateDir, 'manifest.json'));
-  let config = opts.config;
-  if (resuming) {
-    const saved = resolveJudgeTrainConfig(JSON.parse(readFileSync(cfgFile, 'utf8')) as Partial<JudgeTrainConfig>);
-    // The step budget may be raised on resume; everything else comes from the run.
-    config = { ...saved, steps: opts.config.steps };
-  }
-  writeFileSync(cfgFile, `${JSON.stringify(config, null, 2)}\n`);
+  const { config, resuming } = runConfig(workDir, opts.config, opts.resume, resolveJudgeTrainConfig);
   const trainer = new JudgeTrainer(config);
   try {
     const progress = opts.progress ?? ((l: string) => process.stderr.write(`${l}\n`));
@@ -99,7 +90,7 @@ export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | nul
       command: opts.command,
       seed: config.seed,
       dataManifestSha256: null,
-      data: `face-synth rendered on the fly: face k = sample(hashInts(${config.seed}, k)) at ${config.model.resolution}px, step s reads faces [s·${config.batchSize}, (s+1)·${config.batchSize})`,
+      data: `face-synth (renderer v${RENDERER_VERSION}) rendered on the fly: face k = sample(hashInts(${config.seed}, k)) at ${config.model.resolution}px, step s reads faces [s·${config.batchSize}, (s+1)·${config.batchSize})`,
       heldOut: { validationSeed: config.validationSeed, reportSeed: config.reportSeed },
       schemaVersion: SCHEMA_VERSION,
       optimizer: `Adam(${config.lr}, 0.9, 0.999), ${config.warmupSteps} warm-up steps, cosine to ${config.lr * config.finalLrFraction}`,

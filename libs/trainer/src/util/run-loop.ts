@@ -94,3 +94,22 @@ export function loggedSeconds(workDir: string): number {
   }
   return s;
 }
+
+/**
+ * The configuration of a run in `workDir`: on a resume (a saved state exists) the run's own
+ * `config.json`, with only the step budget taken from `requested` (it may be raised); otherwise
+ * `requested`. Written back to `config.json` either way.
+ */
+export function runConfig<C extends { steps: number }>(
+  workDir: string,
+  requested: C,
+  resume: boolean,
+  resolve: (saved: Partial<C>) => C,
+): { config: C; resuming: boolean } {
+  mkdirSync(workDir, { recursive: true });
+  const cfgFile = join(workDir, 'config.json');
+  const resuming = resume && existsSync(join(workDir, 'state', 'manifest.json'));
+  const config = resuming ? { ...resolve(JSON.parse(readFileSync(cfgFile, 'utf8')) as Partial<C>), steps: requested.steps } : requested;
+  writeFileSync(cfgFile, `${JSON.stringify(config, null, 2)}\n`);
+  return { config, resuming };
+}
