@@ -1,5 +1,6 @@
 /** Public API of @lfe/trainer: training stages behind `nx run trainer:<stage>`. */
 export { GanTrainer, GAN_STATE_KIND } from './gan/gan-trainer';
+export { ParallelGanTrainer, ParallelGanError } from './gan/parallel-gan';
 export type { StepStats, RunProvenance } from './gan/gan-trainer';
 export { resolveGanConfig, DEFAULT_GAN_CONFIG } from './gan/gan-config';
 export type { GanConfig, DataConfig } from './gan/gan-config';

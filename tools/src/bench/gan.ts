@@ -1,18 +1,19 @@
 /**
  * Generator / GAN benchmark: generator forward ms per image at batch 1 and 16 with its GFLOP/s
  * against the forward-conv ceiling measured in the same run, and one G+D training step (batch 16,
- * 64×64, the shipped architecture) in seconds.
- *   npx nx run tools:bench-gan [-- --json out.json] [-- --config training/gan-default.json]
+ * 64×64, the shipped architecture) in seconds, in this thread (the baseline) and data-parallel on
+ * worker threads (`--workers 1,2`).
+ *   npx nx run tools:bench-gan [-- --json out.json] [-- --config training/gan-default.json] [-- --workers 1,2]
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { blockResolutions, channelsAt, Generator, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
-import { GanTrainer, resolveGanConfig, SyntheticFaceSource } from '@lfe/trainer';
+import { GanTrainer, ParallelGanTrainer, resolveGanConfig, SyntheticFaceSource } from '@lfe/trainer';
 import { gflops, table, time } from './timing';
 
-const { values: args } = parseArgs({ options: { json: { type: 'string' }, config: { type: 'string' }, steps: { type: 'string', default: '5' } } });
+const { values: args } = parseArgs({ options: { json: { type: 'string' }, config: { type: 'string' }, steps: { type: 'string', default: '5' }, workers: { type: 'string', default: '1,2' } } });
 const rt = await initRuntime();
 const config = resolveGanConfig(args.config !== undefined ? JSON.parse(readFileSync(args.config, 'utf8')) : undefined);
 
@@ -58,17 +59,25 @@ const ceiling = {
   ownShape: `16x${r}x${r}x${ch}→${ch} k3`,
 };
 
-const trainer = new GanTrainer({ ...config, batchSize: 16 }, new SyntheticFaceSource(c.resolution, 1));
-const stepTimes: number[] = [];
-await trainer.trainStep(); // warm-up (kernel setup, optimizer slots)
-for (let i = 0; i < Number(args.steps); i++) stepTimes.push((await trainer.trainStep()).seconds);
-trainer.dispose();
-stepTimes.sort((a, b) => a - b);
-const step = { medianS: stepTimes[Math.floor(stepTimes.length / 2)]!, minS: stepTimes[0]!, steps: stepTimes.length, batch: 16, resolution: c.resolution, includesR1Step: true };
+// One training step per worker count (1 = this thread, the baseline), same config and data.
+const workerCounts = args.workers.split(',').map(Number);
+const steps: { workers: number; medianS: number; minS: number; steps: number; batch: number; resolution: number; includesR1Step: boolean }[] = [];
+for (const workers of workerCounts) {
+  const cfg = { ...config, batchSize: 16 };
+  const trainer = workers > 1 ? await ParallelGanTrainer.start(cfg, workers) : new GanTrainer(cfg, new SyntheticFaceSource(c.resolution, 1));
+  const stepTimes: number[] = [];
+  await trainer.trainStep(); // warm-up (kernel setup, optimizer slots); step 0 is also the lazy R1 step
+  for (let i = 0; i < Number(args.steps); i++) stepTimes.push((await trainer.trainStep()).seconds);
+  await trainer.dispose();
+  stepTimes.sort((a, b) => a - b);
+  steps.push({ workers, medianS: stepTimes[Math.floor(stepTimes.length / 2)]!, minS: stepTimes[0]!, steps: stepTimes.length, batch: 16, resolution: c.resolution, includesR1Step: stepTimes.length >= config.r1Interval });
+}
 
 console.log(`backend ${rt.backend}; ${cpus().length} cpus; node ${process.version}; generator ${JSON.stringify(c)}`);
 console.log(table(['what', 'ms', 'ms/image', 'GFLOP/s', '% of conv ceiling'], rows.map((x) => [x.what, x.ms, x.perImageMs, x.gflops, x.gflops === null ? null : (100 * x.gflops) / ceiling.conv2dGflops])));
 console.log(`conv ceiling: ${ceiling.conv2dGflops.toFixed(1)} GFLOP/s (16x64x64x64→64 k3), ${ceiling.ownShapeGflops.toFixed(1)} GFLOP/s on ${ceiling.ownShape}`);
-console.log(`G+D training step (batch 16, ${c.resolution}x${c.resolution}, incl. one lazy R1 step in ${config.r1Interval}): median ${step.medianS.toFixed(2)} s, min ${step.minS.toFixed(2)} s over ${step.steps} steps`);
-const json = { machine: { cpus: cpus().length, node: process.version, backend: rt.backend }, generator: rows, flopPerImage, ceiling, trainingStep: step };
+console.log(`G+D training step (batch 16, ${c.resolution}x${c.resolution}; steps 1…${Number(args.steps)} after the warm-up, so no lazy R1 step unless --steps ≥ ${config.r1Interval}):`);
+const base = steps.find((x) => x.workers === 1);
+console.log(table(['workers', 'median s', 'min s', 'speed-up vs 1'], steps.map((x) => [x.workers, x.medianS, x.minS, base === undefined ? null : base.medianS / x.medianS])));
+const json = { machine: { cpus: cpus().length, node: process.version, backend: rt.backend }, generator: rows, flopPerImage, ceiling, trainingStep: base ?? steps[0], trainingSteps: steps };
 if (args.json !== undefined) writeFileSync(args.json, JSON.stringify(json, null, 2));

@@ -1,6 +1,8 @@
 /**
  * Train the StyleGAN generator.
- *   npx nx run trainer:train-gan -- --config cfg.json --out runs/gan [--resume] [--max-steps N]
+ *   npx nx run trainer:train-gan -- --config cfg.json --out runs/gan [--resume] [--max-steps N] [--workers N]
+ * --workers N: data-parallel on N worker threads (one core each; the batch must split into N
+ * replicas of whole minibatch-std groups). Checkpoints are the same either way.
  * Data: config.data = {"kind":"synthetic","seed":1} (default; face-synth on the fly),
  * {"kind":"dataset","dir":…} (face-synth shards) or {"kind":"folder","dir":…} (your photos + captions.jsonl).
  * To stop cleanly (finish the step, save): Ctrl-C, or `touch <out>/STOP`.
@@ -9,11 +11,9 @@ import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initRuntime } from '@lfe/face-pipeline';
-import { openDataset, openImageFolder } from '@lfe/face-synth';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { resolveGanConfig } from '../gan/gan-config';
-import { DatasetSource, SyntheticFaceSource, type ImageSource } from '../gan/image-source';
+import { openImageSource } from '../gan/image-source';
 import { runGan } from '../gan/run-gan';
 
 const { values } = parseArgs({
@@ -22,28 +22,23 @@ const { values } = parseArgs({
     out: { type: 'string' },
     resume: { type: 'boolean', default: false },
     'max-steps': { type: 'string' },
+    workers: { type: 'string', default: '1' },
   },
 });
 if (values.out === undefined) {
   console.error('train-gan: --out DIR is required');
   process.exit(2);
 }
+const workers = Number(values.workers);
+if (!Number.isInteger(workers) || workers < 1) {
+  console.error(`train-gan: --workers must be a positive integer, got "${values.workers}"`);
+  process.exit(2);
+}
 const config = resolveGanConfig(values.config !== undefined ? JSON.parse(readFileSync(values.config, 'utf8')) : undefined);
 const rt = await initRuntime();
 console.error(`runtime: ${rt.backend} (${rt.reason})`);
 
-let source: ImageSource;
-const d = config.data;
-if (d.kind === 'synthetic') {
-  source = new SyntheticFaceSource(config.generator.resolution, d.seed);
-} else if (d.kind === 'dataset') {
-  const ds = await openDataset(d.dir);
-  const sha = createHash('sha256').update(readFileSync(join(d.dir, 'manifest.json'))).digest('hex');
-  source = new DatasetSource(ds, config.seed, `face-synth shards ${d.dir}`, sha);
-} else {
-  const ds = await openImageFolder(d.dir, { size: config.generator.resolution, ...(d.index !== undefined ? { index: d.index } : {}) });
-  source = new DatasetSource(ds, config.seed, `image folder ${d.dir}`, null);
-}
+const source = await openImageSource(config);
 
 let stop = false;
 process.on('SIGINT', () => {
@@ -59,6 +54,7 @@ const { trainer, last } = await runGan({
   config,
   source,
   resume: values.resume,
+  workers,
   ...(maxSteps !== undefined ? { maxSteps } : {}),
   command: `nx run trainer:train-gan -- ${process.argv.slice(2).join(' ')}`,
   shouldStop: () => {
@@ -71,5 +67,5 @@ const { trainer, last } = await runGan({
   },
 });
 console.error(`\ntrain-gan: step ${trainer.step}/${trainer.config.steps}; last ${JSON.stringify(last)}; checkpoint in ${values.out}/state, generator in ${values.out}/generator`);
-trainer.dispose();
+await trainer.dispose();
 console.error(`tensors left: ${tf.memory().numTensors}`);

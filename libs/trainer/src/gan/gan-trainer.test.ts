@@ -36,7 +36,9 @@ afterAll(() => {
 describe('GAN training', () => {
   it('runs 20 steps with finite losses, writes log, samples, curves and a loadable generator', async () => {
     const out = tmp();
-    const { trainer } = await runGan({ outDir: out, config: tiny, source: new SyntheticFaceSource(32, 1), resume: false, command: 'test', progress: () => {} });
+    const run = await runGan({ outDir: out, config: tiny, source: new SyntheticFaceSource(32, 1), resume: false, command: 'test', progress: () => {} });
+    expect(run.trainer).toBeInstanceOf(GanTrainer);
+    const trainer = run.trainer as GanTrainer;
     const log = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { lossD: number; lossG: number; r1: number | null });
     expect(log).toHaveLength(20);
     for (const r of log) {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
-import { Generator, saveGenerator } from '@lfe/face-pipeline';
+import { Generator, saveGenerator, toUint8 } from '@lfe/face-pipeline';
 import { stepSeed, uniform } from '../util/seeds';
 import { Discriminator } from './discriminator';
 import type { GanConfig } from './gan-config';
@@ -31,6 +31,22 @@ export interface StepStats {
 // Purposes for stepSeed: one stream per random draw of a step.
 const P = { zD: 1, zD2: 2, noiseD: 3, mixD: 4, zG: 5, zG2: 6, noiseG: 7, mixG: 8, r1dir: 9 } as const;
 
+/** Which gradient a data-parallel step is exchanging. */
+export type GradPhase = 'D' | 'R1' | 'G';
+
+/**
+ * Data-parallel training: this trainer is replica `index` of `count`. It computes its gradients on
+ * the batch rows index, index+count, index+2·count, … (strided, so the discriminator's minibatch
+ * std-dev groups are the same as in one process) and `exchange` returns the mean over replicas of
+ * what each sent (gradients with a few statistics appended). Every replica then applies the same
+ * mean, so all stay identical.
+ */
+export interface GanShard {
+  index: number;
+  count: number;
+  exchange: (phase: GradPhase, flat: Float32Array) => Promise<Float32Array>;
+}
+
 /**
  * StyleGAN2-style training on our runtime: non-saturating logistic loss, lazy R1 (finite-difference
  * estimate, see losses.ts), style mixing, tracked mean w, EMA generator, Adam(0, 0.99). Every random
@@ -43,16 +59,30 @@ export class GanTrainer {
   readonly D: Discriminator;
   readonly optG: tf.AdamOptimizer;
   readonly optD: tf.AdamOptimizer;
+  readonly shard: GanShard | null;
   #step = 0;
   #disposed = false;
+  /** Batch rows of this replica (null: all of them). */
+  readonly #rows: tf.Tensor1D | null;
 
   constructor(
     config: GanConfig,
     readonly source: ImageSource,
+    shard: GanShard | null = null,
   ) {
     if (source.resolution !== config.generator.resolution) {
       throw new TypeError(`gan: data is ${source.resolution}px but the generator makes ${config.generator.resolution}px`);
     }
+    this.shard = shard;
+    if (shard !== null) {
+      const per = config.batchSize / shard.count;
+      if (!Number.isInteger(per) || !(shard.index >= 0 && shard.index < shard.count)) {
+        throw new TypeError(`gan: batch ${config.batchSize} does not split into ${shard.count} replicas (replica ${shard.index})`);
+      }
+      const group = Math.min(config.discriminator.mbstdGroup, config.batchSize);
+      if (per % group !== 0) throw new TypeError(`gan: ${per} images per replica is not a multiple of the mbstd group ${group}`);
+    }
+    this.#rows = shard === null ? null : tf.keep(tf.range(shard.index, config.batchSize, shard.count, 'int32') as tf.Tensor1D);
     this.config = config;
     this.G = new Generator(config.generator, config.seed);
     this.Gema = new Generator(config.generator, config.seed);
@@ -71,16 +101,73 @@ export class GanTrainer {
     const c = this.config;
     return tf.tidy(() => {
       const b = c.batchSize;
-      const z = tf.randomNormal([b, c.generator.zDim], 0, 1, 'float32', stepSeed(c.seed, step, pz)) as tf.Tensor2D;
+      const z = this.#mine(tf.randomNormal([b, c.generator.zDim], 0, 1, 'float32', stepSeed(c.seed, step, pz)) as tf.Tensor2D);
       const w = g.mapping(z);
       const n = g.numWs;
       const u = uniform(stepSeed(c.seed, step, pmix));
       if (u >= c.styleMixingProb) return tf.tile(tf.expandDims(w, 1), [1, n, 1]) as tf.Tensor3D;
       const cut = 1 + Math.floor(uniform(stepSeed(c.seed, step, pmix + 100)) * (n - 1));
-      const z2 = tf.randomNormal([b, c.generator.zDim], 0, 1, 'float32', stepSeed(c.seed, step, pz2)) as tf.Tensor2D;
+      const z2 = this.#mine(tf.randomNormal([b, c.generator.zDim], 0, 1, 'float32', stepSeed(c.seed, step, pz2)) as tf.Tensor2D);
       const w2 = g.mapping(z2);
       return tf.concat([tf.tile(tf.expandDims(w, 1), [1, cut, 1]), tf.tile(tf.expandDims(w2, 1), [1, n - cut, 1])], 1) as tf.Tensor3D;
     });
+  }
+
+  /** This replica's rows of a full-batch tensor (the tensor itself in one process). */
+  #mine<T extends tf.Tensor>(x: T): T {
+    return this.#rows === null ? x : (tf.gather(x, this.#rows) as T);
+  }
+
+  /** A per-pixel noise seed for this replica (replicas draw different noise). */
+  #noiseSeed(step: number, purpose: number): number {
+    return stepSeed(this.config.seed, step, purpose + 1000 * (this.shard?.index ?? 0));
+  }
+
+  /**
+   * Minimise `loss` over `vars`: in one process `opt.minimize`; data-parallel, compute the
+   * gradients, average them (and `stats`, appended) across replicas, apply the mean. Returns the
+   * loss (averaged across replicas) and the averaged stats.
+   */
+  async #minimize(opt: tf.AdamOptimizer, phase: GradPhase, vars: tf.Variable[], loss: () => tf.Scalar, stats: () => tf.Tensor[]): Promise<number[]> {
+    let kept: tf.Tensor[] = [];
+    const f = (): tf.Scalar => {
+      const l = loss();
+      kept = stats().map((t) => tf.keep(t));
+      return l;
+    };
+    if (this.shard === null) {
+      const l = opt.minimize(f, true, vars)!;
+      const out = [(await l.data())[0]!];
+      for (const t of kept) out.push(...(await t.data()));
+      tf.dispose([l, ...kept]);
+      return out;
+    }
+    const { value, grads } = tf.variableGrads(f, vars);
+    const names = vars.map((v) => v.name);
+    const parts: Float32Array[] = [];
+    for (const n of names) parts.push((await grads[n]!.data()) as Float32Array);
+    parts.push((await value.data()) as Float32Array);
+    for (const t of kept) parts.push((await t.data()) as Float32Array);
+    const sizes = parts.map((a) => a.length);
+    const flat = new Float32Array(sizes.reduce((a, b) => a + b, 0));
+    let off = 0;
+    for (const a of parts) {
+      flat.set(a, off);
+      off += a.length;
+    }
+    tf.dispose([value, ...Object.values(grads), ...kept]);
+    const sent = flat.length; // the exchange may transfer (detach) the buffer
+    const mean = await this.shard.exchange(phase, flat);
+    if (mean.length !== sent) throw new Error(`gan: ${phase} exchange returned ${mean.length} values, sent ${sent}`);
+    off = 0;
+    const applied = names.map((name, i) => {
+      const tensor = tf.tensor(mean.subarray(off, off + sizes[i]!), vars[i]!.shape);
+      off += sizes[i]!;
+      return { name, tensor };
+    });
+    opt.applyGradients(applied);
+    tf.dispose(applied.map((a) => a.tensor));
+    return Array.from(mean.subarray(off));
   }
 
   /** One D step and one G step (plus lazy R1 and the EMA update). */
@@ -90,72 +177,65 @@ export class GanTrainer {
     const t0 = performance.now();
     const realData = await this.source.batch(s, c.batchSize);
     const r = c.generator.resolution;
-    const real = tf.tensor4d(realData, [c.batchSize, r, r, 3]);
+    const real = tf.tidy(() => this.#mine(tf.tensor4d(realData, [c.batchSize, r, r, 3])));
     const dVars = this.D.trainableVariables();
     const gVars = this.G.trainableVariables();
-    let realScore = 0;
-    let fakeScore = 0;
     let r1: number | null = null;
     try {
       // D step on a fake batch made without a tape.
-      const fake = tf.tidy(() => this.G.synthesis(this.#mixedWs(this.G, s, P.zD, P.zD2, P.mixD), { noise: 'random', noiseSeed: stepSeed(c.seed, s, P.noiseD) }));
-      let realMean: tf.Scalar | null = null;
-      let fakeMean: tf.Scalar | null = null;
-      const lossD = this.optD.minimize(
+      const fake = tf.tidy(() => this.G.synthesis(this.#mixedWs(this.G, s, P.zD, P.zD2, P.mixD), { noise: 'random', noiseSeed: this.#noiseSeed(s, P.noiseD) }));
+      let sr: tf.Tensor1D | null = null;
+      let sf: tf.Tensor1D | null = null;
+      const [lossDv, realScore, fakeScore] = await this.#minimize(
+        this.optD,
+        'D',
+        dVars,
         () => {
-          const sr = this.D.apply(real);
-          const sf = this.D.apply(fake);
-          realMean = tf.keep(tf.mean(sr)) as tf.Scalar;
-          fakeMean = tf.keep(tf.mean(sf)) as tf.Scalar;
+          sr = this.D.apply(real);
+          sf = this.D.apply(fake);
           return discriminatorLoss(sr, sf);
         },
-        true,
-        dVars,
-      )!;
+        () => [tf.mean(sr!), tf.mean(sf!)],
+      );
       fake.dispose();
-      const lossDv = (await lossD.data())[0]!;
-      realScore = (await realMean!.data())[0]!;
-      fakeScore = (await fakeMean!.data())[0]!;
-      tf.dispose([lossD, realMean!, fakeMean!]);
 
       if (c.r1Gamma > 0 && s % c.r1Interval === 0) {
-        const dirs = tf.randomNormal(real.shape, 0, 1, 'float32', stepSeed(c.seed, s, P.r1dir)) as tf.Tensor4D;
-        let r1v: tf.Scalar | null = null;
-        const regLoss = this.optD.minimize(
+        const dirs = tf.tidy(() => this.#mine(tf.randomNormal([c.batchSize, r, r, 3], 0, 1, 'float32', stepSeed(c.seed, s, P.r1dir)) as tf.Tensor4D));
+        let pen: tf.Scalar | null = null;
+        const [, penalty] = await this.#minimize(
+          this.optD,
+          'R1',
+          dVars,
           () => {
-            const pen = r1FiniteDifference((x) => this.D.apply(x), real, dirs);
-            r1v = tf.keep(pen);
+            pen = r1FiniteDifference((x) => this.D.apply(x), real, dirs);
             return tf.mul(pen, (c.r1Gamma / 2) * c.r1Interval) as tf.Scalar;
           },
-          true,
-          dVars,
-        )!;
-        r1 = (await r1v!.data())[0]!;
-        tf.dispose([regLoss, r1v!, dirs]);
+          () => [tf.clone(pen!)],
+        );
+        r1 = penalty ?? null;
+        dirs.dispose();
       }
 
-      // G step; the mean w is tracked from the same mapped codes.
-      let wMean: tf.Tensor | null = null;
-      const lossG = this.optG.minimize(
+      // G step; the mean w is tracked from the same mapped codes (averaged over replicas).
+      let ws: tf.Tensor3D | null = null;
+      const [lossGv, ...wMean] = await this.#minimize(
+        this.optG,
+        'G',
+        gVars,
         () => {
-          const ws = this.#mixedWs(this.G, s, P.zG, P.zG2, P.mixG);
-          wMean = tf.keep(tf.mean(tf.slice(ws, [0, 0, 0], [-1, 1, -1]), [0, 1]));
-          const img = this.G.synthesis(ws, { noise: 'random', noiseSeed: stepSeed(c.seed, s, P.noiseG) });
+          ws = this.#mixedWs(this.G, s, P.zG, P.zG2, P.mixG);
+          const img = this.G.synthesis(ws, { noise: 'random', noiseSeed: this.#noiseSeed(s, P.noiseG) });
           return generatorLoss(this.D.apply(img));
         },
-        true,
-        gVars,
-      )!;
-      const lossGv = (await lossG.data())[0]!;
-      lossG.dispose();
+        () => [tf.mean(tf.slice(ws!, [0, 0, 0], [-1, 1, -1]), [0, 1])],
+      );
       tf.tidy(() => {
         const avg = this.G.params.get('mapping/w_avg');
-        avg.assign(tf.add(avg, tf.mul(tf.sub(wMean!, avg), 1 - c.wAvgBeta)));
+        avg.assign(tf.add(avg, tf.mul(tf.sub(tf.tensor(wMean, avg.shape), avg), 1 - c.wAvgBeta)));
       });
-      wMean!.dispose();
       this.#updateEma();
       this.#step++;
-      return { step: this.#step, lossD: lossDv, lossG: lossGv, r1, realScore, fakeScore, seconds: (performance.now() - t0) / 1000 };
+      return { step: this.#step, lossD: lossDv!, lossG: lossGv!, r1, realScore: realScore!, fakeScore: fakeScore!, seconds: (performance.now() - t0) / 1000 };
     } finally {
       real.dispose();
     }
@@ -173,6 +253,16 @@ export class GanTrainer {
         dst.assign(src.trainable ? tf.add(src, tf.mul(tf.sub(dst, src), beta)) : src);
       }
     });
+  }
+
+  /** `samples` as uint8 RGB [count, R, R, 3]. */
+  sampleImages(count: number, seed = 12345, psi = 1): Promise<Uint8Array> {
+    const imgs = this.samples(count, seed, psi);
+    try {
+      return Promise.resolve(toUint8(imgs));
+    } finally {
+      imgs.dispose();
+    }
   }
 
   /** Fixed-z samples from the EMA generator (const noise) as uint8 RGB. */
@@ -204,5 +294,6 @@ export class GanTrainer {
     this.D.dispose();
     this.optG.dispose();
     this.optD.dispose();
+    this.#rows?.dispose();
   }
 }

@@ -1,4 +1,8 @@
-import { render, sample, hashInts, type FaceDataset, type Batch } from '@lfe/face-synth';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { render, sample, hashInts, openDataset, openImageFolder, RENDERER_VERSION, type FaceDataset, type Batch } from '@lfe/face-synth';
+import type { GanConfig } from './gan-config';
 
 /** Where training images come from. `batch(step)` is a pure function of the step (resume replays it). */
 export interface ImageSource {
@@ -17,7 +21,7 @@ export class SyntheticFaceSource implements ImageSource {
   ) {}
 
   describe(): { kind: string; detail: string; manifestSha256: string | null } {
-    return { kind: 'synthetic', detail: `face-synth on the fly, seed ${this.seed}, ${this.resolution}px`, manifestSha256: null };
+    return { kind: 'synthetic', detail: `face-synth (renderer v${RENDERER_VERSION}) on the fly, seed ${this.seed}, ${this.resolution}px`, manifestSha256: null };
   }
 
   batch(step: number, batchSize: number): Promise<Float32Array> {
@@ -75,4 +79,17 @@ export class DatasetSource implements ImageSource {
     this.#next = step + 1;
     return r.value;
   }
+}
+
+/** The image source a GAN config names (`config.data`): on-the-fly renders, face-synth shards or a photo folder. */
+export async function openImageSource(config: GanConfig): Promise<ImageSource> {
+  const d = config.data;
+  if (d.kind === 'synthetic') return new SyntheticFaceSource(config.generator.resolution, d.seed);
+  if (d.kind === 'dataset') {
+    const ds = await openDataset(d.dir);
+    const sha = createHash('sha256').update(readFileSync(join(d.dir, 'manifest.json'))).digest('hex');
+    return new DatasetSource(ds, config.seed, `face-synth shards ${d.dir}`, sha);
+  }
+  const ds = await openImageFolder(d.dir, { size: config.generator.resolution, ...(d.index !== undefined ? { index: d.index } : {}) });
+  return new DatasetSource(ds, config.seed, `image folder ${d.dir}`, null);
 }

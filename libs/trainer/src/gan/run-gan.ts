@@ -1,11 +1,23 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toUint8 } from '@lfe/face-pipeline';
 import { encodePng, imageGrid } from '../util/png';
 import { lossCurvesHtml } from '../util/plot';
+import { fmtDuration } from '../util/run-loop';
 import { resolveGanConfig, type GanConfig } from './gan-config';
-import { GanTrainer, type StepStats } from './gan-trainer';
+import { GanTrainer, type RunProvenance, type StepStats } from './gan-trainer';
+import { ParallelGanTrainer } from './parallel-gan';
 import type { ImageSource } from './image-source';
+
+/** What the loop needs of a trainer: one in this thread, or data-parallel replicas in workers. */
+export interface GanRunTrainer {
+  readonly config: GanConfig;
+  readonly step: number;
+  trainStep(): Promise<StepStats>;
+  save(outDir: string, provenance: RunProvenance): Promise<void>;
+  restore(outDir: string): Promise<void>;
+  sampleImages(count: number): Promise<Uint8Array>;
+  dispose(): void | Promise<void>;
+}
 
 export interface RunGanOptions {
   outDir: string;
@@ -13,6 +25,8 @@ export interface RunGanOptions {
   source: ImageSource;
   /** Continue from `outDir/state` when it exists. */
   resume: boolean;
+  /** Data-parallel worker threads (1: train in this thread). */
+  workers?: number;
   /** Stop after this many steps in this process (sessions are time-boxed); default: to config.steps. */
   maxSteps?: number;
   command: string;
@@ -21,15 +35,8 @@ export interface RunGanOptions {
   shouldStop?: () => boolean;
 }
 
-function fmtDuration(s: number): string {
-  if (!Number.isFinite(s)) return '?';
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
-}
-
 /** Train with checkpoints, a JSON log, sample grids and loss curves in `outDir`. Returns the last stats. */
-export async function runGan(opts: RunGanOptions): Promise<{ trainer: GanTrainer; last: StepStats | null }> {
+export async function runGan(opts: RunGanOptions): Promise<{ trainer: GanRunTrainer; last: StepStats | null }> {
   const { outDir, source } = opts;
   mkdirSync(join(outDir, 'samples'), { recursive: true });
   const cfgFile = join(outDir, 'config.json');
@@ -38,7 +45,8 @@ export async function runGan(opts: RunGanOptions): Promise<{ trainer: GanTrainer
     config = resolveGanConfig(JSON.parse(readFileSync(cfgFile, 'utf8')));
   }
   writeFileSync(cfgFile, `${JSON.stringify(config, null, 2)}\n`);
-  const trainer = new GanTrainer(config, source);
+  const workers = opts.workers ?? 1;
+  const trainer: GanRunTrainer = workers > 1 ? await ParallelGanTrainer.start(config, workers) : new GanTrainer(config, source);
   if (opts.resume && existsSync(join(outDir, 'state', 'manifest.json'))) await trainer.restore(outDir);
   const logFile = join(outDir, 'log.jsonl');
   const progress = opts.progress ?? ((l: string) => process.stderr.write(`\r${l}`));
@@ -68,20 +76,18 @@ export async function runGan(opts: RunGanOptions): Promise<{ trainer: GanTrainer
       `step ${trainer.step}/${config.steps} [${bar}] ${rate.toFixed(2)} step/s ETA ${fmtDuration((config.steps - trainer.step) / rate)} ` +
         `lossD ${last.lossD.toFixed(3)} lossG ${last.lossG.toFixed(3)}${last.r1 !== null ? ` r1 ${last.r1.toFixed(3)}` : ''}   `,
     );
-    if (trainer.step % config.sampleEvery === 0) writeSamples(trainer, outDir);
+    if (trainer.step % config.sampleEvery === 0) await writeSamples(trainer, outDir);
     if (trainer.step % config.checkpointEvery === 0) await trainer.save(outDir, provenance);
   }
   await trainer.save(outDir, provenance);
-  writeSamples(trainer, outDir);
+  await writeSamples(trainer, outDir);
   writeCurves(outDir);
   return { trainer, last };
 }
 
-function writeSamples(trainer: GanTrainer, outDir: string): void {
-  const imgs = trainer.samples(64);
+async function writeSamples(trainer: GanRunTrainer, outDir: string): Promise<void> {
+  const u8 = await trainer.sampleImages(64);
   const r = trainer.config.generator.resolution;
-  const u8 = toUint8(imgs);
-  imgs.dispose();
   const grid = imageGrid(u8, 64, r, 8);
   const png = encodePng(grid.rgb, grid.width, grid.height);
   writeFileSync(join(outDir, 'samples', `step-${String(trainer.step).padStart(6, '0')}.png`), png);
