@@ -22,6 +22,10 @@ export class EditProcessor implements FrameProcessor {
   readonly #stageSums: StageTimes = { detect: 0, align: 0, invert: 0, fuse: 0, generate: 0, paste: 0 };
   #stageFrames = 0;
   #reusedFrames = 0;
+  /** On re-pasting frames: summed tracking (landmarks or follow) and paste ms, and how many followed. */
+  #reusedTrackMs = 0;
+  #reusedPasteMs = 0;
+  #followedFrames = 0;
   #closed = false;
   /** Frames passed through because the worker failed (it is restarted on the next frame). */
   workerFailures = 0;
@@ -62,7 +66,12 @@ export class EditProcessor implements FrameProcessor {
       if (out.result.edited && out.result.stages.generate > 0) {
         for (const s of STAGES) this.#stageSums[s] += out.result.stages[s];
         this.#stageFrames++;
-      } else if (out.result.edited) this.#reusedFrames++;
+      } else if (out.result.edited) {
+        this.#reusedFrames++;
+        this.#reusedTrackMs += out.result.stages.detect + out.result.stages.align;
+        this.#reusedPasteMs += out.result.stages.paste;
+        if (out.result.followed) this.#followedFrames++;
+      }
       return { width: frame.width, height: frame.height, data: Buffer.from(out.data.buffer, out.data.byteOffset, out.data.byteLength) };
     } catch (e) {
       if (!(e instanceof EditWorkerError)) throw e;
@@ -73,11 +82,28 @@ export class EditProcessor implements FrameProcessor {
     }
   }
 
-  /** Mean ms per stage over the frames that ran the model (and how many; reusedFrames only re-pasted). */
+  /**
+   * Mean ms per stage over the frames that ran the model (and how many); reusedFrames only re-pasted
+   * the last face: their mean tracking (+ alignment) and paste ms, and how many followed the face
+   * instead of running the landmark net.
+   */
   stageMeans(): Record<string, number> {
     const n = Math.max(1, this.#stageFrames);
     const m = this.#stageSums;
-    return { detect: m.detect / n, align: m.align / n, invert: m.invert / n, fuse: m.fuse / n, generate: m.generate / n, paste: m.paste / n, frames: this.#stageFrames, reusedFrames: this.#reusedFrames };
+    const nr = Math.max(1, this.#reusedFrames);
+    return {
+      detect: m.detect / n,
+      align: m.align / n,
+      invert: m.invert / n,
+      fuse: m.fuse / n,
+      generate: m.generate / n,
+      paste: m.paste / n,
+      frames: this.#stageFrames,
+      reusedFrames: this.#reusedFrames,
+      reusedTrack: this.#reusedTrackMs / nr,
+      reusedPaste: this.#reusedPasteMs / nr,
+      followedFrames: this.#followedFrames,
+    };
   }
 
   endSession(id: string): void {

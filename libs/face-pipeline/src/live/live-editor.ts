@@ -44,6 +44,8 @@ export interface LiveResult {
   /** False when the frame went through unchanged: no edit active, or no face found. */
   edited: boolean;
   face: boolean;
+  /** True when the face was located by following the last landmark fix (a frame that reuses the last generated face), not by the landmark net. */
+  followed: boolean;
   stages: StageTimes;
 }
 
@@ -155,7 +157,7 @@ export class LiveFaceEditor {
       }
       s.strength = item.strength;
       const a = s.ramp.at(item.timestampMs);
-      const result: LiveResult = { edited: false, face: false, stages: zeroStages() };
+      const result: LiveResult = { edited: false, face: false, followed: false, stages: zeroStages() };
       results.push(result);
       if (s.command === null && (s.previous === null || a >= 1)) {
         s.tracker.reset();
@@ -163,8 +165,15 @@ export class LiveFaceEditor {
         s.latent.reset();
         continue;
       }
+      const key = `${s.command ?? ''}|${s.strength}`;
+      const every = this.#opts.modelEvery ?? 1;
+      // A frame that will only re-paste the last generated face needs no landmark net: follow the
+      // last fix (falls back to the landmark net when the face cannot be followed).
+      const reuse = every > 1 && a >= 1 && s.lastFace !== null && s.lastKey === key && s.reused < every - 1;
       let t = performance.now();
-      const fix = await s.tracker.track(item.frame);
+      const followed = reuse ? s.tracker.follow(item.frame) : null;
+      const fix = followed ?? (await s.tracker.track(item.frame));
+      result.followed = followed !== null;
       result.stages.detect = performance.now() - t;
       if (fix === null) {
         s.pose.reset();
@@ -178,9 +187,7 @@ export class LiveFaceEditor {
       const align: Alignment = { cx: p[0]!, cy: p[1]!, scale: p[2]!, roll: Math.atan2(p[4]!, p[3]!) };
       result.stages.align = performance.now() - t;
       result.face = true;
-      const key = `${s.command ?? ''}|${s.strength}`;
-      const every = this.#opts.modelEvery ?? 1;
-      if (every > 1 && a >= 1 && s.lastFace !== null && s.lastKey === key && s.reused < every - 1) {
+      if (reuse && s.lastFace !== null) {
         s.reused++;
         t = performance.now();
         pasteAligned(item.frame, align, s.lastFace, r, { alpha: s.command === null ? 0 : 1 });

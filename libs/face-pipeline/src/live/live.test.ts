@@ -73,6 +73,31 @@ describe('FaceTracker (face-api tiny detector + 68 landmarks, shipped in the npm
     expect(Math.abs(median(dy))).toBeLessThan(0.01);
   });
 
+  it('follow() between landmark frames lands where the landmark net would (within 5 % of the eye distance), and needs a landmark fix first', async () => {
+    const tracker = await FaceTracker.create({ detectEvery: 5 });
+    expect(tracker.follow(frameAt(0))).toBeNull();
+    const ref = await FaceTracker.create({ detectEvery: 1 });
+    const errors: number[] = [];
+    for (const start of [0, 30, 60]) {
+      tracker.reset(); // the clip jumps ahead: find the face afresh
+      expect(await tracker.track(frameAt(start))).not.toBeNull();
+      for (const ahead of [1, 2]) {
+        const f = tracker.follow(frameAt(start + ahead));
+        expect(f, `frame ${start}+${ahead}`).not.toBeNull();
+        expect(f!.detected).toBe(false);
+        ref.reset();
+        const t = await ref.track(frameAt(start + ahead));
+        if (t === null) continue;
+        const ed = Math.hypot(t.rightEye.x - t.leftEye.x, t.rightEye.y - t.leftEye.y);
+        errors.push(Math.hypot(f!.leftEye.x - t.leftEye.x, f!.leftEye.y - t.leftEye.y) / ed, Math.hypot(f!.mouth.x - t.mouth.x, f!.mouth.y - t.mouth.y) / ed);
+      }
+    }
+    expect(errors.length).toBeGreaterThanOrEqual(8);
+    expect([...errors].sort((a, b) => a - b)[errors.length >> 1]).toBeLessThan(0.05);
+    tracker.reset();
+    expect(tracker.follow(frameAt(61))).toBeNull();
+  });
+
   it('returns null on a frame without a face', async () => {
     const tracker = await FaceTracker.create();
     const blank = { width: 320, height: 240, data: new Uint8Array(320 * 240 * 3).fill(90) };
@@ -142,12 +167,16 @@ describe('LiveFaceEditor', () => {
     const editor = Editor.load(bundle.editorDir, bundle.generatorDir);
     const live = new LiveFaceEditor(editor, { rampMs: 0, modelEvery: 2 });
     const ran: boolean[] = [];
+    const followed: boolean[] = [];
     for (let i = 0; i < 6; i++) {
       const r = await live.process('m', frameAt(10 + i), i * 33, 'add glasses', 1);
       expect(r.edited).toBe(true);
       ran.push(r.stages.generate > 0);
+      followed.push(r.followed);
     }
     expect(ran).toEqual([true, false, true, false, true, false]);
+    // The frames that re-paste follow the face instead of running the landmark net.
+    expect(followed).toEqual([false, true, false, true, false, true]);
     // A new command runs the model at once.
     const r = await live.process('m', frameAt(20), 7 * 33, 'long hair', 1);
     expect(r.stages.generate).toBeGreaterThan(0);
