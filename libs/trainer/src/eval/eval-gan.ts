@@ -22,6 +22,8 @@ export interface GanEvalReport {
   rareLevels: string[];
   samples: number;
   psi: number;
+  /** Noise inputs of the generated faces. */
+  noise: 'const' | 'random' | 'none';
   checkpoint: string;
 }
 
@@ -61,17 +63,19 @@ function collect(judge: Judge, n: number, batchSize: number, next: (start: numbe
 
 /**
  * FD-judge of a generator against renders, the real-vs-real floor, and attribute coverage.
- * Generated faces use the stored constant noise and truncation ψ; z comes from `seed`.
+ * Generated faces use truncation ψ and the stored constant noise maps (`noise: 'const'`, default), fresh
+ * random noise, or none (how the editor bundle generates); z comes from `seed`.
  */
-export function evaluateGan(g: Generator, judge: Judge, opts: { samples: number; psi?: number; seed?: number; renderSeedA?: number; renderSeedB?: number; batchSize?: number; checkpoint: string }): GanEvalReport {
+export function evaluateGan(g: Generator, judge: Judge, opts: { samples: number; psi?: number; noise?: 'const' | 'random' | 'none'; seed?: number; renderSeedA?: number; renderSeedB?: number; batchSize?: number; checkpoint: string }): GanEvalReport {
   const n = opts.samples;
   const bs = opts.batchSize ?? 50;
   const psi = opts.psi ?? 1;
+  const noise = opts.noise ?? 'const';
   const seed = opts.seed ?? 4242;
   const r = judge.config.resolution;
   if (g.config.resolution !== r) throw new TypeError(`eval-gan: generator makes ${g.config.resolution}px, judge reads ${r}px`);
   const gen = collect(judge, n, bs, (start, count) =>
-    tf.tidy(() => g.generate(tf.randomNormal([count, g.config.zDim], 0, 1, 'float32', seed + start) as tf.Tensor2D, { noise: 'const', psi })),
+    tf.tidy(() => g.generate(tf.randomNormal([count, g.config.zDim], 0, 1, 'float32', seed + start) as tf.Tensor2D, { noise, psi, noiseSeed: seed + start })),
   );
   const render = (s: number) => (start: number, count: number) => tf.tensor4d(renderFaces(s, start, count, r).images, [count, r, r, 3]);
   const a = collect(judge, n, bs, render(opts.renderSeedA ?? 777_001));
@@ -79,12 +83,12 @@ export function evaluateGan(g: Generator, judge: Judge, opts: { samples: number;
   const fdJudge = frechetDistanceFromStats(gen.stats, a.stats);
   const fdRealReal = frechetDistanceFromStats(a.stats, b.stats);
   const rareLevels = Object.entries(gen.coverage).flatMap(([attr, levels]) => Object.entries(levels).filter(([, f]) => f < 0.01).map(([l]) => `${attr}=${l}`));
-  return { fdJudge, fdRealReal, ratio: fdJudge / fdRealReal, coverage: gen.coverage, coverageRenders: a.coverage, rareLevels, samples: n, psi, checkpoint: opts.checkpoint };
+  return { fdJudge, fdRealReal, ratio: fdJudge / fdRealReal, coverage: gen.coverage, coverageRenders: a.coverage, rareLevels, samples: n, psi, noise, checkpoint: opts.checkpoint };
 }
 
 export function formatGanReport(r: GanEvalReport): string {
   const lines = [
-    `FD-judge ${r.fdJudge.toFixed(3)}   FD real-vs-real ${r.fdRealReal.toFixed(3)}   ratio ${r.ratio.toFixed(2)} (target ≤ 5)   n=${r.samples} ψ=${r.psi}`,
+    `FD-judge ${r.fdJudge.toFixed(3)}   FD real-vs-real ${r.fdRealReal.toFixed(3)}   ratio ${r.ratio.toFixed(2)} (target ≤ 5)   n=${r.samples} ψ=${r.psi} noise ${r.noise}`,
     `${'attribute'.padEnd(12)} level: generated% / renders%`,
   ];
   for (const a of EDITABLE_ATTRIBUTES) {
