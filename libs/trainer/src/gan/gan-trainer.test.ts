@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initRuntime, loadCheckpoint, loadGenerator } from '@lfe/face-pipeline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTmpDirs } from '../testing/tmp-dirs';
 import { resolveGanConfig, type GanConfig } from './gan-config';
 import { GanTrainer } from './gan-trainer';
 import { SyntheticFaceSource } from './image-source';
@@ -19,18 +19,10 @@ const tiny: GanConfig = resolveGanConfig({
   sampleEvery: 10,
   checkpointEvery: 10,
 });
-const dirs: string[] = [];
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'gan-'));
-  dirs.push(d);
-  return d;
-};
+const tmp = useTmpDirs('gan-');
 
 beforeAll(async () => {
   await initRuntime({ backend: 'wasm' });
-});
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 describe('GAN training', () => {

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initRuntime, loadGenerator } from '@lfe/face-pipeline';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTmpDirs } from '../testing/tmp-dirs';
 import { resolveGanConfig, type GanConfig } from './gan-config';
 import { GanTrainer, type GradPhase, type StepStats } from './gan-trainer';
 import { SyntheticFaceSource } from './image-source';
@@ -17,18 +18,10 @@ const tiny: GanConfig = resolveGanConfig({
   r1Interval: 2,
 });
 const PROV = { command: 'test', seed: 1, dataManifestSha256: null, date: '' };
-const dirs: string[] = [];
-const tmp = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'pgan-'));
-  dirs.push(d);
-  return d;
-};
+const tmp = useTmpDirs('pgan-');
 
 beforeAll(async () => {
   await initRuntime({ backend: 'wasm' });
-});
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 /** `count` replicas in this thread, averaging through a promise barrier; records every mean by phase. */
