@@ -38,7 +38,8 @@ export const DEFAULT_GAN_CONFIG: GanConfig = {
   lr: 0.002,
   beta1: 0,
   beta2: 0.99,
-  r1Gamma: 0.2,
+  // StyleGAN2-ADA's heuristic γ = 0.0002 · resolution² / batch: 0.05 at 64 px, batch 16.
+  r1Gamma: 0.05,
   r1Interval: 16,
   emaHalfLifeImages: 10_000,
   emaRampup: 0.05,
