@@ -19,6 +19,9 @@ for bin in "${!NEED[@]}"; do
 done
 # The acoustic model has no binary to look for.
 [ -d /usr/share/pocketsphinx/model/en-us ] || missing+=(pocketsphinx-en-us)
+# A CJK font, so the headless chromium of the E2E tests draws the viewer's Chinese commands in
+# its screenshots (4.5 MB; without it they are empty boxes).
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing+=(fonts-wqy-microhei)
 
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""
