@@ -23,6 +23,14 @@ export interface GanConfig {
   emaRampup: number;
   styleMixingProb: number;
   wAvgBeta: number;
+  /**
+   * Reconstruction-assisted training, off while `weight` is 0: an encoder E (face-pipeline's
+   * inversion encoder) maps real images to W+ and G must redraw them: every `every` steps, E and
+   * G's synthesis network also minimise weight · mean|G(E(x)) − x| on the real batch (noise off).
+   * A supervised signal for the parts adversarial training learns last (eyes, mouths). It can be
+   * switched on when resuming a run that had it off (E starts fresh).
+   */
+  recon: { weight: number; every: number };
   logEvery: number;
   sampleEvery: number;
   checkpointEvery: number;
@@ -45,6 +53,7 @@ export const DEFAULT_GAN_CONFIG: GanConfig = {
   emaRampup: 0.05,
   styleMixingProb: 0.9,
   wAvgBeta: 0.995,
+  recon: { weight: 0, every: 4 },
   logEvery: 10,
   sampleEvery: 500,
   checkpointEvery: 100,
@@ -66,12 +75,15 @@ export function resolveGanConfig(user: unknown): GanConfig {
     generator: validateGeneratorConfig({ ...DEFAULT_GAN_CONFIG.generator, ...(u.generator ?? {}) }),
     discriminator: { ...DEFAULT_GAN_CONFIG.discriminator, ...(u.discriminator ?? {}) },
     data: (u.data ?? DEFAULT_GAN_CONFIG.data) as DataConfig,
+    recon: { ...DEFAULT_GAN_CONFIG.recon, ...(u.recon ?? {}) },
   };
   const posInt = ['batchSize', 'steps', 'r1Interval', 'logEvery', 'sampleEvery', 'checkpointEvery'] as const;
   for (const k of posInt) if (!Number.isInteger(c[k]) || c[k] < 1) throw new TypeError(`gan config: ${k} must be a positive integer`);
   for (const k of ['lr', 'emaHalfLifeImages'] as const) if (!(c[k] > 0)) throw new TypeError(`gan config: ${k} must be > 0`);
   for (const k of ['beta1', 'beta2', 'styleMixingProb', 'wAvgBeta', 'emaRampup'] as const) if (!(c[k] >= 0 && c[k] < 1.0001)) throw new TypeError(`gan config: ${k} must be in [0, 1]`);
   if (!(c.r1Gamma >= 0)) throw new TypeError('gan config: r1Gamma must be ≥ 0');
+  if (!(c.recon.weight >= 0)) throw new TypeError('gan config: recon.weight must be ≥ 0');
+  if (!Number.isInteger(c.recon.every) || c.recon.every < 1) throw new TypeError('gan config: recon.every must be a positive integer');
   if (c.batchSize % Math.min(c.discriminator.mbstdGroup, c.batchSize) !== 0) throw new TypeError('gan config: batchSize must be a multiple of discriminator.mbstdGroup');
   if (!['synthetic', 'dataset', 'folder'].includes(c.data.kind)) throw new TypeError('gan config: data.kind must be synthetic, dataset or folder');
   return c;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
-import { Generator, saveGenerator, toUint8 } from '@lfe/face-pipeline';
+import { DEFAULT_ENCODER_CONFIG, Encoder, Generator, saveGenerator, toUint8 } from '@lfe/face-pipeline';
 import { stepSeed, uniform } from '../util/seeds';
 import { Discriminator } from './discriminator';
 import type { GanConfig } from './gan-config';
@@ -25,6 +25,8 @@ export interface StepStats {
   r1: number | null;
   realScore: number;
   fakeScore: number;
+  /** Reconstruction loss mean|G(E(x)) − x| on the steps that ran it (config.recon), else null. */
+  recon?: number | null;
   seconds: number;
 }
 
@@ -32,7 +34,7 @@ export interface StepStats {
 const P = { zD: 1, zD2: 2, noiseD: 3, mixD: 4, zG: 5, zG2: 6, noiseG: 7, mixG: 8, r1dir: 9 } as const;
 
 /** Which gradient a data-parallel step is exchanging. */
-export type GradPhase = 'D' | 'R1' | 'G';
+export type GradPhase = 'D' | 'R1' | 'G' | 'REC';
 
 /**
  * Data-parallel training: this trainer is replica `index` of `count`. It computes its gradients on
@@ -59,6 +61,14 @@ export class GanTrainer {
   readonly D: Discriminator;
   readonly optG: tf.AdamOptimizer;
   readonly optD: tf.AdamOptimizer;
+  /**
+   * Reconstruction-assisted training (config.recon.weight > 0): the encoder, its optimizer, and a
+   * separate optimizer for the synthesis network's reconstruction updates (tfjs's Adam keeps its
+   * moments by position in the variable list, so one optimizer cannot serve two different lists).
+   */
+  readonly E: Encoder | null;
+  readonly optE: tf.AdamOptimizer | null;
+  readonly optGRec: tf.AdamOptimizer | null;
   readonly shard: GanShard | null;
   #step = 0;
   #disposed = false;
@@ -90,6 +100,10 @@ export class GanTrainer {
     this.D = new Discriminator({ ...config.discriminator, resolution: config.generator.resolution }, config.seed + 1);
     this.optG = tf.train.adam(config.lr, config.beta1, config.beta2, 1e-8);
     this.optD = tf.train.adam(config.lr, config.beta1, config.beta2, 1e-8);
+    const g = config.generator;
+    this.E = config.recon.weight > 0 ? new Encoder({ ...DEFAULT_ENCODER_CONFIG, resolution: g.resolution, wDim: g.wDim, numWs: this.G.numWs }, config.seed + 2) : null;
+    this.optE = this.E === null ? null : tf.train.adam(config.lr, config.beta1, config.beta2, 1e-8);
+    this.optGRec = this.E === null ? null : tf.train.adam(config.lr, config.beta1, config.beta2, 1e-8);
   }
 
   get step(): number {
@@ -128,21 +142,30 @@ export class GanTrainer {
    * gradients, average them (and `stats`, appended) across replicas, apply the mean. Returns the
    * loss (averaged across replicas) and the averaged stats.
    */
-  async #minimize(opt: tf.AdamOptimizer, phase: GradPhase, vars: tf.Variable[], loss: () => tf.Scalar, stats: () => tf.Tensor[]): Promise<number[]> {
+  async #minimize(groups: ReadonlyArray<{ opt: tf.AdamOptimizer; vars: tf.Variable[] }>, phase: GradPhase, loss: () => tf.Scalar, stats: () => tf.Tensor[]): Promise<number[]> {
     let kept: tf.Tensor[] = [];
     const f = (): tf.Scalar => {
       const l = loss();
       kept = stats().map((t) => tf.keep(t));
       return l;
     };
-    if (this.shard === null) {
-      const l = opt.minimize(f, true, vars)!;
+    if (this.shard === null && groups.length === 1) {
+      const l = groups[0]!.opt.minimize(f, true, groups[0]!.vars)!;
       const out = [(await l.data())[0]!];
       for (const t of kept) out.push(...(await t.data()));
       tf.dispose([l, ...kept]);
       return out;
     }
+    const vars = groups.flatMap((g) => g.vars);
     const { value, grads } = tf.variableGrads(f, vars);
+    if (this.shard === null) {
+      // Several optimizers, one process: each applies its own variables' gradients.
+      for (const g of groups) g.opt.applyGradients(g.vars.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
+      const out = [(await value.data())[0]!];
+      for (const t of kept) out.push(...(await t.data()));
+      tf.dispose([value, ...Object.values(grads), ...kept]);
+      return out;
+    }
     const names = vars.map((v) => v.name);
     const parts: Float32Array[] = [];
     for (const n of names) parts.push((await grads[n]!.data()) as Float32Array);
@@ -160,13 +183,13 @@ export class GanTrainer {
     const mean = await this.shard.exchange(phase, flat);
     if (mean.length !== sent) throw new Error(`gan: ${phase} exchange returned ${mean.length} values, sent ${sent}`);
     off = 0;
-    const applied = names.map((name, i) => {
-      const tensor = tf.tensor(mean.subarray(off, off + sizes[i]!), vars[i]!.shape);
+    const applied = new Map<string, tf.Tensor>();
+    names.forEach((name, i) => {
+      applied.set(name, tf.tensor(mean.subarray(off, off + sizes[i]!), vars[i]!.shape));
       off += sizes[i]!;
-      return { name, tensor };
     });
-    opt.applyGradients(applied);
-    tf.dispose(applied.map((a) => a.tensor));
+    for (const g of groups) g.opt.applyGradients(g.vars.map((v) => ({ name: v.name, tensor: applied.get(v.name)! })));
+    tf.dispose([...applied.values()]);
     return Array.from(mean.subarray(off));
   }
 
@@ -187,9 +210,8 @@ export class GanTrainer {
       let sr: tf.Tensor1D | null = null;
       let sf: tf.Tensor1D | null = null;
       const [lossDv, realScore, fakeScore] = await this.#minimize(
-        this.optD,
+        [{ opt: this.optD, vars: dVars }],
         'D',
-        dVars,
         () => {
           sr = this.D.apply(real);
           sf = this.D.apply(fake);
@@ -203,9 +225,8 @@ export class GanTrainer {
         const dirs = tf.tidy(() => this.#mine(tf.randomNormal([c.batchSize, r, r, 3], 0, 1, 'float32', stepSeed(c.seed, s, P.r1dir)) as tf.Tensor4D));
         let pen: tf.Scalar | null = null;
         const [, penalty] = await this.#minimize(
-          this.optD,
+          [{ opt: this.optD, vars: dVars }],
           'R1',
-          dVars,
           () => {
             pen = r1FiniteDifference((x) => this.D.apply(x), real, dirs);
             return tf.mul(pen, (c.r1Gamma / 2) * c.r1Interval) as tf.Scalar;
@@ -219,9 +240,8 @@ export class GanTrainer {
       // G step; the mean w is tracked from the same mapped codes (averaged over replicas).
       let ws: tf.Tensor3D | null = null;
       const [lossGv, ...wMean] = await this.#minimize(
-        this.optG,
+        [{ opt: this.optG, vars: gVars }],
         'G',
-        gVars,
         () => {
           ws = this.#mixedWs(this.G, s, P.zG, P.zG2, P.mixG);
           const img = this.G.synthesis(ws, { noise: 'random', noiseSeed: this.#noiseSeed(s, P.noiseG) });
@@ -233,9 +253,27 @@ export class GanTrainer {
         const avg = this.G.params.get('mapping/w_avg');
         avg.assign(tf.add(avg, tf.mul(tf.sub(tf.tensor(wMean, avg.shape), avg), 1 - c.wAvgBeta)));
       });
+      let recon: number | null = null;
+      if (this.E !== null && this.optE !== null && this.optGRec !== null && s % c.recon.every === 0) {
+        // E and the synthesis network (not the mapping) redraw the real batch from its code.
+        const E = this.E;
+        const wAvg = this.G.params.get('mapping/w_avg');
+        // Noise inputs are off when redrawing, so their strengths get no gradient here.
+        const synthVars = gVars.filter((v) => !v.name.includes('/mapping/') && !v.name.endsWith('noise_strength'));
+        const [lossRec] = await this.#minimize(
+          [
+            { opt: this.optE, vars: E.trainableVariables() },
+            { opt: this.optGRec, vars: synthVars },
+          ],
+          'REC',
+          () => tf.mul(tf.mean(tf.abs(tf.sub(this.G.synthesis(E.encode(real, wAvg), { noise: 'none' }), real))), c.recon.weight) as tf.Scalar,
+          () => [],
+        );
+        recon = lossRec! / c.recon.weight;
+      }
       this.#updateEma();
       this.#step++;
-      return { step: this.#step, lossD: lossDv!, lossG: lossGv!, r1, realScore: realScore!, fakeScore: fakeScore!, seconds: (performance.now() - t0) / 1000 };
+      return { step: this.#step, lossD: lossDv!, lossG: lossGv!, r1, realScore: realScore!, fakeScore: fakeScore!, recon, seconds: (performance.now() - t0) / 1000 };
     } finally {
       real.dispose();
     }
@@ -283,7 +321,15 @@ export class GanTrainer {
   }
 
   #parts(): TrainerStateParts {
-    return { kind: GAN_STATE_KIND, params: { G: this.G.params, Gema: this.Gema.params, D: this.D.params }, optimizers: { optG: this.optG, optD: this.optD } };
+    const parts = { kind: GAN_STATE_KIND, params: { G: this.G.params, Gema: this.Gema.params, D: this.D.params }, optimizers: { optG: this.optG, optD: this.optD } };
+    if (this.E === null || this.optE === null || this.optGRec === null) return parts;
+    // A run may switch reconstruction on at a resume: a checkpoint without E starts E fresh.
+    return {
+      ...parts,
+      params: { ...parts.params, E: this.E.params },
+      optimizers: { ...parts.optimizers, optE: this.optE, optGRec: this.optGRec },
+      optional: ['E', 'optE', 'optGRec'],
+    };
   }
 
   dispose(): void {
@@ -294,6 +340,9 @@ export class GanTrainer {
     this.D.dispose();
     this.optG.dispose();
     this.optD.dispose();
+    this.E?.dispose();
+    this.optE?.dispose();
+    this.optGRec?.dispose();
     this.#rows?.dispose();
   }
 }

@@ -24,10 +24,10 @@ function exchange(phase: GradPhase, flat: Float32Array): Promise<Float32Array> {
   });
 }
 
-/** Sum of every parameter of G, G_ema and D (float64): replicas must agree exactly. */
+/** Sum of every parameter of G, G_ema, D (and E) (float64): replicas must agree exactly. */
 function checksum(t: GanTrainer): number {
   let s = 0;
-  for (const store of [t.G.params, t.Gema.params, t.D.params]) {
+  for (const store of [t.G.params, t.Gema.params, t.D.params, ...(t.E === null ? [] : [t.E.params])]) {
     for (const name of store.names()) {
       const v = store.get(name).dataSync();
       for (let i = 0; i < v.length; i++) s += v[i]! * (1 + (i % 7) * 1e-3);

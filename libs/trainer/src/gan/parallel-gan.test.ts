@@ -61,7 +61,7 @@ describe('data-parallel GAN training', () => {
     // Noise strengths start at 0, so at step 0 the replicas see exactly the single process's
     // images; only float summation order differs. A negligible lr keeps the D update between the
     // phases from amplifying that (Adam's first step is ±lr per weight, whatever the gradient size).
-    const cfg = { ...tiny, lr: 1e-9 };
+    const cfg = resolveGanConfig({ ...tiny, lr: 1e-9, recon: { weight: 1, every: 1 } });
     const one = localReplicas(cfg, 1);
     const two = localReplicas(cfg, 2);
     const s1 = await one.trainers[0]!.trainStep();
@@ -79,6 +79,8 @@ describe('data-parallel GAN training', () => {
     expect(noise.size).toBeGreaterThan(0);
     const withoutNoise = (a: Float32Array): Float32Array => a.subarray(0, off).filter((_, i) => !noise.has(i));
     expect(relativeError(withoutNoise(one.means.get('G')!), withoutNoise(two.means.get('G')!))).toBeLessThan(1e-5);
+    // Reconstruction: the encoder's and the synthesis network's gradients (noise off).
+    expect(relativeError(one.means.get('REC')!, two.means.get('REC')!)).toBeLessThan(1e-5);
     // R1 is a finite difference over ε = 0.01: rounding differences come out 100× larger.
     expect(relativeError(one.means.get('R1')!, two.means.get('R1')!)).toBeLessThan(1e-4);
     expect(s2[0]!.lossD).toBeCloseTo(s1.lossD, 5);

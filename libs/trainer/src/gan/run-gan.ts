@@ -107,6 +107,14 @@ export function writeCurves(outDir: string): void {
     lossG: smooth(rows.map((r) => r.lossG)),
     'D(real)': smooth(rows.map((r) => r.realScore)),
     'D(fake)': smooth(rows.map((r) => r.fakeScore)),
+    // Reconstruction loss (config.recon), carried between the steps that ran it.
+    ...(rows.some((r) => typeof r.recon === 'number') ? { recon: smooth(carryForward(rows.map((r) => r.recon ?? null))) } : {}),
   });
   writeFileSync(join(outDir, 'curves.html'), html);
+}
+
+/** Each null replaced by the last number before it (0 before the first). */
+function carryForward(xs: ReadonlyArray<number | null>): number[] {
+  let last = 0;
+  return xs.map((x) => (x === null ? last : (last = x)));
 }

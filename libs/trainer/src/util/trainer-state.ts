@@ -10,6 +10,8 @@ export interface TrainerStateParts {
   kind: string;
   params: Readonly<Record<string, ParamStore>>;
   optimizers: Readonly<Record<string, tf.AdamOptimizer>>;
+  /** Names (of params or optimizers) a checkpoint may lack: they keep their fresh values on restore. */
+  optional?: readonly string[];
 }
 
 /** Save parameters, optimizer state, the step count and any `extra` arrays as one checkpoint folder. */
@@ -45,8 +47,9 @@ export async function restoreTrainerState(
   const { manifest, tensors } = loadCheckpoint(dir, { kind: parts.kind });
   const differs = mismatch(manifest.architecture.config);
   if (differs !== null) throw new TypeError(`resume: the checkpoint's ${differs} config differs from this run's (${dir})`);
-  for (const [name, store] of Object.entries(parts.params)) store.fromArrays(takePrefix(tensors, name));
-  for (const [name, opt] of Object.entries(parts.optimizers)) await restoreAdamState(opt, name, tensors, dir);
+  const present = (name: string): boolean => !(parts.optional ?? []).includes(name) || [...tensors.keys()].some((k) => k.startsWith(`${name}/`));
+  for (const [name, store] of Object.entries(parts.params)) if (present(name)) store.fromArrays(takePrefix(tensors, name));
+  for (const [name, opt] of Object.entries(parts.optimizers)) if (present(name)) await restoreAdamState(opt, name, tensors, dir);
   return { step: manifest.provenance.steps, tensors };
 }
 
