@@ -61,6 +61,26 @@ async function snapshot(page: Page): Promise<Snapshot> {
   return (await page.evaluate('window.lfeViewer.snapshot()')) as Snapshot;
 }
 
+/** The printed measurement: capture→display latency over the last 150 frames and the page's fps. */
+interface LatencyLine {
+  effect: string | undefined;
+  latencyMs: { p50: number; p95: number; n: number };
+  fps: { serverIn: number | undefined; serverOut: number | undefined; shown: number };
+  droppedServer: number | undefined;
+  backend: string | undefined;
+}
+
+function latencyLine(snap: Snapshot): LatencyLine {
+  const samples = snap.latencySamples.slice(-150);
+  return {
+    effect: snap.server?.effect,
+    latencyMs: { p50: Math.round(percentile(samples, 50)), p95: Math.round(percentile(samples, 95)), n: samples.length },
+    fps: { serverIn: snap.server?.fpsIn, serverOut: snap.server?.fpsOut, shown: Math.round(snap.displayFps * 10) / 10 },
+    droppedServer: snap.server?.dropped,
+    backend: snap.server?.backend,
+  };
+}
+
 async function editLabels(page: Page): Promise<string[]> {
   return page.locator('#edits li .what').allTextContents();
 }
@@ -181,14 +201,7 @@ describe.skipIf(skipReason !== undefined)(`viewer in chromium against the stream
           `(the processed picture is damaged — see test-output/e2e/02-stats.png); snapshot: ${JSON.stringify({ ...v, latencySamples: undefined })}`,
       );
     });
-    const samples = snap.latencySamples.slice(-150);
-    const line = {
-      effect: snap.server?.effect,
-      latencyMs: { p50: Math.round(percentile(samples, 50)), p95: Math.round(percentile(samples, 95)), n: samples.length },
-      fps: { serverIn: snap.server?.fpsIn, serverOut: snap.server?.fpsOut, shown: Math.round(snap.displayFps * 10) / 10 },
-      droppedServer: snap.server?.dropped,
-      backend: snap.server?.backend,
-    };
+    const line = latencyLine(snap);
     console.log(`[e2e] capture→display (effect none): ${JSON.stringify(line)}`);
     expect(snap.server?.effect).toBe('none');
     expect(line.latencyMs.p50).toBeGreaterThan(0);
@@ -336,14 +349,7 @@ describe.skipIf(skipReason !== undefined)(`viewer in chromium against the full f
       const v = await snapshot(page);
       return v.latency.count >= 30 && v.server !== undefined ? v : undefined;
     }, 20_000);
-    const samples = snap.latencySamples.slice(-150);
-    const line = {
-      effect: snap.server?.effect,
-      latencyMs: { p50: Math.round(percentile(samples, 50)), p95: Math.round(percentile(samples, 95)), n: samples.length },
-      fps: { serverIn: snap.server?.fpsIn, serverOut: snap.server?.fpsOut, shown: Math.round(snap.displayFps * 10) / 10 },
-      droppedServer: snap.server?.dropped,
-      backend: snap.server?.backend,
-    };
+    const line = latencyLine(snap);
     console.log(`[e2e] capture→display (effect edit, "add glasses"): ${JSON.stringify(line)}`);
     expect(snap.server?.effect).toBe('edit');
     expect(snap.displayFps).toBeGreaterThan(3);
