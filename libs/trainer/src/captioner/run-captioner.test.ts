@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initRuntime } from '@lfe/face-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stopAndResume } from '../testing/stop-resume';
 import { resolveCaptionerTrainConfig } from './captioner-trainer';
 import { runCaptioner } from './run-captioner';
 
@@ -25,23 +26,10 @@ describe('runCaptioner (the shared run loop)', () => {
       reportN: 4,
       warmupSteps: 1,
     });
-    const quiet = (): void => undefined;
-    // One uninterrupted run.
-    await runCaptioner({ outDir: join(dir, 'a-out'), workDir: join(dir, 'a'), config, resume: false, command: 'test', progress: quiet });
-    // A run stopped after 4 steps, then resumed.
-    let n = 0;
-    const stopped = await runCaptioner({ outDir: join(dir, 'b-out'), workDir: join(dir, 'b'), config, resume: false, command: 'test', progress: quiet, shouldStop: () => n++ >= 4 });
-    expect(stopped).toBeNull();
-    await runCaptioner({ outDir: join(dir, 'b-out'), workDir: join(dir, 'b'), config, resume: true, command: 'test', progress: quiet });
-    const losses = (d: string): number[] =>
-      readFileSync(join(dir, d, 'log.jsonl'), 'utf8')
-        .split('\n')
-        .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as { loss?: number })
-        .filter((r) => r.loss !== undefined)
-        .map((r) => r.loss!);
-    expect(losses('b')).toEqual(losses('a'));
-    expect(losses('a')).toHaveLength(6);
+    const { uninterrupted, resumed, stoppedResult } = await stopAndResume(dir, (o) => runCaptioner({ ...o, config }), 4);
+    expect(stoppedResult).toBeNull();
+    expect(resumed).toEqual(uninterrupted);
+    expect(uninterrupted).toHaveLength(6);
     for (const d of ['a-out', 'b-out']) {
       expect(existsSync(join(dir, d, 'manifest.json'))).toBe(true);
       expect(existsSync(join(dir, d, 'report.json'))).toBe(true);

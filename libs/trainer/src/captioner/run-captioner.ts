@@ -4,7 +4,7 @@ import { RENDERER_VERSION } from '@lfe/face-synth';
 import { SCHEMA_VERSION, VOCABULARY_FINGERPRINT } from '@lfe/edit-language';
 import type { Provenance, WeightDtype } from '@lfe/face-pipeline';
 import { Captioner } from './captioner';
-import { loggedSeconds, runConfig, runLoop } from '../util/run-loop';
+import { loggedSeconds, runConfig, runLoop, runningMean } from '../util/run-loop';
 import { CaptionerTrainer, resolveCaptionerTrainConfig, type CaptionerStepStats, type CaptionerTrainConfig } from './captioner-trainer';
 import { evaluateCaptioner, formatCaptionerReport, type CaptionerReport } from './evaluate-captioner';
 
@@ -65,8 +65,7 @@ export async function runCaptioner(opts: RunCaptionerOptions): Promise<Captioner
       runtime: 'tfjs wasm + lfe training kernels',
     };
     // The shared loop (util/run-loop): restore, one log row per step, progress, checkpoints.
-    let lossAvg = 0;
-    let first = true;
+    const lossAvg = runningMean();
     await runLoop<CaptionerStepStats>({
       trainer,
       workDir,
@@ -77,9 +76,7 @@ export async function runCaptioner(opts: RunCaptionerOptions): Promise<Captioner
       progress,
       provenance: () => ({ ...baseProvenance, date: new Date().toISOString() }),
       describe: (last) => {
-        lossAvg = first ? last.tokenNll : 0.95 * lossAvg + 0.05 * last.tokenNll;
-        first = false;
-        return `token NLL ${lossAvg.toFixed(4)} (caption ${last.loss.toFixed(2)}) |g| ${last.gradNorm.toFixed(2)} lr ${last.lr.toExponential(2)}`;
+        return `token NLL ${lossAvg(last.tokenNll).toFixed(4)} (caption ${last.loss.toFixed(2)}) |g| ${last.gradNorm.toFixed(2)} lr ${last.lr.toExponential(2)}`;
       },
       shouldStop: () => opts.shouldStop?.() ?? false,
       afterStep: (last) => {

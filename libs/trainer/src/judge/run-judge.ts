@@ -5,7 +5,7 @@ import { RENDERER_VERSION } from '@lfe/face-synth';
 import type { Provenance, WeightDtype } from '@lfe/face-pipeline';
 import { evaluateJudge, failingEntries, formatReport, type JudgeReport } from './evaluate';
 import { Judge } from './judge';
-import { loggedSeconds, runConfig, runLoop } from '../util/run-loop';
+import { loggedSeconds, runConfig, runLoop, runningMean } from '../util/run-loop';
 import { JudgeTrainer, resolveJudgeTrainConfig, type JudgeStepStats, type JudgeTrainConfig } from './judge-trainer';
 
 export interface RunJudgeOptions {
@@ -98,8 +98,7 @@ export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | nul
     };
     const startedAt = new Date().toISOString();
     // The shared loop (util/run-loop): restore, one log row per step, progress, checkpoints.
-    let lossAvg = 0;
-    let first = true;
+    const lossAvg = runningMean();
     await runLoop<JudgeStepStats>({
       trainer,
       workDir,
@@ -110,9 +109,7 @@ export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | nul
       progress,
       provenance: () => ({ ...baseProvenance, date: new Date().toISOString() }),
       describe: (last) => {
-        lossAvg = first ? last.loss : 0.95 * lossAvg + 0.05 * last.loss;
-        first = false;
-        return `loss ${lossAvg.toFixed(4)} (ce ${last.crossEntropy.toFixed(4)} reg ${last.regression.toFixed(5)}) lr ${last.lr.toExponential(2)}`;
+        return `loss ${lossAvg(last.loss).toFixed(4)} (ce ${last.crossEntropy.toFixed(4)} reg ${last.regression.toFixed(5)}) lr ${last.lr.toExponential(2)}`;
       },
       shouldStop: () => opts.shouldStop?.() ?? false,
       afterStep: (last) => {

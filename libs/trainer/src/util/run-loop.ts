@@ -113,3 +113,9 @@ export function runConfig<C extends { steps: number }>(
   writeFileSync(cfgFile, `${JSON.stringify(config, null, 2)}\n`);
   return { config, resuming };
 }
+
+/** A running mean for progress lines: the first value, then 0.95 · mean + 0.05 · value. */
+export function runningMean(): (value: number) => number {
+  let mean: number | null = null;
+  return (v) => (mean = mean === null ? v : 0.95 * mean + 0.05 * v);
+}
