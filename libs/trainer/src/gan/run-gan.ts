@@ -85,7 +85,7 @@ export async function runGan(opts: RunGanOptions): Promise<{ trainer: GanRunTrai
   return { trainer, last };
 }
 
-async function writeSamples(trainer: GanRunTrainer, outDir: string): Promise<void> {
+export async function writeSamples(trainer: GanRunTrainer, outDir: string): Promise<void> {
   const u8 = await trainer.sampleImages(64);
   const r = trainer.config.generator.resolution;
   const grid = imageGrid(u8, 64, r, 8);

@@ -1,0 +1,234 @@
+"""Continue (or start) the GAN training of libs/trainer on a CUDA GPU with the PyTorch port.
+
+  python libs/trainer/torch/train_gan_torch.py --init training/gan-default/state \
+      --node node --renderer render-chunk.mjs --images 600000 --seconds 480 --out OUT
+
+What it does, in order:
+  1. renders `--images` faces of the synthetic world with the repo's own renderer (bundled by
+     prepare-device.sh; `--procs` node processes in parallel) and keeps them on the GPU as uint8;
+  2. loads G, G_ema and D from a TypeScript trainer state (`--init`; its config is the run's
+     architecture), or starts from `--fresh-from` (a state whose weights are ignored: config only);
+  3. trains as gan-trainer.ts does (non-saturating logistic loss, lazy R1 every r1Interval steps,
+     style mixing, tracked mean w, G_ema with the same half-life and ramp-up, Adam(β1 0, β2 0.99)),
+     for a wall-clock budget, with fresh Adam moments;
+  4. writes `<out>/gan.json` + `gan.bin` (G, Gema, D in TypeScript layouts) every
+     `--checkpoint-seconds` and at the end, and a JSON log; `nx run trainer:import-torch-gan`
+     turns them into a generator checkpoint and a resumable TypeScript trainer state.
+R1 here is the exact penalty (double backprop); its weight follows the StyleGAN2-ADA heuristic
+γ = 0.0002·R²/batch unless `--r1-gamma` is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import random
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(__file__))
+from gan_torch import Discriminator, Generator, read_lfe_checkpoint, take_prefix, write_flat  # noqa: E402
+
+T0 = time.time()
+
+
+def log(msg: str) -> None:
+    print(f"[{time.time() - T0:7.1f}s] {msg}", flush=True)
+
+
+def render(args, r: int) -> np.ndarray:
+    os.makedirs(args.scratch, exist_ok=True)
+    per = math.ceil(args.images / args.procs)
+    procs, files = [], []
+    for k in range(args.procs):
+        first = args.data_first + k * per
+        count = min(per, args.images - k * per)
+        if count <= 0:
+            break
+        f = os.path.join(args.scratch, f"chunk{k}.u8")
+        files.append((f, count))
+        procs.append(subprocess.Popen([args.node, args.renderer, str(args.data_seed), str(first), str(count), str(r), f]))
+    for p in procs:
+        if p.wait() != 0:
+            raise RuntimeError(f"renderer exited with {p.returncode}")
+    out = np.empty((args.images, r, r, 3), dtype=np.uint8)
+    off = 0
+    for f, count in files:
+        out[off:off + count] = np.fromfile(f, dtype=np.uint8).reshape(count, r, r, 3)
+        off += count
+        os.remove(f)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--init", required=True, help="TypeScript GAN trainer state folder (G, Gema, D and the config)")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--node", default="node")
+    ap.add_argument("--renderer", required=True, help="bundled render-chunk.mjs")
+    ap.add_argument("--images", type=int, default=600_000)
+    ap.add_argument("--procs", type=int, default=os.cpu_count() or 4)
+    ap.add_argument("--data-seed", type=int, default=1)
+    ap.add_argument("--data-first", type=int, default=50_000_000, help="first face index (the TypeScript run read 0…steps·batch)")
+    ap.add_argument("--scratch", default="/tmp/gan-torch-data")
+    ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--lr", type=float, default=None, help="default: the state's lr")
+    ap.add_argument("--r1-gamma", type=float, default=None)
+    ap.add_argument("--seconds", type=float, required=True, help="stop training this many seconds after the script started")
+    ap.add_argument("--checkpoint-seconds", type=float, default=90)
+    ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: time only)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    args = ap.parse_args()
+
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
+    torch.backends.cudnn.benchmark = True
+    dev = torch.device(args.device)
+    os.makedirs(args.out, exist_ok=True)
+    manifest, arrays = read_lfe_checkpoint(args.init)
+    if manifest["architecture"].get("kind") != "gan-training-state":
+        raise ValueError(f"{args.init}: not a GAN trainer state")
+    cfg = manifest["architecture"]["config"]
+    gcfg, r = cfg["generator"], cfg["generator"]["resolution"]
+    start_step = int(manifest["provenance"]["steps"])
+    start_images = start_step * int(cfg["batchSize"])
+    lr = args.lr if args.lr is not None else cfg["lr"]
+    gamma = args.r1_gamma if args.r1_gamma is not None else 0.0002 * r * r / args.batch
+    interval = int(cfg["r1Interval"])
+    if args.batch % min(cfg["discriminator"]["mbstdGroup"], args.batch):
+        raise ValueError("batch must be a multiple of the mbstd group")
+    log(f"device {dev} ({torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu'}), torch {torch.__version__}; "
+        f"init {args.init} at step {start_step} ({start_images} images); batch {args.batch}, lr {lr}, R1 γ {gamma:.4g} every {interval}")
+
+    data = render(args, r)
+    log(f"rendered {len(data)} faces ({data.nbytes / 1e9:.2f} GB)")
+    data_t = torch.from_numpy(data).to(dev)
+    del data
+
+    G = Generator(gcfg, take_prefix(arrays, "G"), dev)
+    Gema = Generator(gcfg, take_prefix(arrays, "Gema"), dev)
+    for t in Gema.p.values():
+        t.requires_grad_(False)
+    D = Discriminator(cfg["discriminator"], r, take_prefix(arrays, "D"), dev)
+    optG = torch.optim.Adam(G.trainable(), lr=lr, betas=(float(cfg["beta1"]), float(cfg["beta2"])), eps=1e-8)
+    optD = torch.optim.Adam(D.trainable(), lr=lr, betas=(float(cfg["beta1"]), float(cfg["beta2"])), eps=1e-8)
+    gen = torch.Generator(device=dev)
+    gen.manual_seed(args.seed)
+    pyrng = random.Random(args.seed)  # host-side draws (style-mixing cut) without a device sync
+    B, zdim, n_ws = args.batch, gcfg["zDim"], G.num_ws
+
+    def mixed_ws():
+        z = torch.randn((B, zdim), device=dev, generator=gen)
+        w = G.mapping(z)
+        if pyrng.random() >= cfg["styleMixingProb"]:
+            return w[:, None, :].expand(-1, n_ws, -1), w
+        cut = 1 + int(pyrng.random() * (n_ws - 1))
+        w2 = G.mapping(torch.randn((B, zdim), device=dev, generator=gen))
+        return torch.cat([w[:, None, :].expand(-1, cut, -1), w2[:, None, :].expand(-1, n_ws - cut, -1)], 1), w
+
+    def reals():
+        idx = torch.randint(0, data_t.shape[0], (B,), device=dev, generator=gen)
+        return data_t[idx].permute(0, 3, 1, 2).float().div_(127.5).sub_(1)
+
+    def save(step: int, final: bool) -> None:
+        images = step * B
+        meta = {
+            "kind": "gan-torch-weights",
+            "config": cfg,
+            "initState": os.path.abspath(args.init),
+            "initStep": start_step,
+            "initImages": start_images,
+            "torchSteps": step,
+            "torchImages": images,
+            "totalImages": start_images + images,
+            "batch": B,
+            "lr": lr,
+            "r1Gamma": gamma,
+            "r1Interval": interval,
+            "renderedFaces": int(data_t.shape[0]),
+            "dataSeed": args.data_seed,
+            "dataFirst": args.data_first,
+            "seconds": round(time.time() - T0, 1),
+            "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
+            "torch": torch.__version__,
+            "command": " ".join(sys.argv),
+            "final": final,
+        }
+        write_flat(os.path.join(args.out, "gan"), {"G": G.p, "Gema": Gema.p, "D": D.p}, meta)
+        log(f"saved {args.out}/gan.bin at torch step {step} ({start_images + images} images in all)")
+
+    ema_pairs = ([Gema.p[k] for k, t in G.p.items() if t.requires_grad], [t for t in G.p.values() if t.requires_grad])
+    fixed_names = [k for k, t in G.p.items() if not t.requires_grad]
+    logf = open(os.path.join(args.out, "log.jsonl"), "a")
+    step, last_ckpt, last_log, t_train = 0, time.time(), time.time(), time.time()
+    acc = {"lossD": 0.0, "lossG": 0.0, "n": 0}
+    while True:
+        # D step (fake made without a tape)
+        real = reals()
+        with torch.no_grad():
+            ws, _ = mixed_ws()
+            fake = G.synthesis(ws, noise="random", gen=gen)
+        sr, sf = D(real), D(fake)
+        lossD = F.softplus(sf).mean() + F.softplus(-sr).mean()
+        optD.zero_grad(set_to_none=True)
+        lossD.backward()
+        optD.step()
+        r1v = None
+        if gamma > 0 and step % interval == 0:
+            x = real.detach().requires_grad_(True)
+            (g,) = torch.autograd.grad(D(x).sum(), x, create_graph=True)
+            pen = g.square().sum(dim=(1, 2, 3)).mean()
+            optD.zero_grad(set_to_none=True)
+            (pen * (gamma / 2) * interval).backward()
+            optD.step()
+            r1v = float(pen.detach())
+        # G step; mean w tracked from the mapped codes
+        ws, w0 = mixed_ws()
+        lossG = F.softplus(-D(G.synthesis(ws, noise="random", gen=gen))).mean()
+        optG.zero_grad(set_to_none=True)
+        lossG.backward()
+        optG.step()
+        with torch.no_grad():
+            avg = G.p["mapping/w_avg"]
+            avg.add_((w0.mean(0) - avg) * (1 - cfg["wAvgBeta"]))
+            images = start_images + (step + 1) * B
+            half = min(cfg["emaHalfLifeImages"], images * cfg["emaRampup"]) if cfg["emaRampup"] > 0 else cfg["emaHalfLifeImages"]
+            beta = 0.5 ** (B / max(half, 1e-8))
+            torch._foreach_lerp_(ema_pairs[0], ema_pairs[1], 1 - beta)
+            for k in fixed_names:
+                Gema.p[k].copy_(G.p[k])
+        step += 1
+        acc["lossD"] += float(lossD) if step % 10 == 0 else 0.0
+        acc["lossG"] += float(lossG) if step % 10 == 0 else 0.0
+        acc["n"] += 1 if step % 10 == 0 else 0
+        now = time.time()
+        if now - last_log >= 15 or step == 1:
+            rate = step * B / (now - t_train)
+            rec = {"torchStep": step, "images": start_images + step * B, "imgPerSec": round(rate, 1),
+                   "lossD": acc["lossD"] / max(acc["n"], 1), "lossG": acc["lossG"] / max(acc["n"], 1), "r1": r1v,
+                   "realScore": float(sr.detach().mean()), "fakeScore": float(sf.detach().mean()), "t": round(now - T0, 1)}
+            logf.write(json.dumps(rec) + "\n")
+            logf.flush()
+            log(f"step {step} · {rate:.0f} img/s · lossD {rec['lossD']:.3f} lossG {rec['lossG']:.3f} · {start_images + step * B} images")
+            acc = {"lossD": 0.0, "lossG": 0.0, "n": 0}
+            last_log = now
+        done = (now - T0 >= args.seconds) or (args.max_steps and step >= args.max_steps)
+        if done or now - last_ckpt >= args.checkpoint_seconds:
+            save(step, bool(done))
+            last_ckpt = time.time()
+        if done:
+            break
+    logf.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
