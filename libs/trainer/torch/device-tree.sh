@@ -25,7 +25,7 @@ case "${1:-}" in
       echo "$p" >> "$HOLD/list"
     done
     echo "device-tree: held $(wc -l < "$HOLD/list") paths in $HOLD; tree now:"
-    git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1
+    { git ls-files -z | xargs -0 du -cb 2>/dev/null || true; } | tail -1
     ;;
   restore)
     [ -f "$HOLD/list" ] || { echo "device-tree: nothing held"; exit 0; }
