@@ -88,7 +88,7 @@ export function evaluateGan(g: Generator, judge: Judge, opts: { samples: number;
 
 export function formatGanReport(r: GanEvalReport): string {
   const lines = [
-    `FD-judge ${r.fdJudge.toFixed(3)}   FD real-vs-real ${r.fdRealReal.toFixed(3)}   ratio ${r.ratio.toFixed(2)} (target ≤ 5)   n=${r.samples} ψ=${r.psi} noise ${r.noise}`,
+    `FD-judge ${r.fdJudge.toFixed(3)}   FD real-vs-real ${r.fdRealReal.toFixed(3)}   ratio ${r.ratio.toFixed(2)} (target ≤ 5, measured at n=2000: fewer samples raise the floor and lower the ratio)   n=${r.samples} ψ=${r.psi} noise ${r.noise}`,
     `${'attribute'.padEnd(12)} level: generated% / renders%`,
   ];
   for (const a of EDITABLE_ATTRIBUTES) {
