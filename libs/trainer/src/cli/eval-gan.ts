@@ -3,13 +3,13 @@
  *   npx nx run trainer:eval-gan -- [--generator models/default/generator] [--judge models/judge]
  *                                  [--samples 2000] [--psi 1] [--noise const|random|none] [--out r.json]
  *                                  [--editability] [--edit-samples 160] [--multipliers 1,4,16]
- * --editability adds how linearly W encodes each attribute level (src/eval/editability.ts): the
+ * --editability adds how linearly W encodes each attribute level (src/eval/eval-editability.ts): the
  * share of samples a move along its InterFaceGAN normal (fitted step × multiplier) brings to it.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initRuntime, loadGenerator } from '@lfe/face-pipeline';
-import { evaluateEditability, formatEditability } from '../eval/editability';
+import { evaluateEditability, formatEditability } from '../eval/eval-editability';
 import { evaluateGan, formatGanReport } from '../eval/eval-gan';
 import { Judge } from '../judge/judge';
 

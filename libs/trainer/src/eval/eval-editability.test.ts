@@ -2,7 +2,7 @@ import { initRuntime, loadGenerator } from '@lfe/face-pipeline';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Judge } from '../judge/judge';
-import { evaluateEditability, formatEditability } from './editability';
+import { evaluateEditability, formatEditability } from './eval-editability';
 
 beforeAll(async () => {
   await initRuntime({ backend: 'wasm' });
