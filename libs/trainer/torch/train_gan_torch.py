@@ -206,8 +206,8 @@ def main() -> int:
             for k in fixed_names:
                 Gema.p[k].copy_(G.p[k])
         step += 1
-        acc["lossD"] += float(lossD) if step % 10 == 0 else 0.0
-        acc["lossG"] += float(lossG) if step % 10 == 0 else 0.0
+        acc["lossD"] += float(lossD.detach()) if step % 10 == 0 else 0.0
+        acc["lossG"] += float(lossG.detach()) if step % 10 == 0 else 0.0
         acc["n"] += 1 if step % 10 == 0 else 0
         now = time.time()
         if now - last_log >= 15 or step == 1:

@@ -3,22 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { initRuntime, loadCheckpoint, loadGenerator } from '@lfe/face-pipeline';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tinyGanConfig } from '../testing/tiny-gan';
 import { useTmpDirs } from '../testing/tmp-dirs';
 import { resolveGanConfig, type GanConfig } from './gan-config';
 import { GanTrainer } from './gan-trainer';
 import { SyntheticFaceSource } from './image-source';
 import { runGan } from './run-gan';
 
-// A tiny 32×32 GAN: the same code path as the real one, small enough for CI.
-const tiny: GanConfig = resolveGanConfig({
-  generator: { resolution: 32, zDim: 16, wDim: 16, mappingLayers: 2, mappingLrMul: 0.01, channelBase: 128, channelMax: 16 },
-  discriminator: { channelBase: 128, channelMax: 16, mbstdGroup: 2 },
-  batchSize: 4,
-  steps: 20,
-  r1Interval: 4,
-  sampleEvery: 10,
-  checkpointEvery: 10,
-});
+const tiny: GanConfig = tinyGanConfig({ sampleEvery: 10, checkpointEvery: 10 });
 const tmp = useTmpDirs('gan-');
 
 beforeAll(async () => {

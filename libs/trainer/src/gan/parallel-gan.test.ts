@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initRuntime, loadGenerator } from '@lfe/face-pipeline';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tinyGanConfig } from '../testing/tiny-gan';
 import { useTmpDirs } from '../testing/tmp-dirs';
 import { resolveGanConfig, type GanConfig } from './gan-config';
 import { GanTrainer, type GradPhase, type StepStats } from './gan-trainer';
@@ -10,13 +11,7 @@ import { SyntheticFaceSource } from './image-source';
 import { ParallelGanError, ParallelGanTrainer } from './parallel-gan';
 
 // A tiny 32×32 GAN; batch 8 splits into 2 replicas of 4 = 2 minibatch-std groups of 2.
-const tiny: GanConfig = resolveGanConfig({
-  generator: { resolution: 32, zDim: 16, wDim: 16, mappingLayers: 2, mappingLrMul: 0.01, channelBase: 128, channelMax: 16 },
-  discriminator: { channelBase: 128, channelMax: 16, mbstdGroup: 2 },
-  batchSize: 8,
-  steps: 20,
-  r1Interval: 2,
-});
+const tiny: GanConfig = tinyGanConfig({ batchSize: 8, r1Interval: 2 });
 const PROV = { command: 'test', seed: 1, dataManifestSha256: null, date: '' };
 const tmp = useTmpDirs('pgan-');
 

@@ -4,18 +4,13 @@ import * as tf from '@tensorflow/tfjs';
 import { initRuntime, loadCheckpoint, loadGenerator, type ParamStore } from '@lfe/face-pipeline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTmpDirs } from '../../testing/tmp-dirs';
-import { resolveGanConfig, type GanConfig } from '../gan-config';
+import type { GanConfig } from '../gan-config';
+import { tinyGanConfig } from '../../testing/tiny-gan';
 import { GanTrainer } from '../gan-trainer';
 import { SyntheticFaceSource } from '../image-source';
 import { importTorchGan, readTorchGan } from './import-torch-gan';
 
-const tiny: GanConfig = resolveGanConfig({
-  generator: { resolution: 32, zDim: 16, wDim: 16, mappingLayers: 2, mappingLrMul: 0.01, channelBase: 128, channelMax: 16 },
-  discriminator: { channelBase: 128, channelMax: 16, mbstdGroup: 2 },
-  batchSize: 4,
-  steps: 20,
-  r1Interval: 4,
-});
+const tiny: GanConfig = tinyGanConfig();
 const tmp = useTmpDirs('torch-gan-');
 
 beforeAll(async () => {
