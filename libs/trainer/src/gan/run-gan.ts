@@ -96,7 +96,9 @@ export async function writeSamples(trainer: GanRunTrainer, outDir: string): Prom
 
 /** Loss curves (smoothed over 20 steps) as a self-contained HTML page, from the JSON log. */
 export function writeCurves(outDir: string): void {
-  const lines = readFileSync(join(outDir, 'log.jsonl'), 'utf8').trim().split('\n').filter(Boolean);
+  const logFile = join(outDir, 'log.jsonl');
+  if (!existsSync(logFile)) return; // no step logged yet (a run imported or resumed at its end)
+  const lines = readFileSync(logFile, 'utf8').trim().split('\n').filter(Boolean);
   const rows = lines.map((l) => JSON.parse(l) as StepStats);
   const smooth = (xs: number[]): number[] => xs.map((_, i) => {
     const w = xs.slice(Math.max(0, i - 19), i + 1);

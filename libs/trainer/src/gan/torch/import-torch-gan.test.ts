@@ -8,6 +8,7 @@ import type { GanConfig } from '../gan-config';
 import { tinyGanConfig } from '../../testing/tiny-gan';
 import { GanTrainer } from '../gan-trainer';
 import { SyntheticFaceSource } from '../image-source';
+import { runGan } from '../run-gan';
 import { importTorchGan, readTorchGan } from './import-torch-gan';
 
 const tiny: GanConfig = tinyGanConfig();
@@ -63,6 +64,11 @@ describe('importing the PyTorch port\'s weights', () => {
     expect(Array.from(d)).toEqual(Array.from(src.D.params.get('fromrgb/w').dataSync()));
     const stats = await resumed.trainStep();
     expect(Number.isFinite(stats.lossD) && Number.isFinite(stats.lossG)).toBe(true);
+    // The documented continuation (train-gan --resume on the imported folder) trains on from step 13.
+    const cont = await runGan({ outDir: out, config: tiny, source: new SyntheticFaceSource(32, 1), resume: true, maxSteps: 2, command: 'test', progress: () => {} });
+    expect(cont.trainer.step).toBe(15);
+    expect(readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    await cont.trainer.dispose();
     g.dispose();
     src.dispose();
     resumed.dispose();

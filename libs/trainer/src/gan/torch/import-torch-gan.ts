@@ -58,7 +58,8 @@ export async function importTorchGan(inDir: string, outDir: string, command: str
   const { meta, tensors } = readTorchGan(inDir);
   const config = resolveGanConfig(meta.config);
   const step = Math.round(meta.totalImages / config.batchSize);
-  const runConfig = { ...config, steps: Math.max(config.steps, step) };
+  // The run goes on from here: its length is the configured one again, on top of what it has seen.
+  const runConfig = { ...config, steps: step + config.steps };
   const G = new Generator(config.generator, config.seed);
   const Gema = new Generator(config.generator, config.seed);
   const D = new Discriminator({ ...config.discriminator, resolution: config.generator.resolution }, config.seed + 1);
