@@ -1,4 +1,4 @@
-"""Continue (or start) the GAN training of libs/trainer on a CUDA GPU with the PyTorch port.
+"""Continue the GAN training of libs/trainer on a CUDA GPU with the PyTorch port.
 
   python libs/trainer/torch/train_gan_torch.py --init training/gan-default/state \
       --node node --renderer render-chunk.mjs --images 600000 --seconds 480 --out OUT
@@ -7,7 +7,7 @@ What it does, in order:
   1. renders `--images` faces of the synthetic world with the repo's own renderer (bundled by
      prepare-device.sh; `--procs` node processes in parallel) and keeps them on the GPU as uint8;
   2. loads G, G_ema and D from a TypeScript trainer state (`--init`; its config is the run's
-     architecture), or starts from `--fresh-from` (a state whose weights are ignored: config only);
+     architecture and hyper-parameters);
   3. trains as gan-trainer.ts does (non-saturating logistic loss, lazy R1 every r1Interval steps,
      style mixing, tracked mean w, G_ema with the same half-life and ramp-up, Adam(β1 0, β2 0.99)),
      for a wall-clock budget, with fresh Adam moments;
