@@ -9,7 +9,7 @@
  * --texts: one command per line (English or Chinese); lines that do not parse are listed in
  * `unknownTexts`, not fatal. Without it: one generated held-out command per face.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -81,11 +81,11 @@ const variant = (name: string, at?: string): EditMethod | null => {
 const def = variant(info.defaultFusion);
 if (def === null) throw new Error(`eval-editor: the default variant ${info.defaultFusion} has no fusion`);
 methods['default'] = def;
-const patent = info.defaultFusion === 'patent' ? def : variant('patent');
-if (patent !== null) methods['patent'] = patent;
-if (info.defaultFusion !== 'residual') {
-  const residual = variant('residual');
-  if (residual !== null) methods['residual'] = residual;
+// Every other variant of the bundle (patent, residual, their distilled versions…), under its folder name.
+for (const name of readdirSync(values.editor).sort()) {
+  if (name === info.defaultFusion || !/^[a-z0-9-]+$/.test(name)) continue;
+  const m = variant(name);
+  if (m !== null) methods[name] = m;
 }
 for (const item of (values.extra ?? '').split(',').filter((x) => x !== '')) {
   const [name, dir] = item.split('=');

@@ -18,6 +18,7 @@ import { initRuntime, loadEncoder, loadGenerator, readEditorInfo, saveFusion, sa
 import { Captioner } from '../captioner/captioner';
 import { EditorTrainer, resolveEditorTrainConfig, type EditorStepStats, type EditorTrainConfig } from '../editor/editor-trainer';
 import { FolderPairSource, editPair, type PairSource } from '../editor/edit-pairs';
+import { loadEditTargets, type EditTargets } from '../editor/edit-targets';
 import { openImageFolder } from '@lfe/face-synth';
 import { fmtDuration, loggedSeconds, runLoop, type StepProvenance } from '../util/run-loop';
 import { stopRequests } from '../util/stop-requests';
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     folder: { type: 'string' },
     index: { type: 'string' },
     variant: { type: 'string' },
+    distill: { type: 'string' },
     resume: { type: 'boolean', default: false },
   },
 });
@@ -53,6 +55,7 @@ if (values.mode !== undefined) {
   user.fusion = { ...(user.fusion ?? { hidden: 256 }), mode: values.mode as 'residual' | 'patent' };
 }
 for (const k of ['generator', 'encoder', 'captioner'] as const) if (values[k] !== undefined) user[k] = values[k];
+if (values.distill !== undefined) user.distill = values.distill;
 if (values.steps !== undefined) {
   const n = Number(values.steps);
   if (!Number.isInteger(n) || n < 1) fail(`--steps must be a positive integer, got "${values.steps}"`);
@@ -83,7 +86,11 @@ const provenance = (): StepProvenance => ({
   generatorSha256: genSha,
   encoder: config.encoder,
   captioner: config.captioner,
-  loss: `−log p(target caption | G(fuse(w, f(command)))) + ${config.latentWeight}·‖w' − w‖² + ${config.weightDecay}·‖θ‖²`,
+  loss:
+    config.distill === null
+      ? `−log p(target caption | G(fuse(w, f(command)))) + ${config.latentWeight}·‖w' − w‖² + ${config.weightDecay}·‖θ‖²`
+      : `${config.nllWeight}·(−log p(target caption | G(w'))) + ${config.distillWeight}·mean‖w' − (w + Δ*)‖² + ${config.latentWeight}·‖w' − w‖² + ${config.weightDecay}·‖θ‖², w' = fuse(w, f(command)), Δ* from ${config.distill} (captioner-optimised offsets, trainer:make-edit-targets)`,
+  distill: config.distill,
   optimizer: `Adam(${config.lr}, 0.9, 0.999), ×${config.lrDecayFactor} every ${config.lrDecayEvery} iterations`,
   fusionMode: config.fusion.mode,
   schemaVersion: SCHEMA_VERSION,
@@ -94,7 +101,17 @@ if (values.folder !== undefined) {
   const ds = await openImageFolder(values.folder, { size: g.config.resolution, ...(values.index !== undefined ? { index: values.index } : {}) });
   source = new FolderPairSource(ds, config.seed, config, `image folder ${values.folder}`);
 }
-const trainer = new EditorTrainer(config, g, encoder, captioner, source);
+let targets: EditTargets | undefined;
+if (config.distill !== null) {
+  if (source !== undefined) fail('--distill and --folder do not combine: the targets folder fixes the faces (make targets from your photos first)');
+  try {
+    targets = loadEditTargets(config.distill, { generatorSha256: genSha });
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  console.error(`distilling from ${targets!.count} captioner-optimised offsets in ${config.distill}`);
+}
+const trainer = new EditorTrainer(config, g, encoder, captioner, source, targets);
 const heldOut = Array.from({ length: 32 }, (_, i) => editPair(config.seed + 1, i, config));
 let earlyStopped = false;
 const { completed } = await runLoop<EditorStepStats>({
@@ -104,9 +121,10 @@ const { completed } = await runLoop<EditorStepStats>({
   resume: values.resume,
   checkpointEvery: config.checkpointEvery,
   provenance,
-  describe: (s) => `loss ${s.loss.toFixed(3)} (nll ${s.nll.toFixed(3)} shift ${s.latentShift.toFixed(4)}) lr ${s.lr.toExponential(1)}`,
+  describe: (s) => `loss ${s.loss.toFixed(3)} (nll ${s.nll.toFixed(3)} shift ${s.latentShift.toFixed(4)}${Number.isNaN(s.distill) ? '' : ` distill ${s.distill.toFixed(4)}`}) lr ${s.lr.toExponential(1)}`,
   afterStep: (s) => {
-    if (s.step % 50 === 0) {
+    // Distillation steps are ~100× cheaper than joint ones: look at the held-out captions less often.
+    if (s.step % (config.nllWeight === 0 ? 500 : 50) === 0) {
       const e = trainer.evaluate(heldOut);
       console.error(`held-out @${s.step}: nll ${e.nll.toFixed(3)} shift ${e.latentShift.toFixed(4)}`);
     }

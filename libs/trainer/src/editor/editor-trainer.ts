@@ -4,7 +4,9 @@ import { Fusion, TextEncoder, type Encoder, type FusionMode, type Generator, typ
 import type { Captioner } from '../captioner/captioner';
 import { padCaptionIds } from '../captioner/caption-ids';
 import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
-import { SyntheticPairSource, renderPairs, type EditPair, type PairSource, type TargetCaption } from './edit-pairs';
+import { hashInts } from '@lfe/face-synth';
+import { SyntheticPairSource, editPair, renderPairs, type EditPair, type PairSource, type TargetCaption } from './edit-pairs';
+import { pairOptions, type EditTargets } from './edit-targets';
 
 export const EDITOR_STATE_KIND = 'editor-training-state';
 
@@ -47,6 +49,15 @@ export interface EditorTrainConfig {
    * high-frequency energy 0.093 with its constant noise maps, 0.016 without).
    */
   noise: 'const' | 'none';
+  /**
+   * Distillation (null = the method's joint training alone): a folder written by
+   * `trainer:make-edit-targets`. Batches are then its pairs (shuffled epochs), with the encoder
+   * latents stored there, and the loss gains distillWeight · mean‖w' − (w + Δ*)‖².
+   */
+  distill: string | null;
+  distillWeight: number;
+  /** Weight of the caption term −log p(target | G(w')); 0 skips the generator and captioner (distillation only, ~100× faster). */
+  nllWeight: number;
 }
 
 export const DEFAULT_EDITOR_TRAIN_CONFIG: EditorTrainConfig = {
@@ -70,6 +81,9 @@ export const DEFAULT_EDITOR_TRAIN_CONFIG: EditorTrainConfig = {
   earlyStopPatience: 30,
   checkpointEvery: 50,
   noise: 'none',
+  distill: null,
+  distillWeight: 1,
+  nllWeight: 1,
 };
 
 export function resolveEditorTrainConfig(user: Partial<EditorTrainConfig> = {}): EditorTrainConfig {
@@ -86,7 +100,9 @@ export function resolveEditorTrainConfig(user: Partial<EditorTrainConfig> = {}):
   }
   if (!(c.lr > 0)) throw new TypeError('editor train config: lr must be > 0');
   for (const k of ['lrDecayFactor', 'zhFraction'] as const) if (!(c[k] >= 0 && c[k] <= 1)) throw new TypeError(`editor train config: ${k} must be in [0, 1]`);
-  for (const k of ['weightDecay', 'latentWeight', 'earlyStopBand'] as const) if (!(c[k] >= 0)) throw new TypeError(`editor train config: ${k} must be ≥ 0`);
+  if (c.distill !== null && (typeof c.distill !== 'string' || c.distill === '')) throw new TypeError('editor train config: distill must be a targets folder or null');
+  if (c.distill === null && c.nllWeight === 0) throw new TypeError('editor train config: nllWeight 0 needs distill targets (nothing would be learned)');
+  for (const k of ['weightDecay', 'latentWeight', 'earlyStopBand', 'distillWeight', 'nllWeight'] as const) if (!(c[k] >= 0)) throw new TypeError(`editor train config: ${k} must be ≥ 0`);
   if (c.noise !== 'const' && c.noise !== 'none') throw new TypeError('editor train config: noise must be "const" or "none"');
   if (c.targetCaption !== 'requested' && c.targetCaption !== 'full') throw new TypeError('editor train config: targetCaption must be "requested" or "full"');
   if (c.fusion.mode !== 'patent' && c.fusion.mode !== 'residual') throw new TypeError('editor train config: fusion.mode must be "patent" or "residual"');
@@ -100,12 +116,26 @@ export interface EditorStepStats {
   nll: number;
   /** mean ‖w' − w‖² per coordinate. */
   latentShift: number;
+  /** Distillation: mean ‖w' − (w + Δ*)‖² per coordinate (NaN without targets). */
+  distill: number;
   lr: number;
   seconds: number;
 }
 
 export function editorLearningRate(c: EditorTrainConfig, step: number): number {
   return c.lr * c.lrDecayFactor ** Math.floor(step / c.lrDecayEvery);
+}
+
+/** A permutation of 0…n−1, pure in `seed` (Fisher–Yates on a small LCG). */
+function permutation(n: number, seed: number): number[] {
+  const p = Array.from({ length: n }, (_, i) => i);
+  let s = seed >>> 0 || 1;
+  for (let i = n - 1; i > 0; i--) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const j = Math.floor((s / 2 ** 32) * (i + 1));
+    [p[i], p[j]] = [p[j]!, p[i]!];
+  }
+  return p;
 }
 
 /** Right-padded int32 [B,T] of token id rows (0 = pad). */
@@ -140,8 +170,11 @@ export class EditorTrainer {
     readonly encoder: Encoder,
     readonly captioner: Captioner,
     source?: PairSource,
+    readonly targets?: EditTargets,
   ) {
     this.config = config;
+    if ((config.distill !== null) !== (targets !== undefined)) throw new TypeError('editor: config.distill and the loaded targets must come together');
+    if (targets !== undefined && (targets.numWs !== generator.numWs || targets.wDim !== generator.config.wDim)) throw new TypeError(`editor: edit targets are W+ [${targets.numWs},${targets.wDim}], the generator's is [${generator.numWs},${generator.config.wDim}]`);
     this.source = source ?? new SyntheticPairSource(generator.config.resolution, config.seed, config);
     if (this.source.resolution !== generator.config.resolution) throw new TypeError(`editor: training images are ${this.source.resolution}px, the generator makes ${generator.config.resolution}px`);
     if (captioner.config.resolution !== generator.config.resolution) throw new TypeError(`editor: the captioner reads ${captioner.config.resolution}px, the generator makes ${generator.config.resolution}px`);
@@ -175,13 +208,46 @@ export class EditorTrainer {
     });
   }
 
+  /** Rows of the targets for a step: a fresh permutation per epoch, pure in (seed, epoch). */
+  distillRows(step: number): number[] {
+    const t = this.targets!;
+    const bs = this.config.batchSize;
+    const rows: number[] = [];
+    for (let j = step * bs; j < (step + 1) * bs; j++) {
+      const epoch = Math.floor(j / t.count);
+      rows.push(permutation(t.count, hashInts(this.config.seed, epoch, 0xd157))[j % t.count]!);
+    }
+    return rows;
+  }
+
+  async #batch(): Promise<{ w: tf.Tensor3D; pairs: EditPair[]; teacher: tf.Tensor3D | null }> {
+    const t = this.targets;
+    if (t === undefined) {
+      const r = this.generator.config.resolution;
+      const { images, pairs } = await this.source.batch(this.#step, this.config.batchSize);
+      const x = tf.tensor4d(images, [pairs.length, r, r, 3]);
+      const w = this.encoder.encode(x, this.generator.params.get('mapping/w_avg'));
+      x.dispose();
+      return { w, pairs, teacher: null };
+    }
+    const rows = this.distillRows(this.#step);
+    const per = t.numWs * t.wDim;
+    const w = new Float32Array(rows.length * per);
+    const target = new Float32Array(rows.length * per);
+    rows.forEach((row, i) => {
+      w.set(t.w.subarray(row * per, (row + 1) * per), i * per);
+      for (let j = 0; j < per; j++) target[i * per + j] = t.w[row * per + j]! + t.delta[row * per + j]!;
+    });
+    const opts = pairOptions(t.manifest.config);
+    const pairs = rows.map((row) => editPair(t.manifest.config.seed, t.index[row]!, { ...opts, targetCaption: this.config.targetCaption }));
+    const shape: [number, number, number] = [rows.length, t.numWs, t.wDim];
+    return { w: tf.tensor3d(w, shape), pairs, teacher: tf.tensor3d(target, shape) };
+  }
+
   async trainStep(): Promise<EditorStepStats> {
     const c = this.config;
     const t0 = performance.now();
-    const r = this.generator.config.resolution;
-    const { images, pairs } = await this.source.batch(this.#step, c.batchSize);
-    const x = tf.tensor4d(images, [pairs.length, r, r, 3]);
-    const w = this.encoder.encode(x, this.generator.params.get('mapping/w_avg'));
+    const { w, pairs, teacher } = await this.#batch();
     const ids = padIds(pairs.map((p) => p.commandIds));
     const target = padCaptionIds(pairs.map((p) => p.captionIds));
     const styles = pairs.map((p) => p.style);
@@ -192,24 +258,31 @@ export class EditorTrainer {
     const { value, grads } = tf.variableGrads(() => {
       const f = this.textEncoder.encode(ids);
       const wp = this.fusion.fuse(w, f, 1);
-      const img = this.generator.synthesis(wp, { noise: c.noise });
-      const nll = this.captioner.loss(img, target, styles);
       const shift = tf.mean(tf.square(tf.sub(wp, w))) as tf.Scalar;
-      kept.push(tf.keep(nll.clone()), tf.keep(shift.clone()));
-      let loss = tf.add(nll, tf.mul(shift, c.latentWeight)) as tf.Scalar;
+      let loss = tf.mul(shift, c.latentWeight) as tf.Scalar;
+      if (c.nllWeight > 0) {
+        const nll = this.captioner.loss(this.generator.synthesis(wp, { noise: c.noise }), target, styles);
+        kept.push(tf.keep(nll.clone()));
+        loss = tf.add(loss, tf.mul(nll, c.nllWeight)) as tf.Scalar;
+      } else kept.push(tf.keep(tf.scalar(NaN)));
+      kept.push(tf.keep(shift.clone()));
+      if (teacher !== null) {
+        const d = tf.mean(tf.square(tf.sub(wp, teacher))) as tf.Scalar;
+        kept.push(tf.keep(d.clone()));
+        loss = tf.add(loss, tf.mul(d, c.distillWeight)) as tf.Scalar;
+      } else kept.push(tf.keep(tf.scalar(NaN)));
       if (c.weightDecay > 0) loss = tf.add(loss, tf.mul(tf.add(this.textEncoder.params.l2(), this.fusion.params.l2()), c.weightDecay));
       return loss;
     }, vars);
     this.opt.applyGradients(vars.map((v) => ({ name: v.name, tensor: grads[v.name]! })));
     const loss = (await value.data())[0]!;
-    const nll = (await kept[0]!.data())[0]!;
-    const latentShift = (await kept[1]!.data())[0]!;
-    tf.dispose([value, ...Object.values(grads), ...kept, x, w, ids, target]);
+    const [nll, latentShift, distill] = await Promise.all(kept.map(async (k) => (await k.data())[0]!));
+    tf.dispose([value, ...Object.values(grads), ...kept, w, ids, target, ...(teacher === null ? [] : [teacher])]);
     this.#step++;
     this.#ema = this.#ema === null ? loss : 0.9 * this.#ema + 0.1 * loss;
     this.#band.push(this.#ema);
     if (this.#band.length > c.earlyStopPatience) this.#band.shift();
-    return { step: this.#step, loss, nll, latentShift, lr, seconds: (performance.now() - t0) / 1000 };
+    return { step: this.#step, loss, nll: nll!, latentShift: latentShift!, distill: distill!, lr, seconds: (performance.now() - t0) / 1000 };
   }
 
   async save(dir: string, provenance: Omit<Provenance, 'steps'>): Promise<void> {

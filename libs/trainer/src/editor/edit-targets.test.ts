@@ -1,0 +1,130 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError, Encoder, Generator, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Captioner } from '../captioner/captioner';
+import { editPair } from './edit-pairs';
+import {
+  EDIT_TARGETS_KIND,
+  listShards,
+  loadEditTargets,
+  makeEditTargetShard,
+  optimiseEditOffsets,
+  pairOptions,
+  resolveEditTargetConfig,
+  shardName,
+  writeEditTargetsManifest,
+  type EditTargetConfig,
+} from './edit-targets';
+import { EditorTrainer, resolveEditorTrainConfig } from './editor-trainer';
+
+const G_CFG: GeneratorConfig = { resolution: 32, zDim: 16, wDim: 16, mappingLayers: 2, mappingLrMul: 0.01, channelBase: 128, channelMax: 16 };
+const PROV = { command: 'test', dataManifestSha256: null, date: '2026-11-27' };
+
+let dir: string;
+let g: Generator;
+let enc: Encoder;
+let cap: Captioner;
+beforeAll(async () => {
+  await initRuntime({ backend: 'wasm' });
+  dir = mkdtempSync(join(tmpdir(), 'edit-targets-'));
+  g = new Generator(G_CFG, 1);
+  enc = new Encoder({ resolution: 32, channels: [8, 8, 8], convsPerStage: 1, featureDim: 16, wDim: 16, numWs: g.numWs });
+  cap = new Captioner({ resolution: 32, stages: [{ channels: 8, convs: 1 }, { channels: 8, convs: 1 }], featureDim: 32, contextDim: 16, embeddingDim: 8, styleDim: 4, hiddenDim: 16 });
+});
+afterAll(() => {
+  for (const m of [g, enc, cap]) m.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const tinyConfig = (over: Partial<EditTargetConfig> = {}): EditTargetConfig => resolveEditTargetConfig({ seed: 11, shardSize: 4, batchSize: 4, steps: 8, lr: 0.1, ...over });
+
+describe('edit targets (captioner-optimised offsets)', () => {
+  it('lower the caption loss they optimise, start from Δ = 0 and leak nothing', () => {
+    const c = tinyConfig();
+    const pairs = Array.from({ length: 4 }, (_, k) => editPair(c.seed, k, pairOptions(c)));
+    const w = tf.randomNormal([4, g.numWs, 16], 0, 0.5, 'float32', 3) as tf.Tensor3D;
+    const zero = optimiseEditOffsets(g, cap, w, pairs, { ...c, steps: 0 });
+    expect(Math.max(...Array.from(zero.delta.dataSync()).map(Math.abs))).toBe(0);
+    expect(zero.nllAfter).toBe(zero.nllBefore);
+    zero.delta.dispose();
+    optimiseEditOffsets(g, cap, w, pairs, c).delta.dispose(); // warm-up: kernels, Adam slots
+    const before = tf.memory().numTensors;
+    const r = optimiseEditOffsets(g, cap, w, pairs, c);
+    expect(r.nllAfter).toBeLessThan(r.nllBefore);
+    r.delta.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    w.dispose();
+  });
+
+  it('coarse layers move less when weighted more', () => {
+    const pairs = Array.from({ length: 4 }, (_, k) => editPair(11, k, pairOptions(tinyConfig())));
+    const w = tf.randomNormal([4, g.numWs, 16], 0, 0.5, 'float32', 4) as tf.Tensor3D;
+    const rowEnergy = (coarseWeight: number): number[] => {
+      const { delta } = optimiseEditOffsets(g, cap, w, pairs, { ...tinyConfig({ coarseWeight, coarseLayers: 2, latentWeight: 50 }) });
+      const e = tf.tidy(() => Array.from(tf.mean(tf.square(delta), [0, 2]).dataSync()));
+      delta.dispose();
+      return e;
+    };
+    const flat = rowEnergy(1);
+    const heavy = rowEnergy(1000);
+    expect(heavy[0]! / flat[0]!).toBeLessThan(0.5);
+    w.dispose();
+  });
+
+  it('round-trip through shards, are refused when damaged or made for another generator', () => {
+    const c = tinyConfig();
+    const out = join(dir, 'targets');
+    writeEditTargetsManifest(out, { kind: EDIT_TARGETS_KIND, config: c, generatorSha256: 'a'.repeat(64), encoderSha256: 'b'.repeat(64), captionerSha256: 'c'.repeat(64) });
+    for (const s of [0, 1]) makeEditTargetShard(out, s, c, { generator: g, encoder: enc, captioner: cap }, PROV);
+    expect(listShards(out)).toEqual([0, 1]);
+    const t = loadEditTargets(out, { generatorSha256: 'a'.repeat(64) });
+    expect(t.count).toBe(8);
+    expect(Array.from(t.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(t.numWs).toBe(g.numWs);
+    // w is the encoder's latent of the rendered source face of pair k.
+    expect(t.delta.some((v) => v !== 0)).toBe(true);
+    expect(() => loadEditTargets(out, { generatorSha256: 'd'.repeat(64) })).toThrow(/made for generator/);
+    const bin = join(out, shardName(1), 'weights.bin');
+    const bytes = readFileSync(bin);
+    bytes[100] = bytes[100]! ^ 0xff;
+    writeFileSync(bin, bytes);
+    expect(() => loadEditTargets(out)).toThrow(CheckpointError);
+    writeFileSync(join(out, 'targets.json'), '{ not json');
+    expect(() => loadEditTargets(out)).toThrow(/not valid JSON/);
+    expect(() => resolveEditTargetConfig({ steps: 0 })).toThrow(/steps/);
+    expect(() => resolveEditTargetConfig({ bogus: 1 } as never)).toThrow(/unknown field/);
+  });
+
+  it('teach the fusion: distillation steps (no generator pass) pull w′ toward w + Δ*', async () => {
+    const c = tinyConfig();
+    const out = join(dir, 'targets-distill');
+    writeEditTargetsManifest(out, { kind: EDIT_TARGETS_KIND, config: c, generatorSha256: 'a'.repeat(64), encoderSha256: 'b'.repeat(64), captionerSha256: 'c'.repeat(64) });
+    for (const s of [0, 1, 2]) makeEditTargetShard(out, s, { ...c, lr: 0.3 }, { generator: g, encoder: enc, captioner: cap }, PROV);
+    const targets = loadEditTargets(out);
+    const cfg = resolveEditorTrainConfig({ batchSize: 6, steps: 60, lr: 1e-2, lrDecayEvery: 1000, textEncoder: { alpha: 0.7, hidden: 8, codeDim: 8 }, fusion: { mode: 'residual', hidden: 16 }, latentWeight: 0, weightDecay: 0, distill: out, nllWeight: 0 });
+    expect(() => new EditorTrainer(cfg, g, enc, cap)).toThrow(/come together/);
+    const t = new EditorTrainer(cfg, g, enc, cap, undefined, targets);
+    // Every row once per epoch, a fresh order each epoch.
+    const epoch0 = [0, 1].flatMap((s) => t.distillRows(s));
+    expect([...epoch0].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    expect([2, 3].flatMap((s) => t.distillRows(s))).not.toEqual(epoch0);
+    const first = await t.trainStep();
+    expect(Number.isNaN(first.nll)).toBe(true);
+    const before = tf.memory().numTensors;
+    const losses = [first.distill];
+    for (let i = 1; i < 60; i++) losses.push((await t.trainStep()).distill);
+    expect(tf.memory().numTensors).toBe(before);
+    const mean = (v: number[]): number => v.reduce((p, x) => p + x, 0) / v.length;
+    expect(mean(losses.slice(-6))).toBeLessThan(0.7 * mean(losses.slice(0, 6)));
+    t.dispose();
+    // With the caption term as well, the step runs the generator and reports both terms.
+    const both = new EditorTrainer({ ...cfg, nllWeight: 1 }, g, enc, cap, undefined, targets);
+    const s = await both.trainStep();
+    expect(Number.isFinite(s.nll) && Number.isFinite(s.distill)).toBe(true);
+    both.dispose();
+    expect(() => resolveEditorTrainConfig({ nllWeight: 0 })).toThrow(/needs distill/);
+  });
+});

@@ -1,0 +1,292 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointError, loadCheckpoint, saveCheckpoint, type Encoder, type Generator, type Provenance } from '@lfe/face-pipeline';
+import type { Captioner } from '../captioner/captioner';
+import { padCaptionIds } from '../captioner/caption-ids';
+import { editPair, renderPairs, type EditPair, type EditPairOptions } from './edit-pairs';
+
+export const EDIT_TARGETS_KIND = 'lfe-edit-targets';
+
+/**
+ * Teacher latents for the editor: for edit pair k of a stream (face k rendered and inverted by the
+ * encoder, a random command), the offset Δ* that makes the frozen grounded captioner read the target
+ * caption from G(w + Δ*), found by a few Adam steps on Δ alone. No judge, no labels beyond the
+ * render's own attributes: the same signal as the method's joint training, spent per face instead of
+ * through the fusion. The fusion then learns E[Δ* | w, command] by regression (`distill` in
+ * EditorTrainConfig), which averages away what is specific to one face (measured: the mean Δ* of
+ * "add glasses" over 32 faces puts glasses on 91 % of 32 other faces; docs/editor-report.md).
+ */
+export interface EditTargetConfig {
+  generator: string;
+  encoder: string;
+  captioner: string;
+  /** Pair stream: pair k = editPair(seed, k, …) (the joint training's stream by default). */
+  seed: number;
+  zhFraction: number;
+  maxEdits: number;
+  /** Pairs per shard folder (the resume unit). */
+  shardSize: number;
+  batchSize: number;
+  /** Adam steps on Δ per batch, and their learning rate. */
+  steps: number;
+  lr: number;
+  /** λ of λ·mean(c_l·Δ²), with c_l = coarseWeight on the first coarseLayers W+ rows (4–8 px: face shape, pose) and 1 elsewhere. */
+  latentWeight: number;
+  coarseWeight: number;
+  coarseLayers: number;
+  noise: 'const' | 'none';
+}
+
+export const DEFAULT_EDIT_TARGET_CONFIG: EditTargetConfig = {
+  generator: 'models/default/generator',
+  encoder: 'models/default/editor/encoder',
+  captioner: 'models/default/captioner',
+  seed: 501,
+  zhFraction: 0.5,
+  maxEdits: 3,
+  shardSize: 64,
+  batchSize: 16,
+  steps: 40,
+  lr: 0.05,
+  latentWeight: 10,
+  coarseWeight: 10,
+  coarseLayers: 4,
+  noise: 'none',
+};
+
+export function resolveEditTargetConfig(user: Partial<EditTargetConfig> = {}): EditTargetConfig {
+  const known = new Set(Object.keys(DEFAULT_EDIT_TARGET_CONFIG));
+  for (const k of Object.keys(user)) if (!known.has(k)) throw new TypeError(`edit-targets config: unknown field "${k}"`);
+  const c = { ...DEFAULT_EDIT_TARGET_CONFIG, ...user };
+  for (const k of ['shardSize', 'batchSize', 'steps', 'maxEdits'] as const) if (!Number.isInteger(c[k]) || c[k] < 1) throw new TypeError(`edit-targets config: ${k} must be a positive integer`);
+  if (!Number.isInteger(c.coarseLayers) || c.coarseLayers < 0) throw new TypeError('edit-targets config: coarseLayers must be an integer ≥ 0');
+  if (!Number.isInteger(c.seed)) throw new TypeError('edit-targets config: seed must be an integer');
+  if (!(c.lr > 0)) throw new TypeError('edit-targets config: lr must be > 0');
+  for (const k of ['latentWeight', 'coarseWeight'] as const) if (!(c[k] >= 0)) throw new TypeError(`edit-targets config: ${k} must be ≥ 0`);
+  if (!(c.zhFraction >= 0 && c.zhFraction <= 1)) throw new TypeError('edit-targets config: zhFraction must be in [0, 1]');
+  if (c.noise !== 'const' && c.noise !== 'none') throw new TypeError('edit-targets config: noise must be "const" or "none"');
+  return c;
+}
+
+export function pairOptions(c: Pick<EditTargetConfig, 'zhFraction' | 'maxEdits'>): EditPairOptions {
+  return { zhFraction: c.zhFraction, maxEdits: c.maxEdits, targetCaption: 'requested' };
+}
+
+/**
+ * Δ* for a batch: minimise −log p(caption | G(w + Δ)) + λ·mean(c_l·Δ²) over Δ (from 0) with Adam.
+ * Returns Δ [B,numWs,wDim] and the caption loss before and after. Disposes everything else.
+ */
+export function optimiseEditOffsets(
+  generator: Generator,
+  captioner: Captioner,
+  w: tf.Tensor3D,
+  pairs: ReadonlyArray<Pick<EditPair, 'captionIds' | 'style'>>,
+  c: Pick<EditTargetConfig, 'steps' | 'lr' | 'latentWeight' | 'coarseWeight' | 'coarseLayers' | 'noise'>,
+): { delta: tf.Tensor3D; nllBefore: number; nllAfter: number } {
+  const ids = padCaptionIds(pairs.map((p) => p.captionIds));
+  const styles = pairs.map((p) => p.style);
+  const nw = w.shape[1];
+  const layerWeight = tf.tensor(Array.from({ length: nw }, (_, i) => (i < c.coarseLayers ? c.coarseWeight : 1)), [1, nw, 1]);
+  const zero = tf.zerosLike(w);
+  const d = tf.variable(zero, true);
+  zero.dispose();
+  const opt = tf.train.adam(c.lr);
+  let nllBefore = NaN;
+  let nllAfter = NaN;
+  try {
+    for (let i = 0; i <= c.steps; i++) {
+      const last = i === c.steps;
+      // The last pass only measures: the caption loss of the returned Δ.
+      const nllOf = (): tf.Scalar => captioner.loss(generator.synthesis(tf.add(w, d) as tf.Tensor3D, { noise: c.noise }), ids, styles);
+      if (last) {
+        nllAfter = tf.tidy(() => nllOf().dataSync()[0]!);
+        break;
+      }
+      let nll = NaN;
+      const cost = opt.minimize(
+        () => {
+          const l = nllOf();
+          if (i === 0) nll = l.dataSync()[0]!;
+          return tf.add(l, tf.mul(c.latentWeight, tf.mean(tf.mul(layerWeight, tf.square(d))))) as tf.Scalar;
+        },
+        false,
+        [d],
+      );
+      cost?.dispose();
+      if (i === 0) nllBefore = nll;
+    }
+    if (c.steps === 0) nllBefore = nllAfter;
+    return { delta: tf.clone(d) as tf.Tensor3D, nllBefore, nllAfter };
+  } finally {
+    tf.dispose([ids, layerWeight, d]);
+    opt.dispose();
+  }
+}
+
+function sha256File(file: string): string {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+export function shardName(i: number): string {
+  return `shard-${String(i).padStart(4, '0')}`;
+}
+
+/** One shard: pairs [start, start + n) of the stream, each with its encoder latent w and teacher offset Δ*. */
+export function makeEditTargetShard(
+  dir: string,
+  shard: number,
+  c: EditTargetConfig,
+  parts: { generator: Generator; encoder: Encoder; captioner: Captioner },
+  provenance: { command: string; dataManifestSha256: string | null; date: string; [extra: string]: unknown },
+): { nllBefore: number; nllAfter: number; shift: number } {
+  const { generator: g, encoder, captioner } = parts;
+  const r = g.config.resolution;
+  const start = shard * c.shardSize;
+  const ws: Float32Array[] = [];
+  const deltas: Float32Array[] = [];
+  let before = 0;
+  let after = 0;
+  let shift = 0;
+  for (let b = 0; b < c.shardSize; b += c.batchSize) {
+    const n = Math.min(c.batchSize, c.shardSize - b);
+    const pairs = Array.from({ length: n }, (_, i) => editPair(c.seed, start + b + i, pairOptions(c)));
+    const x = tf.tensor4d(renderPairs(pairs, r), [n, r, r, 3]);
+    const w = encoder.encode(x, g.params.get('mapping/w_avg'));
+    const res = optimiseEditOffsets(g, captioner, w, pairs, c);
+    ws.push(w.dataSync() as Float32Array);
+    deltas.push(res.delta.dataSync() as Float32Array);
+    shift += tf.tidy(() => tf.mean(tf.square(res.delta)).dataSync()[0]!) * n;
+    before += res.nllBefore * n;
+    after += res.nllAfter * n;
+    tf.dispose([x, w, res.delta]);
+  }
+  const cat = (a: Float32Array[]): Float32Array => {
+    const out = new Float32Array(a.reduce((s, v) => s + v.length, 0));
+    let o = 0;
+    for (const v of a) {
+      out.set(v, o);
+      o += v.length;
+    }
+    return out;
+  };
+  const shape = [c.shardSize, g.numWs, g.config.wDim];
+  const stats = { nllBefore: before / c.shardSize, nllAfter: after / c.shardSize, shift: shift / c.shardSize };
+  const tmp = join(dir, `.${shardName(shard)}.tmp-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  saveCheckpoint(tmp, {
+    architecture: { kind: EDIT_TARGETS_KIND, config: { shard, start, count: c.shardSize, seed: c.seed, ...stats } },
+    tensors: {
+      w: { shape, values: cat(ws) },
+      delta: { shape, values: cat(deltas) },
+      index: { shape: [c.shardSize], values: Float32Array.from({ length: c.shardSize }, (_, i) => start + i) },
+    },
+    provenance: { ...provenance, seed: c.seed, steps: c.steps } satisfies Provenance,
+  });
+  const final = join(dir, shardName(shard));
+  rmSync(final, { recursive: true, force: true });
+  renameSync(tmp, final);
+  return stats;
+}
+
+/** The run's manifest: config + the hashes of the frozen parts the targets are only valid for. */
+export interface EditTargetsManifest {
+  kind: typeof EDIT_TARGETS_KIND;
+  config: EditTargetConfig;
+  generatorSha256: string;
+  encoderSha256: string;
+  captionerSha256: string;
+}
+
+export function partsSha(c: Pick<EditTargetConfig, 'generator' | 'encoder' | 'captioner'>): Pick<EditTargetsManifest, 'generatorSha256' | 'encoderSha256' | 'captionerSha256'> {
+  const sha = (dir: string): string => {
+    const f = join(dir, 'weights.bin');
+    if (!existsSync(f)) throw new CheckpointError('missing weights.bin', f);
+    return sha256File(f);
+  };
+  return { generatorSha256: sha(c.generator), encoderSha256: sha(c.encoder), captionerSha256: sha(c.captioner) };
+}
+
+export function writeEditTargetsManifest(dir: string, m: EditTargetsManifest): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'targets.json'), `${JSON.stringify(m, null, 2)}\n`);
+}
+
+export function readEditTargetsManifest(dir: string): EditTargetsManifest {
+  const f = join(dir, 'targets.json');
+  if (!existsSync(f)) throw new CheckpointError('not an edit-targets folder (no targets.json)', f);
+  let m: unknown;
+  try {
+    m = JSON.parse(readFileSync(f, 'utf8'));
+  } catch (e) {
+    throw new CheckpointError(`targets.json is not valid JSON: ${(e as Error).message}`, f);
+  }
+  const o = m as Partial<EditTargetsManifest>;
+  if (o?.kind !== EDIT_TARGETS_KIND || typeof o.config !== 'object' || typeof o.generatorSha256 !== 'string') throw new CheckpointError(`not an edit-targets manifest (kind ${JSON.stringify(o?.kind)})`, f);
+  return { ...(o as EditTargetsManifest), config: resolveEditTargetConfig(o.config) };
+}
+
+/** Indices of the complete shards in a targets folder, ascending. */
+export function listShards(dir: string): number[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((n) => /^shard-(\d{4})$/.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null && existsSync(join(dir, m[0], 'manifest.json')))
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+/** All targets of a folder in memory: w and Δ* [count, numWs, wDim] and the pair index of each row. */
+export interface EditTargets {
+  manifest: EditTargetsManifest;
+  count: number;
+  numWs: number;
+  wDim: number;
+  w: Float32Array;
+  delta: Float32Array;
+  index: Int32Array;
+}
+
+/**
+ * Load every shard (each one's bytes are checked against its manifest's sha256). Refuses a folder made
+ * for other frozen parts than `expect` (they would teach offsets for another generator's latents).
+ */
+export function loadEditTargets(dir: string, expect?: { generatorSha256: string }): EditTargets {
+  const manifest = readEditTargetsManifest(dir);
+  if (expect !== undefined && expect.generatorSha256 !== manifest.generatorSha256) {
+    throw new CheckpointError(`edit targets were made for generator ${manifest.generatorSha256.slice(0, 12)}…, not ${expect.generatorSha256.slice(0, 12)}…: make them again (trainer:make-edit-targets)`, join(dir, 'targets.json'));
+  }
+  const shards = listShards(dir);
+  if (shards.length === 0) throw new CheckpointError('edit-targets folder has no complete shard', dir);
+  const ws: Float32Array[] = [];
+  const ds: Float32Array[] = [];
+  const idx: number[] = [];
+  let numWs = 0;
+  let wDim = 0;
+  for (const s of shards) {
+    const ck = loadCheckpoint(join(dir, shardName(s)), { kind: EDIT_TARGETS_KIND });
+    const w = ck.tensors.get('w');
+    const d = ck.tensors.get('delta');
+    const i = ck.tensors.get('index');
+    if (w === undefined || d === undefined || i === undefined) throw new CheckpointError('shard lacks w, delta or index', join(dir, shardName(s)));
+    if (w.shape.join() !== d.shape.join() || w.shape.length !== 3 || i.shape[0] !== w.shape[0]) throw new CheckpointError(`shard shapes disagree: w [${w.shape.join(',')}], delta [${d.shape.join(',')}], index [${i.shape.join(',')}]`, join(dir, shardName(s)));
+    if (numWs === 0) [, numWs, wDim] = w.shape as [number, number, number];
+    else if (w.shape[1] !== numWs || w.shape[2] !== wDim) throw new CheckpointError('shards have different latent shapes', join(dir, shardName(s)));
+    for (const v of d.values) if (!Number.isFinite(v)) throw new CheckpointError('shard has a non-finite offset', join(dir, shardName(s)));
+    ws.push(Float32Array.from(w.values));
+    ds.push(Float32Array.from(d.values));
+    for (const v of i.values) idx.push(v);
+  }
+  const count = idx.length;
+  const flat = (a: Float32Array[]): Float32Array => {
+    const out = new Float32Array(count * numWs * wDim);
+    let o = 0;
+    for (const v of a) {
+      out.set(v, o);
+      o += v.length;
+    }
+    return out;
+  };
+  return { manifest, count, numWs, wDim, w: flat(ws), delta: flat(ds), index: Int32Array.from(idx) };
+}
