@@ -81,6 +81,9 @@ def main() -> int:
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=None, help="default: the state's lr")
     ap.add_argument("--r1-gamma", type=float, default=None)
+    ap.add_argument("--pl-weight", type=float, default=0.0,
+                    help="path-length regularisation weight (StyleGAN2 uses 2; 0 = off, as every leg so far)")
+    ap.add_argument("--pl-interval", type=int, default=4)
     ap.add_argument("--seconds", type=float, required=True, help="stop training this many seconds after the script started")
     ap.add_argument("--checkpoint-seconds", type=float, default=90)
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: time only)")
@@ -153,6 +156,9 @@ def main() -> int:
             "lr": lr,
             "r1Gamma": gamma,
             "r1Interval": interval,
+            "plWeight": args.pl_weight,
+            "plInterval": args.pl_interval,
+            "plMean": float(pl_mean),
             "renderedFaces": int(data_t.shape[0]),
             "dataSeed": args.data_seed,
             "dataFirst": args.data_first,
@@ -167,6 +173,7 @@ def main() -> int:
 
     ema_pairs = ([Gema.p[k] for k, t in G.p.items() if t.requires_grad], [t for t in G.p.values() if t.requires_grad])
     fixed_names = [k for k, t in G.p.items() if not t.requires_grad]
+    pl_mean = torch.zeros((), device=dev)  # running mean of the path lengths (StyleGAN2's pl_mean)
     logf = open(os.path.join(args.out, "log.jsonl"), "a")
     step, last_ckpt, last_log, t_train = 0, time.time(), time.time(), time.time()
     acc = {"lossD": 0.0, "lossG": 0.0, "n": 0}
@@ -196,6 +203,23 @@ def main() -> int:
         optG.zero_grad(set_to_none=True)
         lossG.backward()
         optG.step()
+        plv = None
+        if args.pl_weight > 0 and step % args.pl_interval == 0:
+            # Path-length regularisation (lazy, on half a batch): |J_w^T y| for image-space noise y
+            # should not depend on w, so equal steps in W change the picture by equal amounts.
+            half_b = max(1, B // 2)
+            z = torch.randn((half_b, zdim), device=dev, generator=gen)
+            wpl = G.mapping(z)[:, None, :].expand(-1, n_ws, -1).detach().requires_grad_(True)
+            img = G.synthesis(wpl, noise="random", gen=gen)
+            y = torch.randn(img.shape, device=dev, generator=gen) / math.sqrt(img.shape[2] * img.shape[3])
+            (gw,) = torch.autograd.grad((img * y).sum(), wpl, create_graph=True)
+            lengths = gw.square().sum(2).mean(1).sqrt()
+            pl_mean = pl_mean.lerp(lengths.mean().detach(), 0.01)
+            pen = (lengths - pl_mean).square().mean()
+            optG.zero_grad(set_to_none=True)
+            (pen * args.pl_weight * args.pl_interval).backward()
+            optG.step()
+            plv = float(pen.detach())
         with torch.no_grad():
             avg = G.p["mapping/w_avg"]
             avg.add_((w0.mean(0) - avg) * (1 - cfg["wAvgBeta"]))
@@ -213,7 +237,7 @@ def main() -> int:
         if now - last_log >= 15 or step == 1:
             rate = step * B / (now - t_train)
             rec = {"torchStep": step, "images": start_images + step * B, "imgPerSec": round(rate, 1),
-                   "lossD": acc["lossD"] / max(acc["n"], 1), "lossG": acc["lossG"] / max(acc["n"], 1), "r1": r1v,
+                   "lossD": acc["lossD"] / max(acc["n"], 1), "lossG": acc["lossG"] / max(acc["n"], 1), "r1": r1v, "pl": plv, "plMean": float(pl_mean),
                    "realScore": float(sr.detach().mean()), "fakeScore": float(sf.detach().mean()), "t": round(now - T0, 1)}
             logf.write(json.dumps(rec) + "\n")
             logf.flush()
