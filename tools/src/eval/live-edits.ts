@@ -3,7 +3,8 @@
  * inversion, fusion, smoothing, paste-back) on moving test clips of several faces, read back by the
  * judge at each frame's ground-truth face position — the same check the browser E2E makes on the
  * page's video, without the browser, for several commands and faces.
- *   npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--commands "add glasses;long hair;…"] [--json out.json]
+ *   npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--commands "add glasses;long hair;…"] [--json out.json] [--png sheet.png]
+ * --png: per command and face, the judge's crop of the last untouched and edited frame, side by side.
  * Per command: faces whose clip does not already show the requested level (first frames skipped
  * for the edit's fade-in), the share of edited frames the judge reads at the requested level, and
  * the same share on the untouched frames (the floor).
@@ -14,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { applyEdits, levelOf, parseCommand, type EditableAttributeName } from '@lfe/edit-language';
 import { Editor, LiveFaceEditor, alignmentFromLandmarks, cropAligned, initRuntime } from '@lfe/face-pipeline';
 import { TestClip, faceLandmarks, hashInts, sample } from '@lfe/face-synth';
-import { Judge } from '@lfe/trainer';
+import { Judge, encodePng, imageGrid } from '@lfe/trainer';
 import { table } from '../bench/timing';
 
 const { values } = parseArgs({
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     generator: { type: 'string', default: '../models/default/generator' },
     judge: { type: 'string', default: '../models/judge' },
     json: { type: 'string' },
+    png: { type: 'string' },
   },
 });
 const faces = Number(values.faces);
@@ -41,6 +43,8 @@ const W = 640;
 const H = 480;
 const SKIP = 10; // frames of the fade-in (250 ms at 30 fps) and the tracker's first detections
 const r = judge.config.resolution;
+const sheet: Uint8Array[] = [];
+const toBytes = (crop: Float32Array): Uint8Array => Uint8Array.from(crop, (v) => Math.max(0, Math.min(255, Math.round((v + 1) * 127.5))));
 const rows: Array<{ command: string; faces: number; frames: number; edited: number; untouched: number }> = [];
 const t0 = performance.now();
 for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) => s !== '')) {
@@ -61,7 +65,9 @@ for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) =>
     const readAt = (img: { width: number; height: number; data: Uint8Array }, i: number): boolean => {
       const st = clip.stateAt(i);
       const lm = faceLandmarks(face, st.placement, st.nuisance);
-      const x = tf.tensor4d(cropAligned(img, alignmentFromLandmarks(lm.leftEye, lm.rightEye, lm.mouth), r), [1, r, r, 3]);
+      const crop = cropAligned(img, alignmentFromLandmarks(lm.leftEye, lm.rightEye, lm.mouth), r);
+      if (i === frames - 1) sheet.push(toBytes(crop));
+      const x = tf.tensor4d(crop, [1, r, r, 3]);
       const v = judge.judge(x)[0]!;
       x.dispose();
       return wanted.every((w) => v.levels[w.a] === w.level);
@@ -73,8 +79,8 @@ for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) =>
       await live.process('s', edited, i * 33.3, text, 1);
       if (i < SKIP) continue;
       judged++;
-      if (readAt(edited, i)) hit++;
       if (readAt(original, i)) floor++;
+      if (readAt(edited, i)) hit++;
     }
     live.dispose();
   }
@@ -84,6 +90,11 @@ for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) =>
 console.log(`live edit accuracy (${rt.backend}; ${faces} faces × ${frames - SKIP} judged frames per command, ${W}×${H} clips, first ${SKIP} frames skipped; ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
 console.log(table(['command', 'faces', 'judged frames', 'edited frames read as asked', 'untouched frames (floor)'], rows.map((x) => [x.command, String(x.faces), String(x.frames), pct(x.edited), pct(x.untouched)])));
+if (values.png !== undefined && sheet.length > 0) {
+  const cols = 2 * faces;
+  const grid = imageGrid(Uint8Array.from(sheet.flatMap((b) => Array.from(b))), sheet.length, r, cols);
+  writeFileSync(values.png, encodePng(grid.rgb, grid.width, grid.height));
+}
 if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ backend: rt.backend, faces, frames, skip: SKIP, rows }, null, 2)}\n`);
 editor.dispose();
 judge.dispose();
