@@ -74,54 +74,65 @@ export function pairOptions(c: Pick<EditTargetConfig, 'zhFraction' | 'maxEdits'>
   return { zhFraction: c.zhFraction, maxEdits: c.maxEdits, targetCaption: 'requested' };
 }
 
+export type OffsetOptimiseConfig = Pick<EditTargetConfig, 'steps' | 'lr' | 'latentWeight' | 'coarseWeight' | 'coarseLayers' | 'noise'>;
+
 /**
- * Δ* for a batch: minimise −log p(caption | G(w + Δ)) + λ·mean(c_l·Δ²) over Δ (from 0) with Adam.
- * Returns Δ [B,numWs,wDim] and the caption loss before and after. Disposes everything else.
+ * Minimise objective(G(w + Δ)) + λ·mean(c_l·Δ²) over a W+ offset Δ (from 0) with Adam. Returns Δ
+ * [B,numWs,wDim] and the objective before and after (one extra forward). Disposes everything else.
  */
-export function optimiseEditOffsets(
+export function optimiseLatentOffset(
   generator: Generator,
-  captioner: Captioner,
   w: tf.Tensor3D,
-  pairs: ReadonlyArray<Pick<EditPair, 'captionIds' | 'style'>>,
-  c: Pick<EditTargetConfig, 'steps' | 'lr' | 'latentWeight' | 'coarseWeight' | 'coarseLayers' | 'noise'>,
-): { delta: tf.Tensor3D; nllBefore: number; nllAfter: number } {
-  const ids = padCaptionIds(pairs.map((p) => p.captionIds));
-  const styles = pairs.map((p) => p.style);
+  objective: (images: tf.Tensor4D) => tf.Scalar,
+  c: OffsetOptimiseConfig,
+): { delta: tf.Tensor3D; before: number; after: number } {
   const nw = w.shape[1];
   const layerWeight = tf.tensor(Array.from({ length: nw }, (_, i) => (i < c.coarseLayers ? c.coarseWeight : 1)), [1, nw, 1]);
   const zero = tf.zerosLike(w);
   const d = tf.variable(zero, true);
   zero.dispose();
   const opt = tf.train.adam(c.lr);
-  let nllBefore = NaN;
-  let nllAfter = NaN;
+  const objectiveNow = (): tf.Scalar => objective(generator.synthesis(tf.add(w, d) as tf.Tensor3D, { noise: c.noise }));
+  let before = NaN;
   try {
-    for (let i = 0; i <= c.steps; i++) {
-      const last = i === c.steps;
-      // The last pass only measures: the caption loss of the returned Δ.
-      const nllOf = (): tf.Scalar => captioner.loss(generator.synthesis(tf.add(w, d) as tf.Tensor3D, { noise: c.noise }), ids, styles);
-      if (last) {
-        nllAfter = tf.tidy(() => nllOf().dataSync()[0]!);
-        break;
-      }
-      let nll = NaN;
+    for (let i = 0; i < c.steps; i++) {
       const cost = opt.minimize(
         () => {
-          const l = nllOf();
-          if (i === 0) nll = l.dataSync()[0]!;
+          const l = objectiveNow();
+          if (i === 0) before = l.dataSync()[0]!;
           return tf.add(l, tf.mul(c.latentWeight, tf.mean(tf.mul(layerWeight, tf.square(d))))) as tf.Scalar;
         },
         false,
         [d],
       );
       cost?.dispose();
-      if (i === 0) nllBefore = nll;
     }
-    if (c.steps === 0) nllBefore = nllAfter;
-    return { delta: tf.clone(d) as tf.Tensor3D, nllBefore, nllAfter };
+    const after = tf.tidy(() => objectiveNow().dataSync()[0]!);
+    return { delta: tf.clone(d) as tf.Tensor3D, before: c.steps === 0 ? after : before, after };
   } finally {
-    tf.dispose([ids, layerWeight, d]);
+    tf.dispose([layerWeight, d]);
     opt.dispose();
+  }
+}
+
+/**
+ * Δ* for a batch: the offset that makes the captioner read each pair's target caption, i.e.
+ * `optimiseLatentOffset` with −log p(caption | image). Returns the caption loss before and after.
+ */
+export function optimiseEditOffsets(
+  generator: Generator,
+  captioner: Captioner,
+  w: tf.Tensor3D,
+  pairs: ReadonlyArray<Pick<EditPair, 'captionIds' | 'style'>>,
+  c: OffsetOptimiseConfig,
+): { delta: tf.Tensor3D; nllBefore: number; nllAfter: number } {
+  const ids = padCaptionIds(pairs.map((p) => p.captionIds));
+  const styles = pairs.map((p) => p.style);
+  try {
+    const r = optimiseLatentOffset(generator, w, (img) => captioner.loss(img, ids, styles), c);
+    return { delta: r.delta, nllBefore: r.before, nllAfter: r.after };
+  } finally {
+    ids.dispose();
   }
 }
 

@@ -3,7 +3,7 @@ import { applyEdits, describeAttributes, seededRandom, valueOfLevel, type Editab
 import type { Generator } from '@lfe/face-pipeline';
 import type { Captioner } from '../captioner/captioner';
 import { captionIds } from '../captioner/caption-ids';
-import { optimiseEditOffsets, type EditTargetConfig } from '../editor/edit-targets';
+import { optimiseEditOffsets, optimiseLatentOffset, type OffsetOptimiseConfig } from '../editor/edit-targets';
 import type { Judge } from '../judge/judge';
 import { caseTargets, type EditCase, type EditMethod } from './eval-editor';
 
@@ -16,8 +16,6 @@ import { caseTargets, type EditCase, type EditMethod } from './eval-editor';
  *   near the inverted latent. It is only ever an evaluation row; nothing trains from it.
  */
 
-type OptimiseConfig = Pick<EditTargetConfig, 'steps' | 'lr' | 'latentWeight' | 'coarseWeight' | 'coarseLayers' | 'noise'>;
-
 /** The requested-attributes caption of a case (the joint training's target caption). */
 function caseCaptions(cases: readonly EditCase[]): { ids: number[][]; styles: Array<{ mode: 'partial'; lang: EditCase['lang'] }> } {
   const ids = cases.map((c, i) => {
@@ -28,7 +26,7 @@ function caseCaptions(cases: readonly EditCase[]): { ids: number[][]; styles: Ar
   return { ids, styles: cases.map((c) => ({ mode: 'partial' as const, lang: c.lang })) };
 }
 
-export function captionerOptimisation(generator: Generator, captioner: Captioner, c: OptimiseConfig, onDelta?: (delta: tf.Tensor3D, cases: readonly EditCase[]) => void): EditMethod {
+export function captionerOptimisation(generator: Generator, captioner: Captioner, c: OffsetOptimiseConfig, onDelta?: (delta: tf.Tensor3D, cases: readonly EditCase[]) => void): EditMethod {
   return (w, cases) => {
     const { ids, styles } = caseCaptions(cases);
     const pairs = ids.map((row, i) => ({ captionIds: row, style: styles[i]! }));
@@ -40,46 +38,30 @@ export function captionerOptimisation(generator: Generator, captioner: Captioner
   };
 }
 
-export function judgeOptimisation(generator: Generator, judge: Judge, c: OptimiseConfig): EditMethod {
+export function judgeOptimisation(generator: Generator, judge: Judge, c: OffsetOptimiseConfig): EditMethod {
   return (w, cases) => {
     const targets = caseTargets(cases);
     const heads = judge.layout.heads;
-    const nw = w.shape[1];
-    const layerWeight = tf.tensor(Array.from({ length: nw }, (_, i) => (i < c.coarseLayers ? c.coarseWeight : 1)), [1, nw, 1]);
-    const zero = tf.zerosLike(w);
-    const d = tf.variable(zero, true);
-    zero.dispose();
-    const opt = tf.train.adam(c.lr);
-    try {
-      for (let i = 0; i < c.steps; i++) {
-        opt
-          .minimize(
-            () => {
-              const out = judge.outputs(generator.synthesis(tf.add(w, d) as tf.Tensor3D, { noise: c.noise }));
-              const terms: tf.Scalar[] = [];
-              targets.forEach((ts, row) =>
-                ts.forEach(({ attribute, level }) => {
-                  const h = heads.find((x) => x.group === 'attribute' && x.name === attribute)!;
-                  const v = tf.slice(out, [row, h.offset], [1, h.width]);
-                  terms.push(
-                    h.kind === 'softmax'
-                      ? (tf.neg(tf.sum(tf.mul(tf.logSoftmax(v), tf.oneHot([level], h.width)))) as tf.Scalar)
-                      : (tf.mul(10, tf.sum(tf.square(tf.sub(tf.sigmoid(v), valueOfLevel(attribute, level))))) as tf.Scalar),
-                  );
-                }),
-              );
-              return tf.add(tf.div(tf.addN(terms), cases.length), tf.mul(c.latentWeight, tf.mean(tf.mul(layerWeight, tf.square(d))))) as tf.Scalar;
-            },
-            false,
-            [d],
-          )
-          ?.dispose();
-      }
-      return tf.add(w, d) as tf.Tensor3D;
-    } finally {
-      tf.dispose([d, layerWeight]);
-      opt.dispose();
-    }
+    const objective = (img: tf.Tensor4D): tf.Scalar => {
+      const out = judge.outputs(img);
+      const terms: tf.Scalar[] = [];
+      targets.forEach((ts, row) =>
+        ts.forEach(({ attribute, level }) => {
+          const h = heads.find((x) => x.group === 'attribute' && x.name === attribute)!;
+          const v = tf.slice(out, [row, h.offset], [1, h.width]);
+          terms.push(
+            h.kind === 'softmax'
+              ? (tf.neg(tf.sum(tf.mul(tf.logSoftmax(v), tf.oneHot([level], h.width)))) as tf.Scalar)
+              : (tf.mul(10, tf.sum(tf.square(tf.sub(tf.sigmoid(v), valueOfLevel(attribute, level))))) as tf.Scalar),
+          );
+        }),
+      );
+      return tf.div(tf.addN(terms), cases.length) as tf.Scalar;
+    };
+    const { delta } = optimiseLatentOffset(generator, w, objective, c);
+    const out = tf.add(w, delta) as tf.Tensor3D;
+    delta.dispose();
+    return out;
   };
 }
 
