@@ -136,6 +136,17 @@ export function optimiseEditOffsets(
   }
 }
 
+/** The arrays end to end in one new array. */
+function concat(parts: readonly Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, v) => n + v.length, 0));
+  let o = 0;
+  for (const v of parts) {
+    out.set(v, o);
+    o += v.length;
+  }
+  return out;
+}
+
 function sha256File(file: string): string {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
@@ -173,15 +184,6 @@ export function makeEditTargetShard(
     after += res.nllAfter * n;
     tf.dispose([x, w, res.delta]);
   }
-  const cat = (a: Float32Array[]): Float32Array => {
-    const out = new Float32Array(a.reduce((s, v) => s + v.length, 0));
-    let o = 0;
-    for (const v of a) {
-      out.set(v, o);
-      o += v.length;
-    }
-    return out;
-  };
   const shape = [c.shardSize, g.numWs, g.config.wDim];
   const stats = { nllBefore: before / c.shardSize, nllAfter: after / c.shardSize, shift: shift / c.shardSize };
   const tmp = join(dir, `.${shardName(shard)}.tmp-${process.pid}`);
@@ -189,8 +191,8 @@ export function makeEditTargetShard(
   saveCheckpoint(tmp, {
     architecture: { kind: EDIT_TARGETS_KIND, config: { shard, start, count: c.shardSize, seed: c.seed, ...stats } },
     tensors: {
-      w: { shape, values: cat(ws) },
-      delta: { shape, values: cat(deltas) },
+      w: { shape, values: concat(ws) },
+      delta: { shape, values: concat(deltas) },
       index: { shape: [c.shardSize], values: Float32Array.from({ length: c.shardSize }, (_, i) => start + i) },
     },
     provenance: { ...provenance, seed: c.seed, steps: c.steps } satisfies Provenance,
@@ -285,19 +287,9 @@ export function loadEditTargets(dir: string, expect?: { generatorSha256: string 
     if (numWs === 0) [, numWs, wDim] = w.shape as [number, number, number];
     else if (w.shape[1] !== numWs || w.shape[2] !== wDim) throw new CheckpointError('shards have different latent shapes', join(dir, shardName(s)));
     for (const v of d.values) if (!Number.isFinite(v)) throw new CheckpointError('shard has a non-finite offset', join(dir, shardName(s)));
-    ws.push(Float32Array.from(w.values));
-    ds.push(Float32Array.from(d.values));
+    ws.push(w.values);
+    ds.push(d.values);
     for (const v of i.values) idx.push(v);
   }
-  const count = idx.length;
-  const flat = (a: Float32Array[]): Float32Array => {
-    const out = new Float32Array(count * numWs * wDim);
-    let o = 0;
-    for (const v of a) {
-      out.set(v, o);
-      o += v.length;
-    }
-    return out;
-  };
-  return { manifest, count, numWs, wDim, w: flat(ws), delta: flat(ds), index: Int32Array.from(idx) };
+  return { manifest, count: idx.length, numWs, wDim, w: concat(ws), delta: concat(ds), index: Int32Array.from(idx) };
 }

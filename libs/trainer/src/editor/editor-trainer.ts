@@ -163,6 +163,8 @@ export class EditorTrainer {
   #disposed = false;
   #ema: number | null = null;
   #band: number[] = [];
+  /** The current epoch's row order (distillation), made once per epoch. */
+  #epochOrder: { epoch: number; order: number[] } | null = null;
 
   constructor(
     config: EditorTrainConfig,
@@ -215,7 +217,8 @@ export class EditorTrainer {
     const rows: number[] = [];
     for (let j = step * bs; j < (step + 1) * bs; j++) {
       const epoch = Math.floor(j / t.count);
-      rows.push(permutation(t.count, hashInts(this.config.seed, epoch, 0xd157))[j % t.count]!);
+      if (this.#epochOrder?.epoch !== epoch) this.#epochOrder = { epoch, order: permutation(t.count, hashInts(this.config.seed, epoch, 0xd157)) };
+      rows.push(this.#epochOrder.order[j % t.count]!);
     }
     return rows;
   }
