@@ -20,6 +20,8 @@ Usage: npx nx run stream-server:serve -- [options]
   --detect-every N      run the face detector every N frames, track landmarks between (default 5)
   --model-every N       run invert → fuse → generate every N frames; frames between re-paste the last
                         face at their own tracked position (default 2; 1 = every frame)
+  --composite MODE      delta (default): add only what the edit changes to the camera's own face;
+                        replace: paste the regenerated face itself (the method's paste-back)
   --max-sessions N      concurrent publishers (default 4); more get 503
   --voice / --no-voice  voice commands via pocketsphinx (default: on when it is installed)
   --width W --height H  processing size (default 640x480) --fps N (default 30)
@@ -41,6 +43,7 @@ export interface ServeConfig {
   fusion: string | undefined;
   detectEvery: number;
   modelEvery: number;
+  composite: 'delta' | 'replace';
   maxSessions: number;
   voice: boolean | undefined;
   width: number;
@@ -79,6 +82,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       fusion: { type: 'string' },
       'detect-every': { type: 'string' },
       'model-every': { type: 'string' },
+      composite: { type: 'string' },
       'max-sessions': { type: 'string' },
       voice: { type: 'boolean' },
       'no-voice': { type: 'boolean' },
@@ -94,6 +98,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   });
   const effect = values.effect ?? env['LFE_EFFECT'] ?? 'edit';
   if (effect !== 'none' && effect !== 'edit') throw new BadInputError(`--effect: must be none or edit (got ${effect})`);
+  const composite = values.composite ?? env['LFE_COMPOSITE'] ?? 'delta';
+  if (composite !== 'delta' && composite !== 'replace') throw new BadInputError(`--composite: must be delta or replace (got ${composite})`);
   const logLevel = values['log-level'] ?? env['LFE_LOG_LEVEL'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new BadInputError(`--log-level: must be debug, info, warn or error`);
   const width = int('width', values.width, 640, 64, 1920);
@@ -115,6 +121,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     fusion: values.fusion,
     detectEvery: int('detect-every', values['detect-every'], 5, 1, 120),
     modelEvery: int('model-every', values['model-every'], 2, 1, 30),
+    composite,
     maxSessions: int('max-sessions', values['max-sessions'], 4, 1, 64),
     voice: values['no-voice'] === true ? false : values.voice === true ? true : undefined,
     width,

@@ -18,6 +18,8 @@ export interface ProcessorOptions {
   detectEvery?: number;
   /** Run the model every N frames (the last face is re-pasted in between). */
   modelEvery?: number;
+  /** How the edited face goes back into the frame (LiveEditOptions.composite; default delta). */
+  composite?: 'delta' | 'replace';
   log?: Logger;
 }
 
@@ -32,7 +34,11 @@ export function createFrameProcessor(effect: 'none' | 'edit', opts: ProcessorOpt
       editorDir: opts.editorDir ?? DEFAULT_EDITOR_DIR,
       generatorDir: opts.generatorDir ?? DEFAULT_GENERATOR_DIR,
       ...(opts.fusion !== undefined ? { fusion: opts.fusion } : {}),
-      options: { ...(opts.detectEvery !== undefined ? { detectEvery: opts.detectEvery } : {}), ...(opts.modelEvery !== undefined ? { modelEvery: opts.modelEvery } : {}) },
+      options: {
+        ...(opts.detectEvery !== undefined ? { detectEvery: opts.detectEvery } : {}),
+        ...(opts.modelEvery !== undefined ? { modelEvery: opts.modelEvery } : {}),
+        ...(opts.composite !== undefined ? { composite: opts.composite } : {}),
+      },
     },
     opts.log ?? createLogger({ app: 'stream-server' }),
   );

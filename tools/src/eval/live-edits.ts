@@ -3,7 +3,7 @@
  * inversion, fusion, smoothing, paste-back) on moving test clips of several faces, read back by the
  * judge at each frame's ground-truth face position — the same check the browser E2E makes on the
  * page's video, without the browser, for several commands and faces.
- *   npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--commands "add glasses;long hair;…"] [--json out.json] [--png sheet.png]
+ *   npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--commands "add glasses;long hair;…"] [--composite delta|replace] [--strength 1] [--json out.json] [--png sheet.png]
  * --png: per command and face, the judge's crop of the last untouched and edited frame, side by side.
  * Per command: faces whose clip does not already show the requested level (first frames skipped
  * for the edit's fade-in), the share of edited frames the judge reads at the requested level, and
@@ -28,9 +28,21 @@ const { values } = parseArgs({
     judge: { type: 'string', default: '../models/judge' },
     json: { type: 'string' },
     png: { type: 'string' },
+    composite: { type: 'string', default: 'delta' },
+    strength: { type: 'string', default: '1' },
   },
 });
 const faces = Number(values.faces);
+const composite = values.composite;
+const strength = Number(values.strength);
+if (!Number.isFinite(strength) || strength < 0 || strength > 4) {
+  console.error('eval-live: --strength must be a number in 0…4');
+  process.exit(2);
+}
+if (composite !== 'delta' && composite !== 'replace') {
+  console.error('eval-live: --composite delta|replace');
+  process.exit(2);
+}
 const frames = Number(values.frames);
 if (!Number.isInteger(faces) || faces < 1 || !Number.isInteger(frames) || frames < 12) {
   console.error('eval-live: --faces ≥ 1 and --frames ≥ 12 (integers)');
@@ -61,7 +73,7 @@ for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) =>
     if (wanted.every((x) => levelOf(x.a, face.attributes[x.a]) === x.level)) continue; // already so
     used++;
     const clip = new TestClip(face, { width: W, height: H, fps: 30 });
-    const live = new LiveFaceEditor(editor, { detectEvery: 5 });
+    const live = new LiveFaceEditor(editor, { detectEvery: 5, composite });
     const readAt = (img: { width: number; height: number; data: Uint8Array }, i: number): boolean => {
       const st = clip.stateAt(i);
       const lm = faceLandmarks(face, st.placement, st.nuisance);
@@ -76,7 +88,7 @@ for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) =>
       const f = clip.frame(i);
       const original = { width: W, height: H, data: Uint8Array.from(f.data) };
       const edited = { width: W, height: H, data: Uint8Array.from(f.data) };
-      await live.process('s', edited, i * 33.3, text, 1);
+      await live.process('s', edited, i * 33.3, text, strength);
       if (i < SKIP) continue;
       judged++;
       if (readAt(original, i)) floor++;
@@ -87,7 +99,7 @@ for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) =>
   rows.push({ command: text, faces: used, frames: judged, edited: hit / Math.max(1, judged), untouched: floor / Math.max(1, judged) });
   console.error(`${text}: ${hit}/${judged} edited frames read as asked (untouched ${floor}/${judged})`);
 }
-console.log(`live edit accuracy (${rt.backend}; ${faces} faces × ${frames - SKIP} judged frames per command, ${W}×${H} clips, first ${SKIP} frames skipped; ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+console.log(`live edit accuracy (${rt.backend}; composite ${composite}, strength ${strength}; ${faces} faces × ${frames - SKIP} judged frames per command, ${W}×${H} clips, first ${SKIP} frames skipped; ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
 console.log(table(['command', 'faces', 'judged frames', 'edited frames read as asked', 'untouched frames (floor)'], rows.map((x) => [x.command, String(x.faces), String(x.frames), pct(x.edited), pct(x.untouched)])));
 if (values.png !== undefined && sheet.length > 0) {
@@ -95,6 +107,6 @@ if (values.png !== undefined && sheet.length > 0) {
   const grid = imageGrid(Uint8Array.from(sheet.flatMap((b) => Array.from(b))), sheet.length, r, cols);
   writeFileSync(values.png, encodePng(grid.rgb, grid.width, grid.height));
 }
-if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ backend: rt.backend, faces, frames, skip: SKIP, rows }, null, 2)}\n`);
+if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ backend: rt.backend, composite, strength, faces, frames, skip: SKIP, rows }, null, 2)}\n`);
 editor.dispose();
 judge.dispose();

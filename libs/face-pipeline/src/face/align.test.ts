@@ -92,4 +92,24 @@ describe('crop and paste', () => {
     pasteAligned(g, a, white, 32, { colorMatch: true });
     expect(g.data[centre]!).toBeLessThan(255);
   });
+
+  it("mode 'delta' adds the change to the frame's own pixels under the mask and rejects unknown modes", () => {
+    const f = frame();
+    const orig = Uint8Array.from(f.data);
+    const a = { cx: 80, cy: 60, scale: 80, roll: 0.1 };
+    pasteAligned(f, a, new Float32Array(32 * 32 * 3), 32, { mode: 'delta' });
+    expect(f.data).toEqual(orig); // no change: the frame keeps every pixel (no resampling blur)
+    const up = new Float32Array(32 * 32 * 3).fill(0.2);
+    const box = pasteAligned(f, a, up, 32, { mode: 'delta', colorMatch: true });
+    const centre = (Math.round(a.cy + 0.02 * a.scale) * W + Math.round(a.cx)) * 3;
+    for (let k = 0; k < 3; k++) expect(f.data[centre + k]).toBe(Math.min(255, orig[centre + k]! + Math.round(0.2 * 127.5)));
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        if (x >= box.x && x < box.x + box.width && y >= box.y && y < box.y + box.height) continue;
+        for (let k = 0; k < 3; k++) expect(f.data[(y * W + x) * 3 + k]).toBe(orig[(y * W + x) * 3 + k]);
+      }
+    }
+    // @ts-expect-error: checked at run time too
+    expect(() => pasteAligned(f, a, up, 32, { mode: 'add' })).toThrow(/mode/);
+  });
 });

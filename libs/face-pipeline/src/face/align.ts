@@ -111,15 +111,25 @@ export interface PasteOptions {
   feather?: number;
   /** Shift the pasted colours so their mean on the mask's outer ring matches the frame's there. */
   colorMatch?: boolean;
+  /**
+   * 'replace' (default): the crop is a face (floats in [-1, 1]) that replaces the frame's under the
+   * mask. 'delta': the crop is a change (edited − reconstructed face, in the same units, so in
+   * [-2, 2]) that is added to the frame's own pixels under the mask: the frame keeps its full
+   * resolution and everything the edit does not touch. Colour matching does not apply to a delta.
+   */
+  mode?: 'replace' | 'delta';
 }
 
 /**
  * Paste an RGB crop (`size`×`size`, floats in [-1, 1], HWC) back into the frame in place, through
- * the inverse of the alignment, with a feathered elliptical mask and optional colour matching.
+ * the inverse of the alignment, with a feathered elliptical mask and optional colour matching; or,
+ * with `mode: 'delta'`, add a crop-sized change to the frame's pixels there.
  * Returns the frame's bounding box that changed.
  */
 export function pasteAligned(frame: { width: number; height: number; data: Uint8Array }, a: Alignment, crop: Float32Array, size: number, opts: PasteOptions = {}): { x: number; y: number; width: number; height: number } {
   const alpha = Math.min(1, Math.max(0, opts.alpha ?? 1));
+  const delta = (opts.mode ?? 'replace') === 'delta';
+  if (opts.mode !== undefined && opts.mode !== 'replace' && opts.mode !== 'delta') throw new TypeError(`paste: mode must be 'replace' or 'delta', got ${JSON.stringify(opts.mode)}`);
   const rx = opts.radiusX ?? 0.42;
   const ry = opts.radiusY ?? 0.46;
   const feather = opts.feather ?? 0.08;
@@ -173,7 +183,7 @@ export function pasteAligned(frame: { width: number; height: number; data: Uint8
     return t * t * (3 - 2 * t);
   };
   const shift = [0, 0, 0];
-  if (opts.colorMatch ?? true) {
+  if (!delta && (opts.colorMatch ?? true)) {
     // The ring mean on a 4-px grid: plenty of samples for three numbers.
     const sumF = [0, 0, 0];
     const sumC = [0, 0, 0];
@@ -229,8 +239,9 @@ export function pasteAligned(frame: { width: number; height: number; data: Uint8
       for (let k = 0; k < 3; k++) {
         const top = crop[i00 + k]! + (crop[i01 + k]! - crop[i00 + k]!) * tx;
         const bot = crop[i10 + k]! + (crop[i11 + k]! - crop[i10 + k]!) * tx;
-        const g = (top + (bot - top) * ty + 1) * 127.5 + (k === 0 ? s0 : k === 1 ? s1 : s2);
-        const val = data[p + k]! + (g - data[p + k]!) * m;
+        const val = delta
+          ? data[p + k]! + (top + (bot - top) * ty) * 127.5 * m
+          : data[p + k]! + ((top + (bot - top) * ty + 1) * 127.5 + (k === 0 ? s0 : k === 1 ? s1 : s2) - data[p + k]!) * m;
         data[p + k] = val < 0 ? 0 : val > 255 ? 255 : Math.round(val);
       }
     }

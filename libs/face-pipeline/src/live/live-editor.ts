@@ -19,6 +19,14 @@ export interface LiveEditOptions extends TrackerOptions {
    * ramps, or after the command or strength changed.
    */
   modelEvery?: number;
+  /**
+   * How the edited face goes back into the frame. 'delta' (default): the generator draws both the
+   * edited latent and the unedited (inverted) one in one batch, and only their difference is added
+   * to the camera's own face under the mask — what the edit changes appears, everything else stays
+   * the camera's pixels at full resolution (the 64-px reconstruction's blur and identity drift
+   * cancel out). 'replace': the method's paste-back of the regenerated face itself (colour-matched).
+   */
+  composite?: 'delta' | 'replace';
 }
 
 /** Milliseconds per stage of one frame (0 for stages that did not run). */
@@ -80,8 +88,15 @@ export class LiveFaceEditor {
   readonly #sessions = new Map<string, SessionState>();
 
   constructor(editor: Editor, opts: LiveEditOptions = {}) {
+    if (opts.composite !== undefined && opts.composite !== 'delta' && opts.composite !== 'replace') {
+      throw new TypeError(`live: composite must be 'delta' or 'replace', got ${JSON.stringify(opts.composite)}`);
+    }
     this.#editor = editor;
     this.#opts = opts;
+  }
+
+  get #mode(): 'delta' | 'replace' {
+    return this.#opts.composite ?? 'delta';
   }
 
   get sessions(): number {
@@ -190,7 +205,7 @@ export class LiveFaceEditor {
       if (reuse && s.lastFace !== null) {
         s.reused++;
         t = performance.now();
-        pasteAligned(item.frame, align, s.lastFace, r, { alpha: s.command === null ? 0 : 1 });
+        pasteAligned(item.frame, align, s.lastFace, r, { alpha: s.command === null ? 0 : 1, mode: this.#mode });
         result.stages.paste = performance.now() - t;
         result.edited = true;
         continue;
@@ -239,14 +254,21 @@ export class LiveFaceEditor {
       });
       return rows.length === 1 ? rows[0]! : tf.concat(rows, 0);
     });
-    w.dispose();
     share('fuse', performance.now() - t);
 
     t = performance.now();
-    const img = this.#editor.generate(fused);
+    const delta = this.#mode === 'delta';
+    // Delta: one batch of 2n (edited, then unedited) costs less than two forwards.
+    const both = delta ? tf.concat([fused, w], 0) : fused;
+    const img = this.#editor.generate(both);
+    if (delta) both.dispose();
     fused.dispose();
-    const out = img.dataSync() as Float32Array;
+    w.dispose();
+    const gen = img.dataSync() as Float32Array;
     img.dispose();
+    const size = n * r * r * 3;
+    const out = delta ? new Float32Array(size) : gen;
+    if (delta) for (let j = 0; j < size; j++) out[j] = gen[j]! - gen[size + j]!;
     share('generate', performance.now() - t);
 
     work.forEach((wk, i) => {
@@ -254,7 +276,7 @@ export class LiveFaceEditor {
       const t0 = performance.now();
       // Fading from or to "no edit" fades the pasted face itself, so the real face shows through.
       const alpha = wk.s.command === null ? 1 - wk.a : wk.s.previous === null ? wk.a : 1;
-      pasteAligned(wk.item.frame, wk.align, out.subarray(i * r * r * 3, (i + 1) * r * r * 3), r, { alpha });
+      pasteAligned(wk.item.frame, wk.align, out.subarray(i * r * r * 3, (i + 1) * r * r * 3), r, { alpha, mode: this.#mode });
       wk.result.stages.paste = performance.now() - t0;
       wk.result.edited = true;
     });

@@ -184,6 +184,24 @@ describe('LiveFaceEditor', () => {
     editor.dispose();
   });
 
+  it("composite 'delta' (default) adds only what the edit changes: strength 0 leaves the frame exactly as it was; 'replace' pastes the reconstruction", async () => {
+    const editor = Editor.load(bundle.editorDir, bundle.generatorDir);
+    const delta = new LiveFaceEditor(editor, { rampMs: 0 });
+    const replace = new LiveFaceEditor(editor, { rampMs: 0, composite: 'replace' });
+    const f = frameAt(5);
+    const orig = Uint8Array.from(f.data);
+    const r = await delta.process('d', f, 0, 'add glasses', 0);
+    expect(r.face && r.edited).toBe(true);
+    expect(f.data).toEqual(orig);
+    const g = frameAt(5);
+    await replace.process('r', g, 0, 'add glasses', 0);
+    expect(g.data).not.toEqual(orig);
+    expect(() => new LiveFaceEditor(editor, { composite: 'blend' as 'delta' })).toThrow(/composite/);
+    delta.dispose();
+    replace.dispose();
+    editor.dispose();
+  });
+
   it('fades an edit in over the ramp', async () => {
     const editor = Editor.load(bundle.editorDir, bundle.generatorDir);
     const live = new LiveFaceEditor(editor, { rampMs: 300 });

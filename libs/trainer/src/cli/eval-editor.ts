@@ -3,9 +3,11 @@
  * edit for the default fusion, the patent's tanh fusion and an InterFaceGAN baseline.
  *   npx nx run trainer:eval-editor -- [--texts FILE] [--out report.json] [--md docs/editor-report.md]
  *       [--editor models/default/editor] [--generator models/default/generator] [--judge models/judge]
- *       [--faces 200] [--refine 0] [--ifg-samples 2000] [--seed 606] [--extra name=DIR,…]
+ *       [--faces 200] [--refine 0] [--ifg-samples 2000] [--seed 606] [--extra name=DIR,…] [--delta] [--strengths 2,3]
  * --extra adds rows for other trained variants (a folder with text-encoder/ and fusion/, e.g. an
  * ablation written by train-editor --variant), evaluated on the same faces and texts.
+ * --delta adds, for every row, the live loop's delta composite (input + edited − reconstruction).
+ * --strengths adds rows "default@s" for the default variant at other edit strengths.
  * --texts: one command per line (English or Chinese); lines that do not parse are listed in
  * `unknownTexts`, not fatal. Without it: one generated held-out command per face.
  */
@@ -32,6 +34,8 @@ const { values } = parseArgs({
     'ifg-samples': { type: 'string', default: '2000' },
     seed: { type: 'string', default: '606' },
     extra: { type: 'string' },
+    delta: { type: 'boolean', default: false },
+    strengths: { type: 'string', default: '' },
   },
 });
 const int = (name: string, v: string, min: number): number => {
@@ -70,22 +74,33 @@ const encoder = loadEncoder(join(values.editor, 'encoder'));
 const judge = Judge.load(values.judge);
 const owned: Array<{ dispose(): void }> = [g, encoder, judge];
 const methods: Record<string, EditMethod> = {};
-const variant = (name: string, at?: string): EditMethod | null => {
+const strengths = values.strengths
+  .split(',')
+  .filter((x) => x.trim() !== '')
+  .map((x) => {
+    const s = Number(x);
+    if (!Number.isFinite(s) || s < 0 || s > 8) {
+      console.error(`eval-editor: --strengths wants numbers in 0…8, got "${x}"`);
+      process.exit(2);
+    }
+    return s;
+  });
+const variant = (name: string, at?: string, strengthsToo: readonly number[] = []): Array<[string, EditMethod]> | null => {
   const dir = at ?? join(values.editor, name);
   if (!existsSync(join(dir, 'fusion', 'manifest.json'))) return null;
   const t = loadTextEncoder(join(dir, 'text-encoder'));
   const f = loadFusion(join(dir, 'fusion'));
   owned.push(t, f);
-  return fusionMethod(t, f);
+  return [[name, fusionMethod(t, f)], ...strengthsToo.map((s): [string, EditMethod] => [`${name}@${s}`, fusionMethod(t, f, s)])];
 };
-const def = variant(info.defaultFusion);
+const def = variant('default', join(values.editor, info.defaultFusion), strengths);
 if (def === null) throw new Error(`eval-editor: the default variant ${info.defaultFusion} has no fusion`);
-methods['default'] = def;
+for (const [k, m] of def) methods[k] = m;
 // Every other variant of the bundle (patent, residual, their distilled versions…), under its folder name.
 for (const name of readdirSync(values.editor).sort()) {
   if (name === info.defaultFusion || !/^[a-z0-9-]+$/.test(name)) continue;
   const m = variant(name);
-  if (m !== null) methods[name] = m;
+  if (m !== null) methods[name] = m[0]![1];
 }
 for (const item of (values.extra ?? '').split(',').filter((x) => x !== '')) {
   const [name, dir] = item.split('=');
@@ -98,7 +113,7 @@ for (const item of (values.extra ?? '').split(',').filter((x) => x !== '')) {
     console.error(`eval-editor: ${dir} has no fusion/manifest.json`);
     process.exit(2);
   }
-  methods[name] = m;
+  methods[name] = m[0]![1];
 }
 console.error(`fitting InterFaceGAN directions on ${ifgSamples} judge-labelled samples…`);
 const dirs = fitInterFaceGan(g, judge, { samples: ifgSamples, seed: 9090 });
@@ -107,7 +122,7 @@ methods['interfacegan'] = interFaceGanMethod(dirs);
 const { cases, unknownTexts } = buildCases({ seed, faces, ...(texts !== undefined ? { texts } : {}) });
 console.error(`${cases.length} cases; ${unknownTexts.length} texts not understood`);
 const noise = info.noise ?? 'const';
-const report = evaluateEditor({ generator: g, encoder, judge, methods, cases, unknownTexts, faces, texts: texts?.length ?? cases.length, refineSteps: refine, seed, noise });
+const report = evaluateEditor({ generator: g, encoder, judge, methods, cases, unknownTexts, faces, texts: texts?.length ?? cases.length, refineSteps: refine, seed, noise, delta: values.delta });
 const inversion = evaluateInversion(g, encoder, judge, { faces: Math.min(faces, 64), seed, refineSteps: [0, 20], noise });
 const full = { ...report, inversion, defaultVariant: info.defaultFusion, interfacegan: { samples: dirs.samples, directions: dirs.directions.size } };
 const table = `${formatEditorReport(report)}\n\n${formatInversionReport(inversion)}`;

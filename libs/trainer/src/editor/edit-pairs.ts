@@ -91,6 +91,26 @@ function makePair(face: FaceDescription, rng: ReturnType<typeof seededRandom>, o
   };
 }
 
+/**
+ * Pair k of a stream where consecutive groups of `group` pairs share one command: the command (and
+ * its edits and language) of pair g·group of `editPair(seed, ·)`, said to face k =
+ * sample(hashInts(seed, k)), with face k's own target caption (relative edits start from its own
+ * levels). group 1 is `editPair`. Pure in (seed, k, group).
+ */
+export function sharedCommandPair(seed: number, k: number, group: number, opts: EditPairOptions): EditPair {
+  if (!Number.isInteger(group) || group < 1) throw new TypeError(`sharedCommandPair: group must be a positive integer, got ${group}`);
+  const anchor = editPair(seed, k - (k % group), opts);
+  if (k % group === 0) return anchor;
+  const face = sample(hashInts(seed, k));
+  const rng = seededRandom(hashInts(seed, k, PAIR_SALT, group));
+  const target: FaceDescription = { attributes: applyEdits(face.attributes, anchor.edits), identity: face.identity };
+  const names = [...new Set(anchor.edits.map((e) => e.attribute))] as EditableAttributeName[];
+  const full = opts.targetCaption === 'full';
+  const lang = anchor.lang;
+  const caption = full ? describeFace(target, rng, { mode: 'full', lang }) : describeAttributes(target, names, rng, { lang, noun: rng.next() < 0.5 });
+  return { ...anchor, face, target, caption, captionIds: captionIds(caption), style: { mode: full ? 'full' : 'partial', lang } };
+}
+
 /** Renders of the pairs' source faces as [B,R,R,3] floats in [-1, 1]. */
 export function renderPairs(pairs: readonly EditPair[], size: number): Float32Array {
   const px = size * size * 3;

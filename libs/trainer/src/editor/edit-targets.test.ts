@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CheckpointError, Encoder, Generator, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Captioner } from '../captioner/captioner';
-import { editPair } from './edit-pairs';
+import { editPair, sharedCommandPair } from './edit-pairs';
 import {
   EDIT_TARGETS_KIND,
   listShards,
@@ -15,6 +15,7 @@ import {
   pairOptions,
   resolveEditTargetConfig,
   shardName,
+  targetPair,
   writeEditTargetsManifest,
   type EditTargetConfig,
 } from './edit-targets';
@@ -96,6 +97,32 @@ describe('edit targets (captioner-optimised offsets)', () => {
     expect(() => loadEditTargets(out)).toThrow(/not valid JSON/);
     expect(() => resolveEditTargetConfig({ steps: 0 })).toThrow(/steps/);
     expect(() => resolveEditTargetConfig({ bogus: 1 } as never)).toThrow(/unknown field/);
+  });
+
+  it('shared groups: one command said to every face of a group, one offset optimised for all of them', () => {
+    const opts = pairOptions(tinyConfig());
+    // group 1 is the per-face stream.
+    expect(sharedCommandPair(11, 5, 1, { ...opts, targetCaption: 'requested' })).toEqual(editPair(11, 5, { ...opts, targetCaption: 'requested' }));
+    const group = Array.from({ length: 4 }, (_, i) => sharedCommandPair(11, 8 + i, 4, { ...opts, targetCaption: 'requested' }));
+    expect(new Set(group.map((p) => p.command)).size).toBe(1);
+    expect(group[0]).toEqual(editPair(11, 8, { ...opts, targetCaption: 'requested' }));
+    expect(new Set(group.map((p) => JSON.stringify(p.face))).size).toBe(4);
+    // Each face's caption states its own target (relative edits start from its own levels).
+    for (const p of group) expect(p.caption.length).toBeGreaterThan(0);
+    expect(() => resolveEditTargetConfig({ shareGroup: 4, batchSize: 8, shardSize: 8 })).toThrow(/shareGroup/);
+
+    const c = tinyConfig({ shareGroup: 4 });
+    const out = join(dir, 'targets-shared');
+    writeEditTargetsManifest(out, { kind: EDIT_TARGETS_KIND, config: c, generatorSha256: 'a'.repeat(64), encoderSha256: 'b'.repeat(64), captionerSha256: 'c'.repeat(64) });
+    const stats = makeEditTargetShard(out, 0, c, { generator: g, encoder: enc, captioner: cap }, PROV);
+    expect(stats.nllAfter).toBeLessThan(stats.nllBefore);
+    const t = loadEditTargets(out);
+    const per = t.numWs * t.wDim;
+    expect(t.delta.some((v) => v !== 0)).toBe(true);
+    for (let i = 1; i < 4; i++) expect(Array.from(t.delta.subarray(i * per, (i + 1) * per))).toEqual(Array.from(t.delta.subarray(0, per)));
+    expect(Array.from(t.w.subarray(0, per))).not.toEqual(Array.from(t.w.subarray(per, 2 * per)));
+    // The trainer reads each row's pair back the same way.
+    expect(targetPair(t.manifest.config, 2).command).toBe(targetPair(c, 0).command);
   });
 
   it('teach the fusion: distillation steps (no generator pass) pull w′ toward w + Δ*', async () => {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CheckpointError, loadCheckpoint, saveCheckpoint, type Encoder, type Generator, type Provenance } from '@lfe/face-pipeline';
 import type { Captioner } from '../captioner/captioner';
 import { padCaptionIds } from '../captioner/caption-ids';
-import { editPair, renderPairs, type EditPair, type EditPairOptions } from './edit-pairs';
+import { renderPairs, sharedCommandPair, type EditPair, type EditPairOptions, type TargetCaption } from './edit-pairs';
 
 export const EDIT_TARGETS_KIND = 'lfe-edit-targets';
 
@@ -37,6 +37,13 @@ export interface EditTargetConfig {
   coarseWeight: number;
   coarseLayers: number;
   noise: 'const' | 'none';
+  /**
+   * 1: one offset per pair (per face). G > 1: consecutive groups of G pairs share one command
+   * (sharedCommandPair) and one offset, optimised for all G faces at once — the teacher's
+   * face-specific noise averages out inside the optimisation instead of in the student's
+   * regression, which shrinks it. Needs batchSize = G and shardSize a multiple of G.
+   */
+  shareGroup: number;
 }
 
 export const DEFAULT_EDIT_TARGET_CONFIG: EditTargetConfig = {
@@ -54,6 +61,7 @@ export const DEFAULT_EDIT_TARGET_CONFIG: EditTargetConfig = {
   coarseWeight: 10,
   coarseLayers: 4,
   noise: 'none',
+  shareGroup: 1,
 };
 
 export function resolveEditTargetConfig(user: Partial<EditTargetConfig> = {}): EditTargetConfig {
@@ -61,6 +69,8 @@ export function resolveEditTargetConfig(user: Partial<EditTargetConfig> = {}): E
   for (const k of Object.keys(user)) if (!known.has(k)) throw new TypeError(`edit-targets config: unknown field "${k}"`);
   const c = { ...DEFAULT_EDIT_TARGET_CONFIG, ...user };
   for (const k of ['shardSize', 'batchSize', 'steps', 'maxEdits'] as const) if (!Number.isInteger(c[k]) || c[k] < 1) throw new TypeError(`edit-targets config: ${k} must be a positive integer`);
+  if (!Number.isInteger(c.shareGroup) || c.shareGroup < 1) throw new TypeError('edit-targets config: shareGroup must be a positive integer');
+  if (c.shareGroup > 1 && (c.batchSize !== c.shareGroup || c.shardSize % c.shareGroup !== 0)) throw new TypeError('edit-targets config: shareGroup > 1 needs batchSize = shareGroup and shardSize a multiple of it');
   if (!Number.isInteger(c.coarseLayers) || c.coarseLayers < 0) throw new TypeError('edit-targets config: coarseLayers must be an integer ≥ 0');
   if (!Number.isInteger(c.seed)) throw new TypeError('edit-targets config: seed must be an integer');
   if (!(c.lr > 0)) throw new TypeError('edit-targets config: lr must be > 0');
@@ -74,11 +84,20 @@ export function pairOptions(c: Pick<EditTargetConfig, 'zhFraction' | 'maxEdits'>
   return { zhFraction: c.zhFraction, maxEdits: c.maxEdits, targetCaption: 'requested' };
 }
 
-export type OffsetOptimiseConfig = Pick<EditTargetConfig, 'steps' | 'lr' | 'latentWeight' | 'coarseWeight' | 'coarseLayers' | 'noise'>;
+/** Pair k of a targets stream (per-face pairs, or command groups when shareGroup > 1). */
+export function targetPair(c: Pick<EditTargetConfig, 'seed' | 'zhFraction' | 'maxEdits' | 'shareGroup'>, k: number, targetCaption: TargetCaption = 'requested'): EditPair {
+  return sharedCommandPair(c.seed, k, c.shareGroup, { ...pairOptions(c), targetCaption });
+}
+
+export type OffsetOptimiseConfig = Pick<EditTargetConfig, 'steps' | 'lr' | 'latentWeight' | 'coarseWeight' | 'coarseLayers' | 'noise'> & {
+  /** One offset [1,numWs,wDim] for the whole batch instead of one per row. */
+  shared?: boolean;
+};
 
 /**
  * Minimise objective(G(w + Δ)) + λ·mean(c_l·Δ²) over a W+ offset Δ (from 0) with Adam. Returns Δ
- * [B,numWs,wDim] and the objective before and after (one extra forward). Disposes everything else.
+ * ([B,numWs,wDim], or [1,numWs,wDim] when `shared`) and the objective before and after (one extra
+ * forward). Disposes everything else.
  */
 export function optimiseLatentOffset(
   generator: Generator,
@@ -88,7 +107,7 @@ export function optimiseLatentOffset(
 ): { delta: tf.Tensor3D; before: number; after: number } {
   const nw = w.shape[1];
   const layerWeight = tf.tensor(Array.from({ length: nw }, (_, i) => (i < c.coarseLayers ? c.coarseWeight : 1)), [1, nw, 1]);
-  const zero = tf.zerosLike(w);
+  const zero = c.shared === true ? tf.zeros([1, nw, w.shape[2]]) : tf.zerosLike(w);
   const d = tf.variable(zero, true);
   zero.dispose();
   const opt = tf.train.adam(c.lr);
@@ -173,12 +192,14 @@ export function makeEditTargetShard(
   let shift = 0;
   for (let b = 0; b < c.shardSize; b += c.batchSize) {
     const n = Math.min(c.batchSize, c.shardSize - b);
-    const pairs = Array.from({ length: n }, (_, i) => editPair(c.seed, start + b + i, pairOptions(c)));
+    const pairs = Array.from({ length: n }, (_, i) => targetPair(c, start + b + i));
     const x = tf.tensor4d(renderPairs(pairs, r), [n, r, r, 3]);
     const w = encoder.encode(x, g.params.get('mapping/w_avg'));
-    const res = optimiseEditOffsets(g, captioner, w, pairs, c);
+    const res = optimiseEditOffsets(g, captioner, w, pairs, { ...c, shared: c.shareGroup > 1 });
     ws.push(w.dataSync() as Float32Array);
-    deltas.push(res.delta.dataSync() as Float32Array);
+    const d = res.delta.dataSync() as Float32Array;
+    if (res.delta.shape[0] === n) deltas.push(d);
+    else for (let i = 0; i < n; i++) deltas.push(d); // shared: the group's one offset for each of its pairs
     shift += tf.tidy(() => tf.mean(tf.square(res.delta)).dataSync()[0]!) * n;
     before += res.nllBefore * n;
     after += res.nllAfter * n;

@@ -5,8 +5,8 @@ import type { Captioner } from '../captioner/captioner';
 import { padCaptionIds } from '../captioner/caption-ids';
 import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
 import { hashInts } from '@lfe/face-synth';
-import { SyntheticPairSource, editPair, renderPairs, type EditPair, type PairSource, type TargetCaption } from './edit-pairs';
-import { pairOptions, type EditTargets } from './edit-targets';
+import { SyntheticPairSource, renderPairs, type EditPair, type PairSource, type TargetCaption } from './edit-pairs';
+import { targetPair, type EditTargets } from './edit-targets';
 
 export const EDITOR_STATE_KIND = 'editor-training-state';
 
@@ -241,8 +241,7 @@ export class EditorTrainer {
       w.set(t.w.subarray(row * per, (row + 1) * per), i * per);
       for (let j = 0; j < per; j++) target[i * per + j] = t.w[row * per + j]! + t.delta[row * per + j]!;
     });
-    const opts = pairOptions(t.manifest.config);
-    const pairs = rows.map((row) => editPair(t.manifest.config.seed, t.index[row]!, { ...opts, targetCaption: this.config.targetCaption }));
+    const pairs = rows.map((row) => targetPair(t.manifest.config, t.index[row]!, this.config.targetCaption));
     const shape: [number, number, number] = [rows.length, t.numWs, t.wDim];
     return { w: tf.tensor3d(w, shape), pairs, teacher: tf.tensor3d(target, shape) };
   }

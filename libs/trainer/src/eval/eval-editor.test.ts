@@ -78,6 +78,13 @@ describe('evaluateEditor', () => {
     // A residual fusion with a zero last layer does not edit: identity is fully kept.
     expect(report.methods['default']!.identityKept).toBe(1);
     expect(formatEditorReport(report)).toContain('| interfacegan |');
+    // Delta composite rows: the input plus (edited − reconstruction). A method that does not edit
+    // hands back the input itself, so nothing changes from the judge's reading of the input.
+    const withDelta = evaluateEditor({ generator: g, encoder, judge, methods: { default: fusionMethod(te, fr), patent: fusionMethod(te, fp) }, cases, faces: 10, texts: 10, seed: 5, batchSize: 4, delta: true });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Object.keys(withDelta.methods)).toEqual(['default', 'default +delta', 'patent', 'patent +delta']);
+    expect(withDelta.methods['default +delta']!.identityKept).toBe(1);
+    expect(withDelta.methods['default +delta']!.identityKeptAll).toBe(1);
     for (const m of [g, encoder, judge, te, fr, fp]) m.dispose();
   });
 });

@@ -173,13 +173,21 @@ export function evaluateEditor(opts: {
   seed: number;
   /** Generator noise (the bundle's; default const). */
   noise?: 'const' | 'none';
+  /**
+   * Also score each method as the live loop's delta composite (LiveFaceEditor `composite: 'delta'`):
+   * the input render plus (edited − reconstructed), clipped to [-1, 1], in rows named
+   * "<method> +delta". Their identity is compared with the judge's reading of the input itself.
+   */
+  delta?: boolean;
 }): EditorReport {
   const noise = opts.noise ?? 'const';
   const g = opts.generator;
   const r = g.config.resolution;
   const bs = opts.batchSize ?? 16;
   const cases = opts.cases;
-  const names = Object.keys(opts.methods);
+  const base = Object.keys(opts.methods);
+  const deltaName = (m: string): string => `${m} +delta`;
+  const names = opts.delta === true ? base.flatMap((m) => [m, deltaName(m)]) : base;
   const dim = opts.judge.config.featureDim;
   const tallies = new Map(names.map((m) => [m, { edit: [0, 0], keep: [0, 0], keepAll: [0, 0] } as Tally]));
   const perAttr = new Map(names.map((m) => [m, new Map<string, [number, number]>()]));
@@ -200,23 +208,36 @@ export function evaluateEditor(opts: {
     rec.dataSync();
     const invertMs = performance.now() - t0;
     const recV = opts.judge.judge(rec);
+    const inputV = opts.delta === true ? opts.judge.judge(x) : recV;
     const targets = caseTargets(batch);
     batch.forEach((c, i) => scoreCase(c, targets[i]!, recV[i]!, recV[i]!, recTally, new Map()));
-    for (const m of names) {
-      const t1 = performance.now();
-      const edited = tf.tidy(() => g.synthesis(opts.methods[m]!(w, batch), { noise }));
-      edited.dataSync();
-      ms.set(m, ms.get(m)! + invertMs + performance.now() - t1);
+    const score = (m: string, edited: tf.Tensor4D, ref: JudgeVerdict[]): void => {
       const v = opts.judge.judge(edited);
       const f = opts.judge.features(edited);
       feats.get(m)!.set(f.dataSync(), start * dim);
       f.dispose();
       batch.forEach((c, i) => {
-        scoreCase(c, targets[i]!, recV[i]!, v[i]!, tallies.get(m)!, perAttr.get(m)!);
+        scoreCase(c, targets[i]!, ref[i]!, v[i]!, tallies.get(m)!, perAttr.get(m)!);
         const lt = perLang.get(m)!.get(c.lang) ?? { edit: [0, 0], keep: [0, 0], keepAll: [0, 0] };
-        scoreCase(c, targets[i]!, recV[i]!, v[i]!, lt, new Map());
+        scoreCase(c, targets[i]!, ref[i]!, v[i]!, lt, new Map());
         perLang.get(m)!.set(c.lang, lt);
       });
+    };
+    for (const m of base) {
+      const t1 = performance.now();
+      const edited = tf.tidy(() => g.synthesis(opts.methods[m]!(w, batch), { noise }));
+      edited.dataSync();
+      const editMs = invertMs + performance.now() - t1;
+      ms.set(m, ms.get(m)! + editMs);
+      score(m, edited, recV);
+      if (opts.delta === true) {
+        const t2 = performance.now();
+        const composite = tf.tidy(() => tf.clipByValue(tf.add(x, tf.sub(edited, rec)), -1, 1) as tf.Tensor4D);
+        composite.dataSync();
+        ms.set(deltaName(m), ms.get(deltaName(m))! + editMs + performance.now() - t2);
+        score(deltaName(m), composite, inputV);
+        composite.dispose();
+      }
       edited.dispose();
     }
     tf.dispose([x, w, rec]);
