@@ -1,11 +1,12 @@
 /**
  * Edit one face image with a command.
  *   npx nx run face-pipeline:edit -- --in face.png --text "add glasses" --out out.png
- *       [--strength 1] [--refine 0] [--fusion residual|patent] [--side-by-side]
+ *       [--strength 1] [--refine 0] [--fusion residual|patent] [--composite delta|replace] [--side-by-side]
  *       [--editor models/default/editor] [--generator models/default/generator]
  * The input (PNG/JPEG, any size) is scaled so its short side fits and centre-cropped to the
  * generator's resolution; the output is the edited face at that resolution (with --side-by-side:
- * input | reconstruction | edit).
+ * input | reconstruction | edit). --composite delta (default, as the live server) adds what the edit
+ * changes to the input; replace outputs the regenerated face (the method's).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     editor: { type: 'string', default: 'models/default/editor' },
     generator: { type: 'string', default: 'models/default/generator' },
     'side-by-side': { type: 'boolean', default: false },
+    composite: { type: 'string', default: 'delta' },
   },
 });
 const fail = (msg: string, code = 2): never => {
@@ -36,6 +38,8 @@ const fail = (msg: string, code = 2): never => {
 if (values.in === undefined || values.text === undefined || values.out === undefined) fail('--in IMAGE, --text "COMMAND" and --out OUT.png are required');
 const strength = Number(values.strength);
 if (!Number.isFinite(strength) || strength < 0 || strength > 3) fail(`--strength must be a number in 0…3, got "${values.strength}"`);
+const composite = values.composite;
+if (composite !== 'delta' && composite !== 'replace') fail(`--composite must be delta or replace, got "${values.composite}"`);
 const refine = Number(values.refine);
 if (!Number.isInteger(refine) || refine < 0 || refine > 1000) fail(`--refine must be an integer in 0…1000, got "${values.refine}"`);
 
@@ -73,7 +77,7 @@ const x = tf.tensor4d(rgb, [1, r, r, 3]);
 let panels: tf.Tensor4D[];
 try {
   const t0 = performance.now();
-  const edited = editor!.edit(x, values.text!, { strength, refineSteps: refine });
+  const edited = editor!.edit(x, values.text!, { strength, refineSteps: refine, composite: composite as 'delta' | 'replace' });
   const ms = performance.now() - t0;
   if (values['side-by-side']) {
     const w = editor!.invert(x, { refineSteps: refine });
@@ -81,7 +85,7 @@ try {
     w.dispose();
     panels = [x, rec, edited];
   } else panels = [edited];
-  console.error(`edited "${values.text}" in ${ms.toFixed(0)} ms (strength ${strength}, refinement ${refine} steps)`);
+  console.error(`edited "${values.text}" in ${ms.toFixed(0)} ms (strength ${strength}, refinement ${refine} steps, composite ${composite})`);
 } catch (e) {
   if (e instanceof CommandError) fail(e.message, 1);
   throw e;

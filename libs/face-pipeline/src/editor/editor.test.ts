@@ -64,7 +64,14 @@ describe('Editor', () => {
     const none = editor.edit(img, 'add glasses', { strength: 0 });
     expect(maxAbs(none, rec)).toBeLessThan(1e-5);
     expect(maxAbs(out, rec)).toBeGreaterThan(1e-3);
-    tf.dispose([w, f, out, rec, none]);
+    // Delta composite: the input plus (edit − reconstruction); strength 0 hands back the input.
+    const d0 = editor.edit(img, 'add glasses', { strength: 0, composite: 'delta' });
+    expect(maxAbs(d0, img)).toBeLessThan(1e-5);
+    const d1 = editor.edit(img, 'long hair and big eyes', { composite: 'delta' });
+    const expected = tf.tidy(() => tf.clipByValue(tf.add(img, tf.sub(out, rec)), -1, 1));
+    expect(maxAbs(d1, expected)).toBeLessThan(1e-4);
+    expect(() => editor.edit(img, 'add glasses', { composite: 'mix' as 'delta' })).toThrow(/composite/);
+    tf.dispose([w, f, out, rec, none, d0, d1, expected]);
     expect(tf.memory().numTensors).toBe(before);
     editor.dispose();
     img.dispose();

@@ -23,8 +23,14 @@ export interface InvertOptions {
 }
 
 export interface EditOptions extends InvertOptions {
-  /** Edit strength s (1 = as trained; 0 = the reconstruction; >1 exaggerates). Default 1. */
+  /** Edit strength s (1 = as trained; 0 = no edit; >1 exaggerates). Default 1. */
   strength?: number;
+  /**
+   * 'replace' (default, the method's): the regenerated face G(fuse(w, f)). 'delta': the input plus
+   * what the edit changes, images + G(fuse(w, f)) − G(w), clipped to [-1, 1] (the live loop's
+   * default; keeps everything of the input the edit does not touch).
+   */
+  composite?: 'replace' | 'delta';
 }
 
 export interface EditorParts {
@@ -185,10 +191,19 @@ export class Editor {
   /** image(s) + command → edited image(s). */
   edit(images: tf.Tensor4D, text: string, opts: EditOptions = {}): tf.Tensor4D {
     this.#live();
+    const composite = opts.composite ?? 'replace';
+    if (composite !== 'replace' && composite !== 'delta') throw new TypeError(`edit: composite must be 'replace' or 'delta', got ${JSON.stringify(composite)}`);
     const f = this.encodeText(text);
     const w = this.invert(images, opts);
     try {
-      return tf.tidy(() => this.generate(this.fuse(w, f, opts.strength ?? 1)));
+      return tf.tidy(() => {
+        const fused = this.fuse(w, f, opts.strength ?? 1);
+        if (composite === 'replace') return this.generate(fused);
+        const b = images.shape[0];
+        const both = this.generate(tf.concat([fused, w], 0));
+        const [edited, rec] = tf.split(both, [b, b], 0) as [tf.Tensor4D, tf.Tensor4D];
+        return tf.clipByValue(tf.add(images, tf.sub(edited, rec)), -1, 1) as tf.Tensor4D;
+      });
     } finally {
       f.dispose();
       w.dispose();
