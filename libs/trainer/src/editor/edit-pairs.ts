@@ -4,6 +4,7 @@ import {
   applyEdits,
   canonicalEdit,
   editableAttribute,
+  levelOf,
   parseCommand,
   valueOfLevel,
   type FaceAttributes,
@@ -109,6 +110,67 @@ export function sharedCommandPair(seed: number, k: number, group: number, opts: 
   const lang = anchor.lang;
   const caption = full ? describeFace(target, rng, { mode: 'full', lang }) : describeAttributes(target, names, rng, { lang, noun: rng.next() < 0.5 });
   return { ...anchor, face, target, caption, captionIds: captionIds(caption), style: { mode: full ? 'full' : 'partial', lang } };
+}
+
+/** A canonical edit as a key: "attribute:op:level:degree" (level empty unless op is set). */
+export function editAtomKey(e: Edit): string {
+  const c = canonicalEdit(e);
+  return `${c.attribute}:${c.op}:${c.level ?? ''}:${c.degree}`;
+}
+
+const atomCache = new Map<string, Edit[]>();
+
+/**
+ * The distinct single edits ("atoms") the pair stream draws, in key order: found by scanning its
+ * first `scan` pairs (20 000 find all 66 of the default stream; pure in the arguments).
+ */
+export function editAtoms(seed: number, opts: Pick<EditPairOptions, 'zhFraction' | 'maxEdits'>, scan = 20_000): Edit[] {
+  const id = `${seed}|${opts.zhFraction}|${opts.maxEdits}|${scan}`;
+  const hit = atomCache.get(id);
+  if (hit !== undefined) return hit;
+  const found = new Map<string, Edit>();
+  for (let k = 0; k < scan; k++) {
+    const rng = seededRandom(hashInts(seed, k, PAIR_SALT));
+    rng.next(); // the language draw, as in makePair
+    for (const e of randomEdits(sample(hashInts(seed, k)).attributes, rng, opts.maxEdits)) found.set(editAtomKey(e), canonicalEdit(e));
+  }
+  const atoms = [...found].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([, e]) => e);
+  atomCache.set(id, atoms);
+  return atoms;
+}
+
+/**
+ * Pair k of the atom stream: group g = ⌊k / group⌋ says atom g mod |atoms| (one single edit, in a
+ * random phrasing and language) to `group` faces, each drawn (up to 20 tries) so that the edit
+ * changes its level. Teacher offsets shared by a group are then one direction per atom, and any
+ * command's teacher is the sum of its atoms' directions. Pure in (seed, k, group, atoms).
+ */
+export function atomPair(seed: number, k: number, group: number, atoms: readonly Edit[], opts: EditPairOptions): EditPair {
+  if (atoms.length === 0) throw new TypeError('atomPair: no atoms');
+  const edit = atoms[Math.floor(k / group) % atoms.length]!;
+  let face = sample(hashInts(seed, k, 0));
+  for (let t = 1; t < 20; t++) {
+    const after = applyEdits(face.attributes, [edit]);
+    if (levelOf(edit.attribute, after[edit.attribute]) !== levelOf(edit.attribute, face.attributes[edit.attribute])) break;
+    face = sample(hashInts(seed, k, t));
+  }
+  const rng = seededRandom(hashInts(seed, k, PAIR_SALT, 0xa7));
+  const lang: Lang = rng.next() < opts.zhFraction ? 'zh' : 'en';
+  const command = editCommandFor(face, [edit], rng, lang);
+  const target: FaceDescription = { attributes: applyEdits(face.attributes, [edit]), identity: face.identity };
+  const full = opts.targetCaption === 'full';
+  const caption = full ? describeFace(target, rng, { mode: 'full', lang }) : describeAttributes(target, [edit.attribute], rng, { lang, noun: rng.next() < 0.5 });
+  return {
+    face,
+    command,
+    commandIds: encodeTokens(tokenize(command)),
+    lang,
+    edits: [edit],
+    target,
+    caption,
+    captionIds: captionIds(caption),
+    style: { mode: full ? 'full' : 'partial', lang },
+  };
 }
 
 /** Renders of the pairs' source faces as [B,R,R,3] floats in [-1, 1]. */

@@ -5,9 +5,10 @@ import * as tf from '@tensorflow/tfjs';
 import { CheckpointError, Encoder, Generator, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Captioner } from '../captioner/captioner';
-import { editPair, sharedCommandPair } from './edit-pairs';
+import { atomPair, editAtomKey, editAtoms, editPair, sharedCommandPair } from './edit-pairs';
 import {
   EDIT_TARGETS_KIND,
+  atomDirections,
   listShards,
   loadEditTargets,
   makeEditTargetShard,
@@ -123,6 +124,38 @@ describe('edit targets (captioner-optimised offsets)', () => {
     expect(Array.from(t.w.subarray(0, per))).not.toEqual(Array.from(t.w.subarray(per, 2 * per)));
     // The trainer reads each row's pair back the same way.
     expect(targetPair(t.manifest.config, 2).command).toBe(targetPair(c, 0).command);
+  });
+
+  it('atom stream: every single edit of the pair stream, said to faces it changes; one direction per atom teaches any command', async () => {
+    const opts = { ...pairOptions(tinyConfig()), targetCaption: 'requested' as const };
+    const atoms = editAtoms(11, opts, 4000);
+    expect(atoms.length).toBeGreaterThan(40);
+    expect(new Set(atoms.map(editAtomKey)).size).toBe(atoms.length);
+    // Every edit of the stream is one of the atoms.
+    for (let k = 0; k < 50; k++) for (const e of editPair(11, 4000 + k, opts).edits) expect(atoms.map(editAtomKey)).toContain(editAtomKey(e));
+    const g0 = Array.from({ length: 4 }, (_, i) => atomPair(11, i, 4, atoms, opts));
+    expect(new Set(g0.map((p) => editAtomKey(p.edits[0]!)))).toEqual(new Set([editAtomKey(atoms[0]!)]));
+    expect(editAtomKey(atomPair(11, 4, 4, atoms, opts).edits[0]!)).toBe(editAtomKey(atoms[1]!));
+
+    const c = tinyConfig({ stream: 'atoms', shareGroup: 4 });
+    const out = join(dir, 'targets-atoms');
+    writeEditTargetsManifest(out, { kind: EDIT_TARGETS_KIND, config: c, generatorSha256: 'a'.repeat(64), encoderSha256: 'b'.repeat(64), captionerSha256: 'c'.repeat(64) });
+    for (const sh of [0, 1, 2]) makeEditTargetShard(out, sh, { ...c, lr: 0.3 }, { generator: g, encoder: enc, captioner: cap }, PROV);
+    const t = loadEditTargets(out);
+    const dirs = atomDirections(t);
+    expect([...dirs.keys()].sort()).toEqual(atoms.slice(0, 3).map(editAtomKey).sort());
+    const per = t.numWs * t.wDim;
+    expect(Array.from(dirs.get(editAtomKey(atoms[1]!))!)).toEqual(Array.from(t.delta.subarray(4 * per, 5 * per)));
+    expect(() => atomDirections(loadEditTargets(join(dir, 'targets-shared')))).toThrow(/atoms/);
+
+    const cfg = resolveEditorTrainConfig({ batchSize: 6, steps: 40, lr: 1e-2, lrDecayEvery: 1000, textEncoder: { alpha: 0.7, hidden: 8, codeDim: 8 }, fusion: { mode: 'residual', hidden: 16 }, latentWeight: 0, weightDecay: 0, distill: out, nllWeight: 0 });
+    expect(() => new EditorTrainer({ ...cfg, nllWeight: 1 }, g, enc, cap, undefined, t)).toThrow(/nllWeight/);
+    const tr = new EditorTrainer(cfg, g, enc, cap, undefined, t);
+    const losses: number[] = [];
+    for (let i = 0; i < 40; i++) losses.push((await tr.trainStep()).distill);
+    const mean = (v: number[]): number => v.reduce((p, x) => p + x, 0) / v.length;
+    expect(mean(losses.slice(-5))).toBeLessThan(0.7 * mean(losses.slice(0, 5)));
+    tr.dispose();
   });
 
   it('teach the fusion: distillation steps (no generator pass) pull w′ toward w + Δ*', async () => {

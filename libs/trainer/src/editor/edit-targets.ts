@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CheckpointError, loadCheckpoint, saveCheckpoint, type Encoder, type Generator, type Provenance } from '@lfe/face-pipeline';
 import type { Captioner } from '../captioner/captioner';
 import { padCaptionIds } from '../captioner/caption-ids';
-import { renderPairs, sharedCommandPair, type EditPair, type EditPairOptions, type TargetCaption } from './edit-pairs';
+import { atomPair, editAtomKey, editAtoms, renderPairs, sharedCommandPair, type EditPair, type EditPairOptions, type TargetCaption } from './edit-pairs';
 
 export const EDIT_TARGETS_KIND = 'lfe-edit-targets';
 
@@ -44,6 +44,12 @@ export interface EditTargetConfig {
    * regression, which shrinks it. Needs batchSize = G and shardSize a multiple of G.
    */
   shareGroup: number;
+  /**
+   * 'pairs': the joint training's commands (1…maxEdits edits each). 'atoms': group g says the g-th
+   * single edit of `editAtoms` (atomPair) — with shareGroup > 1, one teacher direction per atom,
+   * which the 'atoms' distillation sums for any command.
+   */
+  stream: 'pairs' | 'atoms';
 }
 
 export const DEFAULT_EDIT_TARGET_CONFIG: EditTargetConfig = {
@@ -62,6 +68,7 @@ export const DEFAULT_EDIT_TARGET_CONFIG: EditTargetConfig = {
   coarseLayers: 4,
   noise: 'none',
   shareGroup: 1,
+  stream: 'pairs',
 };
 
 export function resolveEditTargetConfig(user: Partial<EditTargetConfig> = {}): EditTargetConfig {
@@ -71,6 +78,7 @@ export function resolveEditTargetConfig(user: Partial<EditTargetConfig> = {}): E
   for (const k of ['shardSize', 'batchSize', 'steps', 'maxEdits'] as const) if (!Number.isInteger(c[k]) || c[k] < 1) throw new TypeError(`edit-targets config: ${k} must be a positive integer`);
   if (!Number.isInteger(c.shareGroup) || c.shareGroup < 1) throw new TypeError('edit-targets config: shareGroup must be a positive integer');
   if (c.shareGroup > 1 && (c.batchSize !== c.shareGroup || c.shardSize % c.shareGroup !== 0)) throw new TypeError('edit-targets config: shareGroup > 1 needs batchSize = shareGroup and shardSize a multiple of it');
+  if (c.stream !== 'pairs' && c.stream !== 'atoms') throw new TypeError('edit-targets config: stream must be "pairs" or "atoms"');
   if (!Number.isInteger(c.coarseLayers) || c.coarseLayers < 0) throw new TypeError('edit-targets config: coarseLayers must be an integer ≥ 0');
   if (!Number.isInteger(c.seed)) throw new TypeError('edit-targets config: seed must be an integer');
   if (!(c.lr > 0)) throw new TypeError('edit-targets config: lr must be > 0');
@@ -85,8 +93,10 @@ export function pairOptions(c: Pick<EditTargetConfig, 'zhFraction' | 'maxEdits'>
 }
 
 /** Pair k of a targets stream (per-face pairs, or command groups when shareGroup > 1). */
-export function targetPair(c: Pick<EditTargetConfig, 'seed' | 'zhFraction' | 'maxEdits' | 'shareGroup'>, k: number, targetCaption: TargetCaption = 'requested'): EditPair {
-  return sharedCommandPair(c.seed, k, c.shareGroup, { ...pairOptions(c), targetCaption });
+export function targetPair(c: Pick<EditTargetConfig, 'seed' | 'zhFraction' | 'maxEdits' | 'shareGroup' | 'stream'>, k: number, targetCaption: TargetCaption = 'requested'): EditPair {
+  const opts = { ...pairOptions(c), targetCaption };
+  if (c.stream === 'atoms') return atomPair(c.seed, k, c.shareGroup, editAtoms(c.seed, opts), opts);
+  return sharedCommandPair(c.seed, k, c.shareGroup, opts);
 }
 
 export type OffsetOptimiseConfig = Pick<EditTargetConfig, 'steps' | 'lr' | 'latentWeight' | 'coarseWeight' | 'coarseLayers' | 'noise'> & {
@@ -269,6 +279,25 @@ export function listShards(dir: string): number[] {
     .filter((m): m is RegExpExecArray => m !== null && existsSync(join(dir, m[0], 'manifest.json')))
     .map((m) => Number(m[1]))
     .sort((a, b) => a - b);
+}
+
+/**
+ * The atom directions of an 'atoms' targets folder: for each atom key, the mean offset of its rows
+ * (a group shares one offset; an atom said by several groups gets their mean).
+ */
+export function atomDirections(t: EditTargets): Map<string, Float32Array> {
+  const c = t.manifest.config;
+  if (c.stream !== 'atoms') throw new TypeError('atomDirections: not an atoms targets folder');
+  const per = t.numWs * t.wDim;
+  const sums = new Map<string, { sum: Float32Array; n: number }>();
+  for (let row = 0; row < t.count; row++) {
+    const key = editAtomKey(targetPair(c, t.index[row]!).edits[0]!);
+    const s = sums.get(key) ?? { sum: new Float32Array(per), n: 0 };
+    for (let q = 0; q < per; q++) s.sum[q]! += t.delta[row * per + q]!;
+    s.n++;
+    sums.set(key, s);
+  }
+  return new Map([...sums].map(([k, s]) => [k, s.sum.map((v) => v / s.n)]));
 }
 
 /** All targets of a folder in memory: w and Δ* [count, numWs, wDim] and the pair index of each row. */

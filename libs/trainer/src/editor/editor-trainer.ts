@@ -5,8 +5,8 @@ import type { Captioner } from '../captioner/captioner';
 import { padCaptionIds } from '../captioner/caption-ids';
 import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
 import { hashInts } from '@lfe/face-synth';
-import { SyntheticPairSource, renderPairs, type EditPair, type PairSource, type TargetCaption } from './edit-pairs';
-import { targetPair, type EditTargets } from './edit-targets';
+import { SyntheticPairSource, editAtomKey, editPair, renderPairs, type EditPair, type PairSource, type TargetCaption } from './edit-pairs';
+import { atomDirections, pairOptions, targetPair, type EditTargets } from './edit-targets';
 
 export const EDITOR_STATE_KIND = 'editor-training-state';
 
@@ -53,6 +53,9 @@ export interface EditorTrainConfig {
    * Distillation (null = the method's joint training alone): a folder written by
    * `trainer:make-edit-targets`. Batches are then its pairs (shuffled epochs), with the encoder
    * latents stored there, and the loss gains distillWeight · mean‖w' − (w + Δ*)‖².
+   * A folder of atom directions (stream 'atoms') instead pairs its stored face latents with fresh
+   * commands of this config's pair stream (seed), each taught w + Σ over its edits of the atom's
+   * direction (caption term not available: nllWeight must be 0).
    */
   distill: string | null;
   distillWeight: number;
@@ -165,6 +168,8 @@ export class EditorTrainer {
   #band: number[] = [];
   /** The current epoch's row order (distillation), made once per epoch. */
   #epochOrder: { epoch: number; order: number[] } | null = null;
+  /** Atom distillation: one direction per atom key (mean of its groups' shared offsets). */
+  readonly #atoms: Map<string, Float32Array> | null = null;
 
   constructor(
     config: EditorTrainConfig,
@@ -177,6 +182,10 @@ export class EditorTrainer {
     this.config = config;
     if ((config.distill !== null) !== (targets !== undefined)) throw new TypeError('editor: config.distill and the loaded targets must come together');
     if (targets !== undefined && (targets.numWs !== generator.numWs || targets.wDim !== generator.config.wDim)) throw new TypeError(`editor: edit targets are W+ [${targets.numWs},${targets.wDim}], the generator's is [${generator.numWs},${generator.config.wDim}]`);
+    if (targets !== undefined && targets.manifest.config.stream === 'atoms') {
+      if (config.nllWeight !== 0) throw new TypeError('editor: atom distillation pairs stored faces with new commands; it has no caption term (nllWeight must be 0)');
+      this.#atoms = atomDirections(targets);
+    }
     this.source = source ?? new SyntheticPairSource(generator.config.resolution, config.seed, config);
     if (this.source.resolution !== generator.config.resolution) throw new TypeError(`editor: training images are ${this.source.resolution}px, the generator makes ${generator.config.resolution}px`);
     if (captioner.config.resolution !== generator.config.resolution) throw new TypeError(`editor: the captioner reads ${captioner.config.resolution}px, the generator makes ${generator.config.resolution}px`);
@@ -237,11 +246,32 @@ export class EditorTrainer {
     const per = t.numWs * t.wDim;
     const w = new Float32Array(rows.length * per);
     const target = new Float32Array(rows.length * per);
-    rows.forEach((row, i) => {
-      w.set(t.w.subarray(row * per, (row + 1) * per), i * per);
-      for (let j = 0; j < per; j++) target[i * per + j] = t.w[row * per + j]! + t.delta[row * per + j]!;
-    });
-    const pairs = rows.map((row) => targetPair(t.manifest.config, t.index[row]!, this.config.targetCaption));
+    let pairs: EditPair[];
+    if (this.#atoms !== null) {
+      // Fresh commands of the editor's stream, said to the stored faces; pairs whose edits include
+      // an atom without a direction are skipped (the next index of the stream is used).
+      const opts = { ...pairOptions(t.manifest.config), targetCaption: this.config.targetCaption };
+      pairs = [];
+      let j = this.#step * rows.length * 4;
+      for (const row of rows) {
+        let p = editPair(this.config.seed, j++, opts);
+        for (let tries = 0; !p.edits.every((e) => this.#atoms!.has(editAtomKey(e))) && tries < 100; tries++) p = editPair(this.config.seed, j++, opts);
+        const i = pairs.length;
+        w.set(t.w.subarray(row * per, (row + 1) * per), i * per);
+        target.set(t.w.subarray(row * per, (row + 1) * per), i * per);
+        for (const e of p.edits) {
+          const d = this.#atoms.get(editAtomKey(e));
+          if (d !== undefined) for (let q = 0; q < per; q++) target[i * per + q]! += d[q]!;
+        }
+        pairs.push(p);
+      }
+    } else {
+      rows.forEach((row, i) => {
+        w.set(t.w.subarray(row * per, (row + 1) * per), i * per);
+        for (let j = 0; j < per; j++) target[i * per + j] = t.w[row * per + j]! + t.delta[row * per + j]!;
+      });
+      pairs = rows.map((row) => targetPair(t.manifest.config, t.index[row]!, this.config.targetCaption));
+    }
     const shape: [number, number, number] = [rows.length, t.numWs, t.wDim];
     return { w: tf.tensor3d(w, shape), pairs, teacher: tf.tensor3d(target, shape) };
   }
