@@ -8,6 +8,8 @@
  * ablation written by train-editor --variant), evaluated on the same faces and texts.
  * --delta adds, for every row, the live loop's delta composite (input + edited − reconstruction).
  * --strengths adds rows "default@s" for the default variant at other edit strengths.
+ * --atoms DIR adds the row "atom-teacher": the parsed edits' summed atom directions of an atoms
+ * targets folder (the ceiling of a fusion distilled from it; not a text model).
  * --texts: one command per line (English or Chinese); lines that do not parse are listed in
  * `unknownTexts`, not fatal. Without it: one generated held-out command per face.
  */
@@ -16,7 +18,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initRuntime, loadEncoder, loadFusion, loadGenerator, loadTextEncoder, readEditorInfo } from '@lfe/face-pipeline';
-import { buildCases, evaluateEditor, formatEditorReport, fusionMethod, interFaceGanMethod, type EditMethod } from '../eval/eval-editor';
+import { atomDirections, loadEditTargets } from '../editor/edit-targets';
+import { atomTeacherMethod, buildCases, evaluateEditor, formatEditorReport, fusionMethod, interFaceGanMethod, type EditMethod } from '../eval/eval-editor';
 import { evaluateInversion, formatInversionReport } from '../eval/eval-inversion';
 import { fitInterFaceGan } from '../eval/eval-interfacegan';
 import { Judge } from '../judge/judge';
@@ -36,6 +39,7 @@ const { values } = parseArgs({
     extra: { type: 'string' },
     delta: { type: 'boolean', default: false },
     strengths: { type: 'string', default: '' },
+    atoms: { type: 'string' },
   },
 });
 const int = (name: string, v: string, min: number): number => {
@@ -115,6 +119,7 @@ for (const item of (values.extra ?? '').split(',').filter((x) => x !== '')) {
   }
   methods[name] = m[0]![1];
 }
+if (values.atoms !== undefined) methods['atom-teacher'] = atomTeacherMethod(atomDirections(loadEditTargets(values.atoms, { generatorSha256: sha })));
 console.error(`fitting InterFaceGAN directions on ${ifgSamples} judge-labelled samples…`);
 const dirs = fitInterFaceGan(g, judge, { samples: ifgSamples, seed: 9090 });
 methods['interfacegan'] = interFaceGanMethod(dirs);

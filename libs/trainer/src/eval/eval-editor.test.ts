@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { VOCABULARY_SIZE } from '@lfe/edit-language';
 import { Encoder, Fusion, Generator, TextEncoder, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { editAtomKey } from '../editor/edit-pairs';
 import { Judge } from '../judge/judge';
-import { buildCases, caseTargets, evaluateEditor, formatEditorReport, fusionMethod, interFaceGanMethod } from './eval-editor';
+import { atomTeacherMethod, buildCases, caseTargets, evaluateEditor, formatEditorReport, fusionMethod, interFaceGanMethod } from './eval-editor';
 import { fitInterFaceGan, interFaceGanEdit } from './eval-interfacegan';
 
 const G_CFG: GeneratorConfig = { resolution: 32, zDim: 16, wDim: 16, mappingLayers: 2, mappingLrMul: 0.01, channelBase: 128, channelMax: 16 };
@@ -52,6 +53,24 @@ describe('InterFaceGAN baseline', () => {
     }
     g.dispose();
     judge.dispose();
+  });
+});
+
+describe('atomTeacherMethod', () => {
+  it("adds the sum of each case's atom directions; edits without one add nothing", () => {
+    const { cases } = buildCases({ seed: 5, faces: 6 });
+    const key = editAtomKey(cases[0]!.edits[0]!);
+    const per = 3 * 4;
+    const m = atomTeacherMethod(new Map([[key, new Float32Array(per).fill(0.5)]]));
+    const w = tf.zeros([6, 3, 4]) as tf.Tensor3D;
+    const out = m(w, cases).arraySync();
+    cases.forEach((c, i) => {
+      const times = c.edits.filter((e) => editAtomKey(e) === key).length;
+      expect(out[i]![2]![3]).toBeCloseTo(0.5 * times, 6);
+    });
+    expect(out[0]![0]![0]).toBeGreaterThan(0);
+    expect(() => atomTeacherMethod(new Map([[key, new Float32Array(5)]]))(w, cases)).toThrow(/directions/);
+    w.dispose();
   });
 });
 

@@ -13,7 +13,7 @@ import {
 } from '@lfe/edit-language';
 import { commandIds, invertLatent, type Encoder, type Fusion, type Generator, type TextEncoder } from '@lfe/face-pipeline';
 import { hashInts, sample } from '@lfe/face-synth';
-import { editPair } from '../editor/edit-pairs';
+import { editAtomKey, editPair } from '../editor/edit-pairs';
 import { renderFaces } from '../judge/face-batch';
 import { frechetDistanceFromStats, gaussianStats } from '../judge/frechet';
 import type { Judge, JudgeVerdict } from '../judge/judge';
@@ -117,6 +117,28 @@ export function caseTargets(cases: readonly EditCase[]): Array<Array<{ attribute
     const target = applyEdits(c.face.attributes, c.edits);
     return [...new Set(c.edits.map((e) => e.attribute))].map((attribute) => ({ attribute, level: levelOf(attribute, target[attribute]) }));
   });
+}
+
+/**
+ * The atom teacher (a diagnostic, not a text model): each case's parsed edits → w + Σ of their atom
+ * directions (atomDirections of an 'atoms' targets folder); edits without a direction add nothing.
+ * The distilled fusion learns to say this from text; this row is its ceiling.
+ */
+export function atomTeacherMethod(directions: ReadonlyMap<string, Float32Array>): EditMethod {
+  return (w, cases) => {
+    const [b, nw, wd] = w.shape;
+    const per = nw * wd;
+    const delta = new Float32Array(b * per);
+    cases.forEach((c, i) => {
+      for (const e of c.edits) {
+        const d = directions.get(editAtomKey(e));
+        if (d === undefined) continue;
+        if (d.length !== per) throw new TypeError(`atom teacher: directions are ${d.length} numbers, the latent ${per}`);
+        for (let q = 0; q < per; q++) delta[i * per + q]! += d[q]!;
+      }
+    });
+    return tf.tidy(() => tf.add(w, tf.tensor3d(delta, [b, nw, wd])) as tf.Tensor3D);
+  };
 }
 
 export function interFaceGanMethod(dirs: InterFaceGanDirections): EditMethod {
