@@ -22,6 +22,8 @@ const H = 240;
  * encoder, fusion, generator, paste) edits, ffmpeg encodes, the client decodes. The model here is
  * an untrained 32-px bundle: this checks the plumbing (edits reach the frames and go away with
  * undo, only the face region changes, faults recover), not edit quality — that is eval-editor's.
+ * It pastes with the `replace` composite: the untrained model's edits (fused − unedited latent)
+ * are too small to see through the default `delta` composite (libs/face-pipeline tests that one).
  */
 describe('edit loop: publisher ⇄ server ⇄ face pipeline', () => {
   let dir: string;
@@ -34,7 +36,7 @@ describe('edit loop: publisher ⇄ server ⇄ face pipeline', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'edit-loop-'));
     const bundle = writeTinyEditorBundle(dir);
-    processor = createFrameProcessor('edit', { editorDir: bundle.editorDir, generatorDir: bundle.generatorDir, log: createLogger({}, { level: 'silent' }) }) as EditProcessor;
+    processor = createFrameProcessor('edit', { editorDir: bundle.editorDir, generatorDir: bundle.generatorDir, composite: 'replace', log: createLogger({}, { level: 'silent' }) }) as EditProcessor;
     await processor.start();
     baseTensors = (await processor.workerMemory()).numTensors;
     server = await startTestServer({ processor });

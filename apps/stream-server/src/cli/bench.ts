@@ -15,7 +15,8 @@ import { TestPublisher } from '../testing/werift-client';
  * RTP-out plus loopback. Client and server share this machine's cores: every stream runs four
  * ffmpeg processes (client encoder, server decoder + encoder, client decoder).
  * Every run sends the same stamped face clip; `--effect none,edit` runs the passthrough baseline and
- * the full face pipeline (with "add glasses" active in every session) in the same invocation.
+ * the full face pipeline (with "add glasses" active in every session) in the same invocation;
+ * `--composite delta,replace` runs each edit configuration with both paste-back composites.
  */
 const { values } = parseArgs({
   options: {
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     generator: { type: 'string' },
     command: { type: 'string', default: 'add glasses' },
     'model-every': { type: 'string', default: '1,2' },
+    composite: { type: 'string', default: 'delta' },
     streams: { type: 'string', default: '1,2,4' },
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
@@ -38,6 +40,8 @@ interface Run {
   effect: string;
   /** Model every N frames (edit runs). */
   modelEvery?: number;
+  /** Paste-back composite (edit runs). */
+  composite?: 'delta' | 'replace';
   sessions: number;
   fpsOut: number;
   latencyP50Ms: number;
@@ -47,8 +51,9 @@ interface Run {
   droppedPerSession: number;
 }
 
-async function runOnce(effect: 'none' | 'edit', modelEvery: number, sessions: number, seconds: number, warmup: number, width: number, height: number, fps: number): Promise<Run> {
+async function runOnce(effect: 'none' | 'edit', modelEvery: number, composite: 'delta' | 'replace', sessions: number, seconds: number, warmup: number, width: number, height: number, fps: number): Promise<Run> {
   const processor = createFrameProcessor(effect, {
+    composite,
     ...(values.editor !== undefined ? { editorDir: values.editor } : {}),
     ...(values.generator !== undefined ? { generatorDir: values.generator } : {}),
     modelEvery,
@@ -97,7 +102,7 @@ async function runOnce(effect: 'none' | 'edit', modelEvery: number, sessions: nu
     const r1 = (x: number): number => Math.round(x * 10) / 10;
     return {
       effect,
-      ...(effect === 'edit' ? { modelEvery } : {}),
+      ...(effect === 'edit' ? { modelEvery, composite } : {}),
       sessions,
       fpsOut: r1(fpsSum / sessions),
       latencyP50Ms: r1(percentileOfSorted(latencies, 50)),
@@ -126,23 +131,27 @@ async function main(): Promise<void> {
   if (streams.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) throw new TypeError('--streams: comma-separated integers in [1, 16]');
   const modelEveries = (values['model-every'] ?? '1').split(',').map((s) => Number(s.trim()));
   if (modelEveries.some((n) => !Number.isInteger(n) || n < 1 || n > 30)) throw new TypeError('--model-every: comma-separated integers in [1, 30]');
+  const composites = (values.composite ?? 'delta').split(',').map((s) => s.trim());
+  if (composites.some((c) => c !== 'delta' && c !== 'replace')) throw new TypeError('--composite: comma-separated delta / replace');
   const runs: Run[] = [];
   for (const n of streams) {
     for (const effect of effects as Array<'none' | 'edit'>) {
       for (const me of effect === 'edit' ? modelEveries : [1]) {
-        runs.push(await runOnce(effect, me, n, Number(values.seconds), Number(values.warmup), Number(values.width), Number(values.height), Number(values.fps)));
+        for (const comp of (effect === 'edit' ? composites : ['delta']) as Array<'delta' | 'replace'>) {
+          runs.push(await runOnce(effect, me, comp, n, Number(values.seconds), Number(values.warmup), Number(values.width), Number(values.height), Number(values.fps)));
+        }
       }
     }
   }
-  const header = '| effect (model every) | streams | fps out / stream | frame-in → RTP-out p50 | p95 | server pipeline p50 / p95 | proc p50 | dropped / session | matched frames |';
+  const header = '| effect (model every, composite) | streams | fps out / stream | frame-in → RTP-out p50 | p95 | server pipeline p50 / p95 | proc p50 | dropped / session | matched frames |';
   const lines = [header, '|---|---|---|---|---|---|---|---|---|'];
   for (const r of runs) {
     lines.push(
-      `| ${r.effect}${r.modelEvery !== undefined ? ` (${r.modelEvery})` : ''} | ${r.sessions} | ${r.fpsOut} | ${r.latencyP50Ms} ms | ${r.latencyP95Ms} ms | ${r.stagesMs.serverPipelineP50} / ${r.stagesMs.serverPipelineP95} ms | ${r.stagesMs.procP50} ms | ${r.droppedPerSession} | ${r.matchedFrames} |`,
+      `| ${r.effect}${r.modelEvery !== undefined ? ` (${r.modelEvery}, ${r.composite ?? 'delta'})` : ''} | ${r.sessions} | ${r.fpsOut} | ${r.latencyP50Ms} ms | ${r.latencyP95Ms} ms | ${r.stagesMs.serverPipelineP50} / ${r.stagesMs.serverPipelineP95} ms | ${r.stagesMs.procP50} ms | ${r.droppedPerSession} | ${r.matchedFrames} |`,
     );
   }
   for (const r of runs) {
-    if (r.stagesMs.edit !== undefined) lines.push('', `edit stages, ${r.sessions} stream(s), model every ${r.modelEvery}, mean ms per model-run frame: ${Object.entries(r.stagesMs.edit).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (r.stagesMs.edit !== undefined) lines.push('', `edit stages, ${r.sessions} stream(s), model every ${r.modelEvery}, ${r.composite ?? 'delta'} composite, mean ms per model-run frame: ${Object.entries(r.stagesMs.edit).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   const out = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, width: Number(values.width), height: Number(values.height), fps: Number(values.fps), runs };

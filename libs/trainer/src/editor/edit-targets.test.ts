@@ -136,6 +136,12 @@ describe('edit targets (captioner-optimised offsets)', () => {
     const g0 = Array.from({ length: 4 }, (_, i) => atomPair(11, i, 4, atoms, opts));
     expect(new Set(g0.map((p) => editAtomKey(p.edits[0]!)))).toEqual(new Set([editAtomKey(atoms[0]!)]));
     expect(editAtomKey(atomPair(11, 4, 4, atoms, opts).edits[0]!)).toBe(editAtomKey(atoms[1]!));
+    // A full target caption asks every other attribute to stay (same atom, same face).
+    const full = targetPair(tinyConfig({ stream: 'atoms', shareGroup: 4, targetCaption: 'full' }), 1, 'full');
+    expect(full.style.mode).toBe('full');
+    expect(editAtomKey(full.edits[0]!)).toBe(editAtomKey(g0[1]!.edits[0]!));
+    expect(full.caption.length).toBeGreaterThan(g0[1]!.caption.length);
+    expect(() => resolveEditTargetConfig({ targetCaption: 'some' as 'full' })).toThrow(/targetCaption/);
 
     const c = tinyConfig({ stream: 'atoms', shareGroup: 4 });
     const out = join(dir, 'targets-atoms');

@@ -50,6 +50,12 @@ export interface EditTargetConfig {
    * which the 'atoms' distillation sums for any command.
    */
   stream: 'pairs' | 'atoms';
+  /**
+   * What the captioner must read from G(w + Δ): 'requested' (the requested attributes at their new
+   * levels; the method's) or 'full' (a full description of the edited face, so every unrequested
+   * attribute is asked to stay).
+   */
+  targetCaption: TargetCaption;
 }
 
 export const DEFAULT_EDIT_TARGET_CONFIG: EditTargetConfig = {
@@ -69,6 +75,7 @@ export const DEFAULT_EDIT_TARGET_CONFIG: EditTargetConfig = {
   noise: 'none',
   shareGroup: 1,
   stream: 'pairs',
+  targetCaption: 'requested',
 };
 
 export function resolveEditTargetConfig(user: Partial<EditTargetConfig> = {}): EditTargetConfig {
@@ -78,6 +85,7 @@ export function resolveEditTargetConfig(user: Partial<EditTargetConfig> = {}): E
   for (const k of ['shardSize', 'batchSize', 'steps', 'maxEdits'] as const) if (!Number.isInteger(c[k]) || c[k] < 1) throw new TypeError(`edit-targets config: ${k} must be a positive integer`);
   if (!Number.isInteger(c.shareGroup) || c.shareGroup < 1) throw new TypeError('edit-targets config: shareGroup must be a positive integer');
   if (c.shareGroup > 1 && (c.batchSize !== c.shareGroup || c.shardSize % c.shareGroup !== 0)) throw new TypeError('edit-targets config: shareGroup > 1 needs batchSize = shareGroup and shardSize a multiple of it');
+  if (c.targetCaption !== 'requested' && c.targetCaption !== 'full') throw new TypeError('edit-targets config: targetCaption must be "requested" or "full"');
   if (c.stream !== 'pairs' && c.stream !== 'atoms') throw new TypeError('edit-targets config: stream must be "pairs" or "atoms"');
   if (!Number.isInteger(c.coarseLayers) || c.coarseLayers < 0) throw new TypeError('edit-targets config: coarseLayers must be an integer ≥ 0');
   if (!Number.isInteger(c.seed)) throw new TypeError('edit-targets config: seed must be an integer');
@@ -202,7 +210,7 @@ export function makeEditTargetShard(
   let shift = 0;
   for (let b = 0; b < c.shardSize; b += c.batchSize) {
     const n = Math.min(c.batchSize, c.shardSize - b);
-    const pairs = Array.from({ length: n }, (_, i) => targetPair(c, start + b + i));
+    const pairs = Array.from({ length: n }, (_, i) => targetPair(c, start + b + i, c.targetCaption));
     const x = tf.tensor4d(renderPairs(pairs, r), [n, r, r, 3]);
     const w = encoder.encode(x, g.params.get('mapping/w_avg'));
     const res = optimiseEditOffsets(g, captioner, w, pairs, { ...c, shared: c.shareGroup > 1 });
