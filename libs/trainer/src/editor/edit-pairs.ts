@@ -139,6 +139,12 @@ export function editAtoms(seed: number, opts: Pick<EditPairOptions, 'zhFraction'
   return atoms;
 }
 
+/** The atom pair k of the atom stream says: atom ⌊k / group⌋ mod |atoms|. */
+export function atomFor(k: number, group: number, atoms: readonly Edit[]): Edit {
+  if (atoms.length === 0) throw new TypeError('atomPair: no atoms');
+  return atoms[Math.floor(k / group) % atoms.length]!;
+}
+
 /**
  * Pair k of the atom stream: group g = ⌊k / group⌋ says atom g mod |atoms| (one single edit, in a
  * random phrasing and language) to `group` faces, each drawn (up to 20 tries) so that the edit
@@ -146,8 +152,7 @@ export function editAtoms(seed: number, opts: Pick<EditPairOptions, 'zhFraction'
  * command's teacher is the sum of its atoms' directions. Pure in (seed, k, group, atoms).
  */
 export function atomPair(seed: number, k: number, group: number, atoms: readonly Edit[], opts: EditPairOptions): EditPair {
-  if (atoms.length === 0) throw new TypeError('atomPair: no atoms');
-  const edit = atoms[Math.floor(k / group) % atoms.length]!;
+  const edit = atomFor(k, group, atoms);
   let face = sample(hashInts(seed, k, 0));
   for (let t = 1; t < 20; t++) {
     const after = applyEdits(face.attributes, [edit]);

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CheckpointError, loadCheckpoint, saveCheckpoint, type Encoder, type Generator, type Provenance } from '@lfe/face-pipeline';
 import type { Captioner } from '../captioner/captioner';
 import { padCaptionIds } from '../captioner/caption-ids';
-import { atomPair, editAtomKey, editAtoms, renderPairs, sharedCommandPair, type EditPair, type EditPairOptions, type TargetCaption } from './edit-pairs';
+import { atomFor, atomPair, editAtomKey, editAtoms, renderPairs, sharedCommandPair, type EditPair, type EditPairOptions, type TargetCaption } from './edit-pairs';
 
 export const EDIT_TARGETS_KIND = 'lfe-edit-targets';
 
@@ -297,9 +297,10 @@ export function atomDirections(t: EditTargets): Map<string, Float32Array> {
   const c = t.manifest.config;
   if (c.stream !== 'atoms') throw new TypeError('atomDirections: not an atoms targets folder');
   const per = t.numWs * t.wDim;
+  const atoms = editAtoms(c.seed, pairOptions(c));
   const sums = new Map<string, { sum: Float32Array; n: number }>();
   for (let row = 0; row < t.count; row++) {
-    const key = editAtomKey(targetPair(c, t.index[row]!).edits[0]!);
+    const key = editAtomKey(atomFor(t.index[row]!, c.shareGroup, atoms)); // no need to build the whole pair
     const s = sums.get(key) ?? { sum: new Float32Array(per), n: 0 };
     for (let q = 0; q < per; q++) s.sum[q]! += t.delta[row * per + q]!;
     s.n++;
