@@ -1,4 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseServeArgs } from './config';
 
 describe('parseServeArgs', () => {
@@ -22,5 +25,43 @@ describe('parseServeArgs', () => {
     expect(() => parseServeArgs(['--width', '641'], {})).toThrow(/even/);
     expect(() => parseServeArgs(['--bogus'], {})).toThrow();
     expect(() => parseServeArgs(['--composite', 'blend'], {})).toThrow(/--composite/);
+  });
+});
+
+describe('parseServeArgs --config', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'serve-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, text: string): string => {
+    const p = join(dir, name);
+    writeFileSync(p, text);
+    return p;
+  };
+
+  it('reads a JSON file of options; flags, then the environment, win over it', () => {
+    const p = file('ok.json', JSON.stringify({ port: 9100, schedule: 'inline', 'model-every': 3, 'no-voice': true, composite: 'replace' }));
+    expect(parseServeArgs(['--config', p], {})).toMatchObject({ port: 9100, schedule: 'inline', modelEvery: 3, voice: false, composite: 'replace' });
+    expect(parseServeArgs(['--config', p, '--port', '9200'], { PORT: '9300' }).port).toBe(9200);
+    expect(parseServeArgs(['--config', p], { PORT: '9300', LFE_COMPOSITE: 'delta' })).toMatchObject({ port: 9300, composite: 'delta' });
+    expect(parseServeArgs([], { LFE_CONFIG: p }).schedule).toBe('inline');
+    // Values from the file are validated like flags.
+    expect(() => parseServeArgs(['--config', file('bad-value.json', '{"schedule": "later"}')], {})).toThrow(/--schedule/);
+  });
+
+  it('refuses a missing file, bad JSON, unknown keys and wrong types with the reason', () => {
+    expect(() => parseServeArgs(['--config', join(dir, 'none.json')], {})).toThrow(/cannot read .*ENOENT/);
+    expect(() => parseServeArgs(['--config', file('bad.json', '{"port": 80')], {})).toThrow(/not valid JSON/);
+    expect(() => parseServeArgs(['--config', file('arr.json', '[1]')], {})).toThrow(/JSON object/);
+    expect(() => parseServeArgs(['--config', file('unknown.json', '{"prot": 80}')], {})).toThrow(/unknown option "prot".*known: port/);
+    expect(() => parseServeArgs(['--config', file('type.json', '{"no-voice": "yes"}')], {})).toThrow(/"no-voice" must be true or false/);
+    expect(() => parseServeArgs(['--config', file('obj.json', '{"port": {"n": 1}}')], {})).toThrow(/"port" must be a string or a number/);
+  });
+});
+
+describe('parseServeArgs --schedule', () => {
+  it('defaults to async, reads flag and env, refuses others', () => {
+    expect(parseServeArgs([], {}).schedule).toBe('async');
+    expect(parseServeArgs(['--schedule', 'inline'], {}).schedule).toBe('inline');
+    expect(parseServeArgs([], { LFE_SCHEDULE: 'inline' }).schedule).toBe('inline');
+    expect(() => parseServeArgs(['--schedule', 'soon'], {})).toThrow(/--schedule: must be inline or async/);
   });
 });

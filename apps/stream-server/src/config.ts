@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,8 +19,11 @@ Usage: npx nx run stream-server:serve -- [options]
   --generator DIR       generator it was trained for (default models/default/generator)
   --fusion NAME         fusion variant of the bundle (residual | patent; default: the bundle's)
   --detect-every N      run the face detector every N frames, track landmarks between (default 5)
-  --model-every N       run invert → fuse → generate every N frames; frames between re-paste the last
-                        face at their own tracked position (default 2; 1 = every frame)
+  --schedule S          async (default): no frame waits for the model: it runs in its own (lower
+                        priority) thread on the newest face crop and every frame gets the newest
+                        generated face pasted at its own tracked position; inline: a frame waits for
+                        invert → fuse → generate every --model-every N frames (env LFE_SCHEDULE)
+  --model-every N       inline schedule: run the model every N frames (default 2; 1 = every frame)
   --composite MODE      delta (default): add only what the edit changes to the camera's own face;
                         replace: paste the regenerated face itself (the method's paste-back)
   --max-sessions N      concurrent publishers (default 4); more get 503
@@ -29,6 +33,9 @@ Usage: npx nx run stream-server:serve -- [options]
   --v4l2 /dev/videoN    also write one session's processed video to a v4l2loopback device
   --v4l2-session ID     the session for --v4l2 (publish with ?session=ID); required with --v4l2
   --log-level L         debug|info|warn|error (default info; logs are JSON lines on stderr)
+  --config FILE         JSON object of these options without the dashes, e.g.
+                        {"port": 8080, "schedule": "async", "no-voice": true} (env LFE_CONFIG);
+                        precedence: flags, then environment, then the file, then the defaults
   --help
 `;
 
@@ -43,6 +50,7 @@ export interface ServeConfig {
   fusion: string | undefined;
   detectEvery: number;
   modelEvery: number;
+  schedule: 'inline' | 'async';
   composite: 'delta' | 'replace';
   maxSessions: number;
   voice: boolean | undefined;
@@ -66,40 +74,88 @@ function int(name: string, v: string | undefined, def: number, min: number, max:
 }
 
 /** Flags over env over defaults. Throws BadInputError naming the flag. */
+/** Options whose environment variable wins over the config file. */
+const ENV_OF: Record<string, string> = { port: 'PORT', token: 'LFE_TOKEN', effect: 'LFE_EFFECT', schedule: 'LFE_SCHEDULE', composite: 'LFE_COMPOSITE', 'log-level': 'LFE_LOG_LEVEL' };
+
+/**
+ * The options of a `--config` JSON file as flag values: strings for string options (numbers are
+ * accepted and stringified), booleans for switches. Unknown keys and wrong types are refused.
+ */
+function readConfigFile(path: string, options: Record<string, { type: 'string' | 'boolean' }>): Record<string, string | boolean> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new BadInputError(`--config: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new BadInputError(`--config: ${path} is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new BadInputError(`--config: ${path} must hold a JSON object of options`);
+  const out: Record<string, string | boolean> = {};
+  for (const [k, v] of Object.entries(data)) {
+    const opt = options[k];
+    if (opt === undefined || k === 'config' || k === 'help') {
+      throw new BadInputError(`--config: unknown option "${k}" in ${path} (known: ${Object.keys(options).filter((o) => o !== 'config' && o !== 'help').join(', ')})`);
+    }
+    if (opt.type === 'boolean') {
+      if (typeof v !== 'boolean') throw new BadInputError(`--config: "${k}" must be true or false in ${path}`);
+      out[k] = v;
+    } else {
+      if (typeof v !== 'string' && typeof v !== 'number') throw new BadInputError(`--config: "${k}" must be a string or a number in ${path}`);
+      out[k] = String(v);
+    }
+  }
+  return out;
+}
+
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServeConfig {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      token: { type: 'string' },
-      'require-token': { type: 'boolean' },
-      effect: { type: 'string' },
-      editor: { type: 'string' },
-      generator: { type: 'string' },
-      fusion: { type: 'string' },
-      'detect-every': { type: 'string' },
-      'model-every': { type: 'string' },
-      composite: { type: 'string' },
-      'max-sessions': { type: 'string' },
-      voice: { type: 'boolean' },
-      'no-voice': { type: 'boolean' },
-      width: { type: 'string' },
-      height: { type: 'string' },
-      fps: { type: 'string' },
-      'viewer-dist': { type: 'string' },
-      v4l2: { type: 'string' },
-      'v4l2-session': { type: 'string' },
-      'log-level': { type: 'string' },
-      help: { type: 'boolean' },
-    },
-  });
+  const options = {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    token: { type: 'string' },
+    'require-token': { type: 'boolean' },
+    effect: { type: 'string' },
+    editor: { type: 'string' },
+    generator: { type: 'string' },
+    fusion: { type: 'string' },
+    'detect-every': { type: 'string' },
+    'model-every': { type: 'string' },
+    schedule: { type: 'string' },
+    composite: { type: 'string' },
+    'max-sessions': { type: 'string' },
+    voice: { type: 'boolean' },
+    'no-voice': { type: 'boolean' },
+    width: { type: 'string' },
+    height: { type: 'string' },
+    fps: { type: 'string' },
+    'viewer-dist': { type: 'string' },
+    v4l2: { type: 'string' },
+    'v4l2-session': { type: 'string' },
+    'log-level': { type: 'string' },
+    config: { type: 'string' },
+    help: { type: 'boolean' },
+  } as const;
+  const { values: flags } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options });
+  const values: typeof flags = { ...flags };
+  const file = flags.config ?? (env['LFE_CONFIG'] !== undefined && env['LFE_CONFIG'] !== '' ? env['LFE_CONFIG'] : undefined);
+  if (file !== undefined) {
+    for (const [k, v] of Object.entries(readConfigFile(file, options))) {
+      const envName = ENV_OF[k];
+      if ((values as Record<string, unknown>)[k] !== undefined) continue; // a flag wins
+      if (envName !== undefined && env[envName] !== undefined && env[envName] !== '') continue; // then the environment
+      (values as Record<string, unknown>)[k] = v;
+    }
+  }
   const effect = values.effect ?? env['LFE_EFFECT'] ?? 'edit';
   if (effect !== 'none' && effect !== 'edit') throw new BadInputError(`--effect: must be none or edit (got ${effect})`);
   const composite = values.composite ?? env['LFE_COMPOSITE'] ?? 'delta';
   if (composite !== 'delta' && composite !== 'replace') throw new BadInputError(`--composite: must be delta or replace (got ${composite})`);
+  const schedule = values.schedule ?? env['LFE_SCHEDULE'] ?? 'async';
+  if (schedule !== 'inline' && schedule !== 'async') throw new BadInputError(`--schedule: must be inline or async (got ${schedule})`);
   const logLevel = values['log-level'] ?? env['LFE_LOG_LEVEL'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new BadInputError(`--log-level: must be debug, info, warn or error`);
   const width = int('width', values.width, 640, 64, 1920);
@@ -121,6 +177,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     fusion: values.fusion,
     detectEvery: int('detect-every', values['detect-every'], 5, 1, 120),
     modelEvery: int('model-every', values['model-every'], 2, 1, 30),
+    schedule,
     composite,
     maxSessions: int('max-sessions', values['max-sessions'], 4, 1, 64),
     voice: values['no-voice'] === true ? false : values.voice === true ? true : undefined,

@@ -24,8 +24,10 @@ const H = 240;
  * undo, only the face region changes, faults recover), not edit quality — that is eval-editor's.
  * It pastes with the `replace` composite: the untrained model's edits (fused − unedited latent)
  * are too small to see through the default `delta` composite (libs/face-pipeline tests that one).
+ * Both schedules run it: inline (a frame waits for the model) and async (the model in its own
+ * thread; frames get the newest face).
  */
-describe('edit loop: publisher ⇄ server ⇄ face pipeline', () => {
+describe.each(['inline', 'async'] as const)('edit loop (%s schedule): publisher ⇄ server ⇄ face pipeline', (schedule) => {
   let dir: string;
   let server: StreamServer;
   let processor: EditProcessor;
@@ -36,7 +38,7 @@ describe('edit loop: publisher ⇄ server ⇄ face pipeline', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'edit-loop-'));
     const bundle = writeTinyEditorBundle(dir);
-    processor = createFrameProcessor('edit', { editorDir: bundle.editorDir, generatorDir: bundle.generatorDir, composite: 'replace', log: createLogger({}, { level: 'silent' }) }) as EditProcessor;
+    processor = createFrameProcessor('edit', { editorDir: bundle.editorDir, generatorDir: bundle.generatorDir, composite: 'replace', schedule, log: createLogger({}, { level: 'silent' }) }) as EditProcessor;
     await processor.start();
     baseTensors = (await processor.workerMemory()).numTensors;
     server = await startTestServer({ processor });
@@ -106,6 +108,11 @@ describe('edit loop: publisher ⇄ server ⇄ face pipeline', () => {
     expect(text).toMatch(/^lfe_process_ms\{session="face",quantile="0.95"\} [0-9.]+$/m);
     expect(text).toMatch(/^lfe_edit_stage_ms\{stage="generate"\} [0-9.]+$/m);
     expect(text).toMatch(/^# TYPE lfe_recognizer_restarts_total counter$/m);
+    if (schedule === 'async') {
+      expect(text).toMatch(/^lfe_edit_model_batches_total [1-9][0-9]*$/m);
+      expect(text).toMatch(/^lfe_edit_face_age_ms\{quantile="0.95"\} [0-9.]+$/m);
+    }
+    expect(text).not.toMatch(/stage="(modelRuns|followedFrames|ageP50)"/);
   });
 
   it('keeps the stream going when the edit worker dies (frames pass through), and edits again once it has restarted', async () => {

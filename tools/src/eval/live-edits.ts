@@ -3,7 +3,10 @@
  * inversion, fusion, smoothing, paste-back) on moving test clips of several faces, read back by the
  * judge at each frame's ground-truth face position — the same check the browser E2E makes on the
  * page's video, without the browser, for several commands and faces.
- *   npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--commands "add glasses;long hair;…"] [--composite delta|replace] [--strength 1] [--json out.json] [--png sheet.png]
+ *   npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--commands "add glasses;long hair;…"] [--composite delta|replace] [--strength 1] [--schedule inline|async] [--lag 7] [--json out.json] [--png sheet.png]
+ * --schedule async: the server's async schedule with the model's latency replayed deterministically:
+ * each generated face arrives `--lag` frames after the frame it was made from (the live bench
+ * measures the real age; ~7 frames at 30 fps on this machine) and is pasted, tracked, until then.
  * --png: per command and face, the judge's crop of the last untouched and edited frame, side by side.
  * Per command: faces whose clip does not already show the requested level (first frames skipped
  * for the edit's fade-in), the share of edited frames the judge reads at the requested level, and
@@ -13,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { applyEdits, levelOf, parseCommand, type EditableAttributeName } from '@lfe/edit-language';
-import { Editor, LiveFaceEditor, alignmentFromLandmarks, cropAligned, initRuntime } from '@lfe/face-pipeline';
+import { Editor, LiveFaceEditor, LocalFaceModel, alignmentFromLandmarks, cropAligned, initRuntime, type FaceModel, type ModelJob, type ModelOutput } from '@lfe/face-pipeline';
 import { TestClip, faceLandmarks, hashInts, sample } from '@lfe/face-synth';
 import { Judge, encodePng, imageGrid } from '@lfe/trainer';
 import { table } from '../bench/timing';
@@ -30,8 +33,48 @@ const { values } = parseArgs({
     png: { type: 'string' },
     composite: { type: 'string', default: 'delta' },
     strength: { type: 'string', default: '1' },
+    schedule: { type: 'string', default: 'inline' },
+    lag: { type: 'string', default: '7' },
   },
 });
+const schedule = values.schedule;
+const lag = Number(values.lag);
+if ((schedule !== 'inline' && schedule !== 'async') || !Number.isInteger(lag) || lag < 0 || lag > 60) {
+  console.error('eval-live: --schedule inline|async, --lag an integer in 0…60');
+  process.exit(2);
+}
+
+/** A `FaceModel` whose results arrive `lag` frames (calls of `tick`) after they were asked for. */
+class LaggedFaceModel implements FaceModel {
+  readonly #inner: LocalFaceModel;
+  readonly #held: Array<{ due: number; resolve: () => void }> = [];
+  #frame = 0;
+  constructor(inner: LocalFaceModel) {
+    this.#inner = inner;
+  }
+  get resolution(): number {
+    return this.#inner.resolution;
+  }
+  get composite(): 'delta' | 'replace' {
+    return this.#inner.composite;
+  }
+  async run(jobs: readonly ModelJob[]): Promise<ModelOutput> {
+    const out = this.#inner.runSync(jobs);
+    await new Promise<void>((resolve) => this.#held.push({ due: this.#frame + lag, resolve }));
+    return out;
+  }
+  /** One frame went by. */
+  tick(): void {
+    this.#frame++;
+    while (this.#held.length > 0 && this.#held[0]!.due <= this.#frame) this.#held.shift()!.resolve();
+  }
+  endSession(id: string): void {
+    this.#inner.endSession(id);
+  }
+  dispose(): void {
+    this.#inner.dispose();
+  }
+}
 const faces = Number(values.faces);
 const composite = values.composite;
 const strength = Number(values.strength);
@@ -44,8 +87,8 @@ if (composite !== 'delta' && composite !== 'replace') {
   process.exit(2);
 }
 const frames = Number(values.frames);
-if (!Number.isInteger(faces) || faces < 1 || !Number.isInteger(frames) || frames < 12) {
-  console.error('eval-live: --faces ≥ 1 and --frames ≥ 12 (integers)');
+if (!Number.isInteger(faces) || faces < 1 || !Number.isInteger(frames) || frames < 12 + (schedule === 'async' ? lag : 0)) {
+  console.error('eval-live: --faces ≥ 1 and --frames ≥ 12 (+ --lag with --schedule async) (integers)');
   process.exit(2);
 }
 const rt = await initRuntime();
@@ -53,7 +96,8 @@ const editor = Editor.load(values.editor, values.generator);
 const judge = Judge.load(values.judge);
 const W = 640;
 const H = 480;
-const SKIP = 10; // frames of the fade-in (250 ms at 30 fps) and the tracker's first detections
+// Frames of the fade-in (250 ms at 30 fps) and the tracker's first detections; async: and the lag.
+const SKIP = 10 + (schedule === 'async' ? lag : 0);
 const r = judge.config.resolution;
 const sheet: Uint8Array[] = [];
 const toBytes = (crop: Float32Array): Uint8Array => Uint8Array.from(crop, (v) => Math.max(0, Math.min(255, Math.round((v + 1) * 127.5))));
@@ -73,7 +117,8 @@ for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) =>
     if (wanted.every((x) => levelOf(x.a, face.attributes[x.a]) === x.level)) continue; // already so
     used++;
     const clip = new TestClip(face, { width: W, height: H, fps: 30 });
-    const live = new LiveFaceEditor(editor, { detectEvery: 5, composite });
+    const lagged = schedule === 'async' ? new LaggedFaceModel(new LocalFaceModel(editor, { composite })) : null;
+    const live = new LiveFaceEditor(lagged ?? editor, { detectEvery: 5, composite, schedule });
     const readAt = (img: { width: number; height: number; data: Uint8Array }, i: number): boolean => {
       const st = clip.stateAt(i);
       const lm = faceLandmarks(face, st.placement, st.nuisance);
@@ -89,6 +134,7 @@ for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) =>
       const original = { width: W, height: H, data: Uint8Array.from(f.data) };
       const edited = { width: W, height: H, data: Uint8Array.from(f.data) };
       await live.process('s', edited, i * 33.3, text, strength);
+      lagged?.tick();
       if (i < SKIP) continue;
       judged++;
       if (readAt(original, i)) floor++;
@@ -99,7 +145,7 @@ for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) =>
   rows.push({ command: text, faces: used, frames: judged, edited: hit / Math.max(1, judged), untouched: floor / Math.max(1, judged) });
   console.error(`${text}: ${hit}/${judged} edited frames read as asked (untouched ${floor}/${judged})`);
 }
-console.log(`live edit accuracy (${rt.backend}; composite ${composite}, strength ${strength}; ${faces} faces × ${frames - SKIP} judged frames per command, ${W}×${H} clips, first ${SKIP} frames skipped; ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+console.log(`live edit accuracy (${rt.backend}; composite ${composite}, strength ${strength}, schedule ${schedule === 'async' ? `async, faces ${lag} frames late` : 'inline'}; ${faces} faces × ${frames - SKIP} judged frames per command, ${W}×${H} clips, first ${SKIP} frames skipped; ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
 console.log(table(['command', 'faces', 'judged frames', 'edited frames read as asked', 'untouched frames (floor)'], rows.map((x) => [x.command, String(x.faces), String(x.frames), pct(x.edited), pct(x.untouched)])));
 if (values.png !== undefined && sheet.length > 0) {
@@ -107,6 +153,6 @@ if (values.png !== undefined && sheet.length > 0) {
   const grid = imageGrid(Uint8Array.from(sheet.flatMap((b) => Array.from(b))), sheet.length, r, cols);
   writeFileSync(values.png, encodePng(grid.rgb, grid.width, grid.height));
 }
-if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ backend: rt.backend, composite, strength, faces, frames, skip: SKIP, rows }, null, 2)}\n`);
+if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ backend: rt.backend, composite, strength, schedule, ...(schedule === 'async' ? { lag } : {}), faces, frames, skip: SKIP, rows }, null, 2)}\n`);
 editor.dispose();
 judge.dispose();

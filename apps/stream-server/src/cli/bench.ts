@@ -16,7 +16,9 @@ import { TestPublisher } from '../testing/werift-client';
  * ffmpeg processes (client encoder, server decoder + encoder, client decoder).
  * Every run sends the same stamped face clip; `--effect none,edit` runs the passthrough baseline and
  * the full face pipeline (with "add glasses" active in every session) in the same invocation;
- * `--composite delta,replace` runs each edit configuration with both paste-back composites.
+ * `--composite delta,replace` runs each edit configuration with both paste-back composites;
+ * `--schedule inline,async` runs the inline schedule (one row per `--model-every`) and the async one
+ * (the model in its own thread; no frame waits for it).
  */
 const { values } = parseArgs({
   options: {
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     command: { type: 'string', default: 'add glasses' },
     'model-every': { type: 'string', default: '1,2' },
     composite: { type: 'string', default: 'delta' },
+    schedule: { type: 'string', default: 'inline' },
     streams: { type: 'string', default: '1,2,4' },
     seconds: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '3' },
@@ -38,8 +41,10 @@ const { values } = parseArgs({
 
 interface Run {
   effect: string;
-  /** Model every N frames (edit runs). */
+  /** Model every N frames (edit runs, inline schedule). */
   modelEvery?: number;
+  /** When the model runs (edit runs). */
+  schedule?: 'inline' | 'async';
   /** Paste-back composite (edit runs). */
   composite?: 'delta' | 'replace';
   sessions: number;
@@ -51,12 +56,13 @@ interface Run {
   droppedPerSession: number;
 }
 
-async function runOnce(effect: 'none' | 'edit', modelEvery: number, composite: 'delta' | 'replace', sessions: number, seconds: number, warmup: number, width: number, height: number, fps: number): Promise<Run> {
+async function runOnce(effect: 'none' | 'edit', schedule: 'inline' | 'async', modelEvery: number, composite: 'delta' | 'replace', sessions: number, seconds: number, warmup: number, width: number, height: number, fps: number): Promise<Run> {
   const processor = createFrameProcessor(effect, {
     composite,
     ...(values.editor !== undefined ? { editorDir: values.editor } : {}),
     ...(values.generator !== undefined ? { generatorDir: values.generator } : {}),
     modelEvery,
+    schedule,
     log: createLogger({ app: 'bench' }, { level: 'warn' }),
   });
   await processor.start?.();
@@ -102,7 +108,7 @@ async function runOnce(effect: 'none' | 'edit', modelEvery: number, composite: '
     const r1 = (x: number): number => Math.round(x * 10) / 10;
     return {
       effect,
-      ...(effect === 'edit' ? { modelEvery, composite } : {}),
+      ...(effect === 'edit' ? { schedule, ...(schedule === 'inline' ? { modelEvery } : {}), composite } : {}),
       sessions,
       fpsOut: r1(fpsSum / sessions),
       latencyP50Ms: r1(percentileOfSorted(latencies, 50)),
@@ -133,25 +139,30 @@ async function main(): Promise<void> {
   if (modelEveries.some((n) => !Number.isInteger(n) || n < 1 || n > 30)) throw new TypeError('--model-every: comma-separated integers in [1, 30]');
   const composites = (values.composite ?? 'delta').split(',').map((s) => s.trim());
   if (composites.some((c) => c !== 'delta' && c !== 'replace')) throw new TypeError('--composite: comma-separated delta / replace');
+  const schedules = (values.schedule ?? 'inline').split(',').map((s) => s.trim());
+  if (schedules.some((c) => c !== 'inline' && c !== 'async')) throw new TypeError('--schedule: comma-separated inline / async');
   const runs: Run[] = [];
   for (const n of streams) {
     for (const effect of effects as Array<'none' | 'edit'>) {
-      for (const me of effect === 'edit' ? modelEveries : [1]) {
-        for (const comp of (effect === 'edit' ? composites : ['delta']) as Array<'delta' | 'replace'>) {
-          runs.push(await runOnce(effect, me, comp, n, Number(values.seconds), Number(values.warmup), Number(values.width), Number(values.height), Number(values.fps)));
+      for (const sch of (effect === 'edit' ? schedules : ['inline']) as Array<'inline' | 'async'>) {
+        for (const me of effect === 'edit' && sch === 'inline' ? modelEveries : [1]) {
+          for (const comp of (effect === 'edit' ? composites : ['delta']) as Array<'delta' | 'replace'>) {
+            runs.push(await runOnce(effect, sch, me, comp, n, Number(values.seconds), Number(values.warmup), Number(values.width), Number(values.height), Number(values.fps)));
+          }
         }
       }
     }
   }
-  const header = '| effect (model every, composite) | streams | fps out / stream | frame-in → RTP-out p50 | p95 | server pipeline p50 / p95 | proc p50 | dropped / session | matched frames |';
+  const label = (r: Run): string => (r.effect === 'none' ? 'none' : `edit (${r.schedule === 'async' ? 'async' : `model every ${r.modelEvery}`}, ${r.composite ?? 'delta'})`);
+  const header = '| effect (schedule, composite) | streams | fps out / stream | frame-in → RTP-out p50 | p95 | server pipeline p50 / p95 | proc p50 | dropped / session | matched frames |';
   const lines = [header, '|---|---|---|---|---|---|---|---|---|'];
   for (const r of runs) {
     lines.push(
-      `| ${r.effect}${r.modelEvery !== undefined ? ` (${r.modelEvery}, ${r.composite ?? 'delta'})` : ''} | ${r.sessions} | ${r.fpsOut} | ${r.latencyP50Ms} ms | ${r.latencyP95Ms} ms | ${r.stagesMs.serverPipelineP50} / ${r.stagesMs.serverPipelineP95} ms | ${r.stagesMs.procP50} ms | ${r.droppedPerSession} | ${r.matchedFrames} |`,
+      `| ${label(r)} | ${r.sessions} | ${r.fpsOut} | ${r.latencyP50Ms} ms | ${r.latencyP95Ms} ms | ${r.stagesMs.serverPipelineP50} / ${r.stagesMs.serverPipelineP95} ms | ${r.stagesMs.procP50} ms | ${r.droppedPerSession} | ${r.matchedFrames} |`,
     );
   }
   for (const r of runs) {
-    if (r.stagesMs.edit !== undefined) lines.push('', `edit stages, ${r.sessions} stream(s), model every ${r.modelEvery}, ${r.composite ?? 'delta'} composite, mean ms per model-run frame: ${Object.entries(r.stagesMs.edit).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (r.stagesMs.edit !== undefined) lines.push('', `${label(r)}, ${r.sessions} stream(s), ${r.schedule === 'async' ? 'model ms per job batch, track / paste ms per frame, age of the pasted face' : 'mean ms per model-run frame'}: ${Object.entries(r.stagesMs.edit).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   const out = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, width: Number(values.width), height: Number(values.height), fps: Number(values.fps), runs };

@@ -44,6 +44,7 @@ async function main(): Promise<number> {
       ...(config.fusion !== undefined ? { fusion: config.fusion } : {}),
       detectEvery: config.detectEvery,
       modelEvery: config.modelEvery,
+      schedule: config.schedule,
       composite: config.composite,
       log,
     });

@@ -170,7 +170,14 @@ export class StreamServer {
     const stages = this.#o.processor.stageMeans?.();
     if (stages !== undefined) {
       metric('lfe_edited_frames_total', 'counter', 'Frames the face editor changed (model runs + re-pastes).', [['', (stages['frames'] ?? 0) + (stages['reusedFrames'] ?? 0)]]);
-      metric('lfe_edit_stage_ms', 'gauge', 'Mean ms per face-pipeline stage over edited frames.', Object.entries(stages).filter(([k]) => k !== 'frames' && k !== 'reusedFrames').map(([k, v]) => [`{stage="${k}"}`, Math.round(v * 100) / 100]));
+      const counts = new Set(['frames', 'reusedFrames', 'followedFrames', 'modelRuns', 'meanBatch', 'submitted', 'modelErrors', 'ageP50', 'ageP95']);
+      metric('lfe_edit_stage_ms', 'gauge', 'Mean ms per face-pipeline stage (async schedule: invert/fuse/generate per model batch, the rest per frame).', Object.entries(stages).filter(([k]) => !counts.has(k)).map(([k, v]) => [`{stage="${k}"}`, Math.round(v * 100) / 100]));
+      if (stages['modelRuns'] !== undefined) {
+        // Async schedule: how often faces are generated and how old the pasted one is.
+        metric('lfe_edit_model_batches_total', 'counter', 'Model batches (invert → fuse → generate) finished.', [['', stages['modelRuns']]]);
+        metric('lfe_edit_model_errors_total', 'counter', 'Model jobs that failed (the last face stayed).', [['', stages['modelErrors'] ?? 0]]);
+        metric('lfe_edit_face_age_ms', 'gauge', 'Age of the pasted face: ms since the frame it was generated from.', [['{quantile="0.5"}', stages['ageP50'] ?? 0], ['{quantile="0.95"}', stages['ageP95'] ?? 0]]);
+      }
     }
     return `${out.join('\n')}\n`;
   }

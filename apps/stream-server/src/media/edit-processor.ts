@@ -26,6 +26,8 @@ export class EditProcessor implements FrameProcessor {
   #reusedTrackMs = 0;
   #reusedPasteMs = 0;
   #followedFrames = 0;
+  /** Async schedule: model jobs finished (stage sums, batch sizes), edited frames' tracking and the age of their face. */
+  #async = { runs: 0, invert: 0, fuse: 0, generate: 0, batch: 0, frames: 0, submitted: 0, track: 0, paste: 0, ages: [] as number[], errors: 0 };
   #closed = false;
   /** Frames passed through because the worker failed (it is restarted on the next frame). */
   workerFailures = 0;
@@ -62,8 +64,35 @@ export class EditProcessor implements FrameProcessor {
     const command = this.#command(session);
     try {
       const out = await this.#worker.process(session.id, frame, timestampMs, command, session.strength);
-      // Stage means over the frames that ran the model (with --model-every > 1 the others only track and paste).
-      if (out.result.edited && out.result.stages.generate > 0) {
+      const res = out.result;
+      if (res.model !== undefined) {
+        const a = this.#async;
+        a.runs++;
+        a.invert += res.model.invert;
+        a.fuse += res.model.fuse;
+        a.generate += res.model.generate;
+        a.batch += res.model.batch;
+      }
+      if (res.modelError !== undefined) {
+        this.#async.errors++;
+        if (this.#async.errors <= 3 || this.#async.errors % 100 === 0) this.#log.warn('face model job failed; the last face stays', { error: res.modelError, failures: this.#async.errors });
+      }
+      if (res.submitted !== undefined && res.face) {
+        // Async schedule: every frame tracks and pastes; the model's stages arrive separately.
+        const a = this.#async;
+        if (res.submitted) a.submitted++;
+        if (res.edited) {
+          a.frames++;
+          a.track += res.stages.detect + res.stages.align;
+          a.paste += res.stages.paste;
+          if (res.followed) this.#followedFrames++;
+          if (res.ageMs !== undefined) {
+            if (a.ages.length >= 4096) a.ages.splice(0, 2048);
+            a.ages.push(res.ageMs);
+          }
+        }
+      } else if (out.result.edited && out.result.stages.generate > 0) {
+        // Inline schedule: stage means over the frames that ran the model (with --model-every > 1 the others only track and paste).
         for (const s of STAGES) this.#stageSums[s] += out.result.stages[s];
         this.#stageFrames++;
       } else if (out.result.edited) {
@@ -83,11 +112,36 @@ export class EditProcessor implements FrameProcessor {
   }
 
   /**
-   * Mean ms per stage over the frames that ran the model (and how many); reusedFrames only re-pasted
+   * Async schedule: mean ms of the model's stages per job batch (modelRuns, meanBatch), of tracking
+   * and pasting per edited frame, and the age of the pasted face (ms since the frame it was made
+   * from) at p50 / p95.
+   * Inline schedule: mean ms per stage over the frames that ran the model (and how many); reusedFrames only re-pasted
    * the last face: their mean tracking (+ alignment) and paste ms, and how many followed the face
    * instead of running the landmark net.
    */
   stageMeans(): Record<string, number> {
+    const a = this.#async;
+    if (a.frames > 0 || a.runs > 0) {
+      const ages = [...a.ages].sort((x, y) => x - y);
+      const q = (p: number): number => (ages.length === 0 ? 0 : ages[Math.min(ages.length - 1, Math.floor(p * ages.length))]!);
+      const runs = Math.max(1, a.runs);
+      const frames = Math.max(1, a.frames);
+      return {
+        invert: a.invert / runs,
+        fuse: a.fuse / runs,
+        generate: a.generate / runs,
+        modelRuns: a.runs,
+        meanBatch: a.batch / runs,
+        frames: a.frames,
+        submitted: a.submitted,
+        track: a.track / frames,
+        paste: a.paste / frames,
+        followedFrames: this.#followedFrames,
+        ageP50: q(0.5),
+        ageP95: q(0.95),
+        modelErrors: a.errors,
+      };
+    }
     const n = Math.max(1, this.#stageFrames);
     const m = this.#stageSums;
     const nr = Math.max(1, this.#reusedFrames);

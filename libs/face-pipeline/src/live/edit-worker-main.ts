@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Editor } from '../editor/editor';
 import { initRuntime } from '../runtime/init-runtime';
 import { loadFaceApi } from '../face/tracker';
+import { ThreadFaceModel } from './face-model-worker';
 import { LiveFaceEditor } from './live-editor';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './edit-worker-protocol';
 
@@ -15,13 +16,31 @@ const post = (m: WorkerReply, transfer: ArrayBuffer[] = []): void => port.postMe
 const init = (workerData as { init: WorkerInit }).init;
 
 let live: LiveFaceEditor;
-let editor: Editor;
+/** Async schedule: the model's own thread (this one only tracks and pastes). */
+let modelThread: ThreadFaceModel | null = null;
 try {
   const rt = await initRuntime(init.backend !== undefined ? { backend: init.backend } : {});
-  editor = Editor.load(init.editorDir, init.generatorDir, init.fusion !== undefined ? { fusion: init.fusion } : {});
+  const opts = init.options ?? {};
+  let resolution: number;
+  if (opts.schedule === 'async') {
+    modelThread = new ThreadFaceModel({
+      editorDir: init.editorDir,
+      generatorDir: init.generatorDir,
+      ...(init.fusion !== undefined ? { fusion: init.fusion } : {}),
+      ...(init.backend !== undefined ? { backend: init.backend } : {}),
+      ...(opts.latentFilter !== undefined ? { latentFilter: opts.latentFilter } : {}),
+      composite: opts.composite ?? 'delta',
+      nice: opts.modelNice ?? 10,
+    });
+    resolution = (await modelThread.start()).resolution;
+    live = new LiveFaceEditor(modelThread, opts);
+  } else {
+    const editor = Editor.load(init.editorDir, init.generatorDir, init.fusion !== undefined ? { fusion: init.fusion } : {});
+    resolution = editor.resolution;
+    live = new LiveFaceEditor(editor, opts);
+  }
   await loadFaceApi();
-  live = new LiveFaceEditor(editor, init.options ?? {});
-  post({ type: 'ready', backend: rt.backend, resolution: editor.resolution });
+  post({ type: 'ready', backend: rt.backend, resolution });
 } catch (e) {
   post({ type: 'fatal', message: (e as Error).message });
   process.exit(1);
@@ -55,7 +74,11 @@ async function pump(): Promise<void> {
         if (batch.length > 0) break; // keep order: frames before this control message go first
         queue.splice(i, 1);
         if (m.type === 'end') live.endSession(m.session);
-        else post({ type: 'memory', id: m.id, numTensors: tf.memory().numTensors, sessions: live.sessions });
+        else {
+          // Tensors of both threads; sessions this thread tracks and the model thread holds state for.
+          const model = modelThread === null ? { numTensors: 0, sessions: 0 } : await modelThread.memory();
+          post({ type: 'memory', id: m.id, numTensors: tf.memory().numTensors + model.numTensors, sessions: Math.max(live.sessions, model.sessions) });
+        }
       }
       if (batch.length === 0) continue;
       const frames = batch.map((m) => ({ width: m.width, height: m.height, data: new Uint8Array(m.buffer) }));

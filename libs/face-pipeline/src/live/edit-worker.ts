@@ -1,10 +1,9 @@
 import { Worker } from 'node:worker_threads';
+import { EditWorkerError } from './edit-worker-error';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './edit-worker-protocol';
 import type { LiveResult } from './live-editor';
 
-export class EditWorkerError extends Error {
-  override readonly name = 'EditWorkerError';
-}
+export { EditWorkerError };
 
 interface Pending {
   resolve: (v: { data: Uint8Array; result: LiveResult }) => void;

@@ -1,9 +1,8 @@
-import * as tf from '@tensorflow/tfjs';
-import type { Editor } from '../editor/editor';
-import { invertLatent } from '../editor/editor';
+import { Editor } from '../editor/editor';
 import { cropAligned, pasteAligned, type Alignment, type RgbImageLike } from '../face/align';
-import { FaceTracker, alignmentFromFix, type TrackerOptions } from '../face/tracker';
+import { FaceTracker, alignmentFromFix, type FaceFix, type TrackerOptions } from '../face/tracker';
 import { OneEuroFilter, Ramp, type OneEuroOptions } from '../temporal/one-euro';
+import { LocalFaceModel, type FaceModel, type ModelJob, type ModelStages, type ModelTarget } from './face-model';
 
 export interface LiveEditOptions extends TrackerOptions {
   /** One-Euro on the latent (W+): smoothing at rest and how fast it opens with motion. */
@@ -27,6 +26,21 @@ export interface LiveEditOptions extends TrackerOptions {
    * cancel out). 'replace': the method's paste-back of the regenerated face itself (colour-matched).
    */
   composite?: 'delta' | 'replace';
+  /**
+   * When the model runs. 'inline' (default): a model frame waits for invert → fuse → generate
+   * (see `modelEvery`). 'async': no frame waits for the model. Each frame is tracked and gets the
+   * newest generated face pasted at its own alignment; whenever the session's previous job is done,
+   * the frame's crop goes to the model (its own thread with a `ThreadFaceModel`) and the result is
+   * pasted on the frames after it arrives (`LiveResult.ageMs` says how old it is). A new edit
+   * cross-fades in over `rampMs` once its first face arrives. `modelEvery` is not used.
+   */
+  schedule?: 'inline' | 'async';
+  /**
+   * Async schedule behind `EditWorker`: niceness of the model thread (default 10), so that on a
+   * busy machine the model gets the CPU the media does not need (faces age) rather than delaying
+   * frames. 0 = same priority as everything else.
+   */
+  modelNice?: number;
 }
 
 /** Milliseconds per stage of one frame (0 for stages that did not run). */
@@ -55,22 +69,49 @@ export interface LiveResult {
   /** True when the face was located by following the last landmark fix (a frame that reuses the last generated face), not by the landmark net. */
   followed: boolean;
   stages: StageTimes;
+  /** Async schedule: this frame's crop went to the model. */
+  submitted?: boolean;
+  /** Async schedule: ms between the frame the pasted face was generated from and this one. */
+  ageMs?: number;
+  /** Async schedule: stages of the session's model job that finished since the last frame. */
+  model?: ModelStages & { batch: number };
+  /** Async schedule: the session's last model job failed with this (the frame shows the last good face). */
+  modelError?: string;
+}
+
+/** A face on screen in the async schedule: premultiplied (alpha × face) crop floats, and its alpha. */
+interface Layer {
+  face: Float32Array | null;
+  alpha: number;
 }
 
 interface SessionState {
   tracker: FaceTracker;
   pose: OneEuroFilter;
-  latent: OneEuroFilter;
   ramp: Ramp;
   command: string | null;
   previous: string | null;
   previousStrength: number;
   strength: number;
-  codes: Map<string, tf.Tensor2D>;
-  /** The last generated face (crop floats) and how many frames have reused it. */
+  /** The face was lost (or the edit ended) since the session's last model job: reset its latent filter. */
+  lost: boolean;
+  // Inline schedule: the last generated face (crop floats) and how many frames have reused it.
   lastFace: Float32Array | null;
   lastKey: string;
   reused: number;
+  // Async schedule.
+  /** `command|strength` the session asks for now ('' = no edit). */
+  key: string;
+  /** A model job of this session is in flight. */
+  pending: boolean;
+  /** What is shown now: the newest face for `cur.key`, cross-fading in from `out` since `cur.start`. */
+  cur: Layer & { key: string; start: number | null; sourceMs: number };
+  out: Layer;
+  /** Stages of the job that finished since the last frame, and its failure if it failed. */
+  finished: (ModelStages & { batch: number }) | null;
+  error: string | null;
+  /** Timestamp of the session's newest frame. */
+  lastMs: number;
 }
 
 const zeroStages = (): StageTimes => ({ detect: 0, align: 0, invert: 0, fuse: 0, generate: 0, paste: 0 });
@@ -80,23 +121,31 @@ const zeroStages = (): StageTimes => ({ detect: 0, align: 0, invert: 0, fuse: 0,
  * align it to the model's crop, invert, fuse the session's text code, smooth over time, generate,
  * paste back. Frames are edited in place. Without an active edit, or without a face, the frame
  * goes through untouched (the documented fallback); when an edit starts, ends or changes, the
- * face fades between the old and new edit over `rampMs`.
+ * face fades between the old and new edit over `rampMs`. With `schedule: 'async'` no frame waits
+ * for the model (see `LiveEditOptions.schedule`).
  */
 export class LiveFaceEditor {
-  readonly #editor: Editor;
+  readonly #model: FaceModel;
   readonly #opts: LiveEditOptions;
   readonly #sessions = new Map<string, SessionState>();
 
-  constructor(editor: Editor, opts: LiveEditOptions = {}) {
+  /**
+   * `model`: a loaded `Editor` (the model runs in this thread, as `LocalFaceModel`) or any
+   * `FaceModel` (e.g. a started `ThreadFaceModel`; its composite wins over `opts.composite`).
+   */
+  constructor(model: Editor | FaceModel, opts: LiveEditOptions = {}) {
     if (opts.composite !== undefined && opts.composite !== 'delta' && opts.composite !== 'replace') {
       throw new TypeError(`live: composite must be 'delta' or 'replace', got ${JSON.stringify(opts.composite)}`);
     }
-    this.#editor = editor;
+    if (opts.schedule !== undefined && opts.schedule !== 'inline' && opts.schedule !== 'async') {
+      throw new TypeError(`live: schedule must be 'inline' or 'async', got ${JSON.stringify(opts.schedule)}`);
+    }
+    this.#model = model instanceof Editor ? new LocalFaceModel(model, { ...(opts.latentFilter !== undefined ? { latentFilter: opts.latentFilter } : {}), composite: opts.composite ?? 'delta' }) : model;
     this.#opts = opts;
   }
 
   get #mode(): 'delta' | 'replace' {
-    return this.#opts.composite ?? 'delta';
+    return this.#model.composite;
   }
 
   get sessions(): number {
@@ -109,36 +158,34 @@ export class LiveFaceEditor {
       s = {
         tracker: await FaceTracker.create(this.#opts),
         pose: new OneEuroFilter(this.#opts.poseFilter ?? { minCutoff: 1.5, beta: 0.05 }),
-        latent: new OneEuroFilter(this.#opts.latentFilter ?? { minCutoff: 1, beta: 2 }),
         ramp: new Ramp(this.#opts.rampMs ?? 250),
         command: null,
         previous: null,
         previousStrength: 1,
         strength: 1,
-        codes: new Map(),
+        lost: true,
         lastFace: null,
         lastKey: '',
         reused: 0,
+        key: '',
+        pending: false,
+        cur: { key: '', face: null, alpha: 0, start: null, sourceMs: 0 },
+        out: { face: null, alpha: 0 },
+        finished: null,
+        error: null,
+        lastMs: 0,
       };
       this.#sessions.set(id, s);
     }
     return s;
   }
 
-  #code(s: SessionState, text: string): tf.Tensor2D {
-    let f = s.codes.get(text);
-    if (f === undefined) {
-      f = this.#editor.encodeText(text); // throws CommandError for bad text: the caller validated it
-      s.codes.set(text, f);
-      // Keep the codes of the current and previous command only.
-      for (const [k, v] of s.codes) {
-        if (k !== text && k !== s.command && k !== s.previous) {
-          v.dispose();
-          s.codes.delete(k);
-        }
-      }
-    }
-    return f;
+  /** The pose-filtered alignment of a fix. */
+  #align(s: SessionState, fix: FaceFix, timestampMs: number): Alignment {
+    const raw = alignmentFromFix(fix);
+    // Filter roll as a unit vector so ±π does not wrap.
+    const p = s.pose.filter([raw.cx, raw.cy, raw.scale, Math.cos(raw.roll), Math.sin(raw.roll)], timestampMs);
+    return { cx: p[0]!, cy: p[1]!, scale: p[2]!, roll: Math.atan2(p[4]!, p[3]!) };
   }
 
   /**
@@ -151,15 +198,25 @@ export class LiveFaceEditor {
   }
 
   /**
-   * Several sessions' frames at once (one per session): tracking and alignment run per frame, then
-   * the encoder and the generator run once on the stacked crops (micro-batching across sessions:
-   * one batch-n forward costs less than n batch-1 forwards), then each frame is pasted. Stage times
-   * of batched stages are the batch's, shared by its frames.
+   * Several sessions' frames at once (one per session). Inline schedule: tracking and alignment run
+   * per frame, then the encoder and the generator run once on the stacked crops (micro-batching
+   * across sessions: one batch-n forward costs less than n batch-1 forwards), then each frame is
+   * pasted; stage times of batched stages are the batch's, shared by its frames. Async schedule:
+   * each frame is tracked and pasted at once; the model thread batches the sessions' crops itself.
    */
   async processBatch(items: readonly LiveItem[]): Promise<LiveResult[]> {
     const ids = new Set(items.map((i) => i.id));
     if (ids.size !== items.length) throw new TypeError('live: one frame per session per batch');
-    const r = this.#editor.resolution;
+    if (this.#opts.schedule === 'async') {
+      const results: LiveResult[] = [];
+      for (const item of items) results.push(await this.#processAsync(item));
+      return results;
+    }
+    return this.#processInline(items);
+  }
+
+  async #processInline(items: readonly LiveItem[]): Promise<LiveResult[]> {
+    const r = this.#model.resolution;
     const results: LiveResult[] = [];
     const work: Array<{ s: SessionState; item: LiveItem; a: number; align: Alignment; crop: Float32Array; result: LiveResult }> = [];
     for (const item of items) {
@@ -177,7 +234,7 @@ export class LiveFaceEditor {
       if (s.command === null && (s.previous === null || a >= 1)) {
         s.tracker.reset();
         s.pose.reset();
-        s.latent.reset();
+        s.lost = true;
         continue;
       }
       const key = `${s.command ?? ''}|${s.strength}`;
@@ -192,14 +249,11 @@ export class LiveFaceEditor {
       result.stages.detect = performance.now() - t;
       if (fix === null) {
         s.pose.reset();
-        s.latent.reset();
+        s.lost = true;
         continue;
       }
       t = performance.now();
-      const raw = alignmentFromFix(fix);
-      // Filter roll as a unit vector so ±π does not wrap.
-      const p = s.pose.filter([raw.cx, raw.cy, raw.scale, Math.cos(raw.roll), Math.sin(raw.roll)], item.timestampMs);
-      const align: Alignment = { cx: p[0]!, cy: p[1]!, scale: p[2]!, roll: Math.atan2(p[4]!, p[3]!) };
+      const align = this.#align(s, fix, item.timestampMs);
       result.stages.align = performance.now() - t;
       result.face = true;
       if (reuse && s.lastFace !== null) {
@@ -219,79 +273,156 @@ export class LiveFaceEditor {
       work.push({ s, item, a, align, crop, result });
     }
     if (work.length === 0) return results;
-    const n = work.length;
-    const share = (key: keyof StageTimes, ms: number): void => {
-      for (const wk of work) wk.result.stages[key] = ms;
-    };
 
-    let t = performance.now();
-    const stacked = new Float32Array(n * r * r * 3);
-    work.forEach((wk, i) => stacked.set(wk.crop, i * r * r * 3));
-    const x = tf.tensor4d(stacked, [n, r, r, 3]);
-    const w0 = invertLatent(this.#editor.generator, this.#editor.encoder, x);
-    x.dispose();
-    const raw = w0.dataSync() as Float32Array;
-    const per = raw.length / n;
-    const smoothed = new Float32Array(raw.length);
-    work.forEach((wk, i) => smoothed.set(wk.s.latent.filter(raw.subarray(i * per, (i + 1) * per), wk.item.timestampMs), i * per));
-    const w = tf.tensor(smoothed, w0.shape) as tf.Tensor3D;
-    w0.dispose();
-    share('invert', performance.now() - t);
-
-    t = performance.now();
     // Per frame: the target latent blends the previous edit and the current one along the ramp.
-    // Text codes are cached per session (made outside tidy: they outlive this frame).
-    const codes = work.map((wk) => ({
-      cur: wk.s.command === null ? null : this.#code(wk.s, wk.s.command),
-      prev: wk.a >= 1 || wk.s.previous === null ? null : this.#code(wk.s, wk.s.previous),
-    }));
-    const fused = tf.tidy(() => {
-      const rows = work.map((wk, i) => {
-        const wi = tf.slice(w, [i, 0, 0], [1, w.shape[1], w.shape[2]]);
-        const at = (f: tf.Tensor2D | null, st: number): tf.Tensor => (f === null ? wi : this.#editor.fuse(wi, f, st));
-        const cur = at(codes[i]!.cur, wk.s.strength);
-        return wk.a >= 1 ? cur : tf.add(tf.mul(at(codes[i]!.prev, wk.s.previousStrength), 1 - wk.a), tf.mul(cur, wk.a));
-      });
-      return rows.length === 1 ? rows[0]! : tf.concat(rows, 0);
+    const jobs: ModelJob[] = work.map((wk) => {
+      const cur: ModelTarget = { command: wk.s.command, strength: wk.s.strength, weight: wk.a >= 1 || wk.s.previous === null ? 1 : wk.a };
+      const targets = cur.weight === 1 ? [cur] : [{ command: wk.s.previous, strength: wk.s.previousStrength, weight: 1 - wk.a }, cur];
+      const job: ModelJob = { id: wk.item.id, crop: wk.crop, timestampMs: wk.item.timestampMs, targets, reset: wk.s.lost };
+      wk.s.lost = false;
+      return job;
     });
-    share('fuse', performance.now() - t);
-
-    t = performance.now();
-    const delta = this.#mode === 'delta';
-    // Delta: one batch of 2n (edited, then unedited) costs less than two forwards.
-    const both = delta ? tf.concat([fused, w], 0) : fused;
-    const img = this.#editor.generate(both);
-    if (delta) both.dispose();
-    fused.dispose();
-    w.dispose();
-    const gen = img.dataSync() as Float32Array;
-    img.dispose();
-    const size = n * r * r * 3;
-    const out = delta ? new Float32Array(size) : gen;
-    if (delta) for (let j = 0; j < size; j++) out[j] = gen[j]! - gen[size + j]!;
-    share('generate', performance.now() - t);
-
+    const out = await this.#model.run(jobs);
+    for (const wk of work) {
+      wk.result.stages.invert = out.stages.invert;
+      wk.result.stages.fuse = out.stages.fuse;
+      wk.result.stages.generate = out.stages.generate;
+    }
     work.forEach((wk, i) => {
-      wk.s.lastFace = out.slice(i * r * r * 3, (i + 1) * r * r * 3);
+      const face = out.faces[i]!;
+      wk.s.lastFace = face;
       const t0 = performance.now();
       // Fading from or to "no edit" fades the pasted face itself, so the real face shows through.
       const alpha = wk.s.command === null ? 1 - wk.a : wk.s.previous === null ? wk.a : 1;
-      pasteAligned(wk.item.frame, wk.align, out.subarray(i * r * r * 3, (i + 1) * r * r * 3), r, { alpha, mode: this.#mode });
+      pasteAligned(wk.item.frame, wk.align, face, r, { alpha, mode: this.#mode });
       wk.result.stages.paste = performance.now() - t0;
       wk.result.edited = true;
     });
     return results;
   }
 
-  /** Drop a session's tracker, filters and text codes. */
-  endSession(id: string): void {
-    const s = this.#sessions.get(id);
-    if (s === undefined) return;
-    for (const f of s.codes.values()) f.dispose();
-    this.#sessions.delete(id);
+  /** What the async schedule shows at `t`: the cross-fade of `out` into `cur` (premultiplied). */
+  #shown(s: SessionState, t: number): Layer {
+    const c = s.cur;
+    if (c.start === null) return s.out; // not shown yet: the cross-fade starts on its first frame
+    const a = s.ramp.durationMs === 0 ? 1 : Math.min(1, Math.max(0, (t - c.start) / s.ramp.durationMs));
+    if (a >= 1) {
+      s.out = { face: null, alpha: 0 };
+      return c;
+    }
+    if (s.out.alpha === 0 && c.face === null) return { face: null, alpha: 0 };
+    const n = (c.face ?? s.out.face)!.length;
+    const face = new Float32Array(n);
+    const o = s.out.face;
+    const f = c.face;
+    for (let k = 0; k < n; k++) face[k] = (o === null ? 0 : (1 - a) * o[k]!) + (f === null ? 0 : a * f[k]!);
+    return { face, alpha: (1 - a) * s.out.alpha + a * c.alpha };
   }
 
+  /**
+   * Show `face` for `key`, cross-fading from what is shown at `t` (the session's newest frame);
+   * the fade starts at `start`, or on the first frame that shows the face when null.
+   */
+  #switch(s: SessionState, key: string, face: Float32Array | null, sourceMs: number, t: number, start: number | null): void {
+    const shown = this.#shown(s, t);
+    s.out = { face: shown.face, alpha: shown.alpha };
+    s.cur = { key, face, alpha: face === null ? 0 : 1, start, sourceMs };
+  }
+
+  async #processAsync(item: LiveItem): Promise<LiveResult> {
+    const r = this.#model.resolution;
+    const s = await this.#session(item.id);
+    const t = item.timestampMs;
+    const result: LiveResult = { edited: false, face: false, followed: false, stages: zeroStages(), submitted: false };
+    if (s.finished !== null) {
+      result.model = s.finished;
+      s.finished = null;
+    }
+    if (s.error !== null) {
+      result.modelError = s.error;
+      s.error = null;
+    }
+    s.command = item.command;
+    s.strength = item.strength;
+    s.lastMs = t;
+    const key = item.command === null ? '' : `${item.command}|${item.strength}`;
+    if (key !== s.key) {
+      s.key = key;
+      // Ending every edit needs no model: fade out now. A new edit fades in when its face arrives.
+      if (key === '') this.#switch(s, '', null, t, t, t);
+    }
+    const shownNow = this.#shown(s, t);
+    if (key === '' && shownNow.alpha === 0) {
+      s.tracker.reset();
+      s.pose.reset();
+      s.lost = true;
+      return result;
+    }
+    const submit = key !== '' && !s.pending;
+    let t0 = performance.now();
+    // The crop for the model gets a landmark fix; frames in between follow the last one.
+    const followed = submit ? null : s.tracker.follow(item.frame);
+    const fix = followed ?? (await s.tracker.track(item.frame));
+    result.followed = followed !== null;
+    result.stages.detect = performance.now() - t0;
+    if (fix === null) {
+      s.pose.reset();
+      s.lost = true;
+      return result;
+    }
+    t0 = performance.now();
+    const align = this.#align(s, fix, t);
+    result.stages.align = performance.now() - t0;
+    result.face = true;
+
+    if (submit) {
+      t0 = performance.now();
+      const job: ModelJob = { id: item.id, crop: cropAligned(item.frame, align, r), timestampMs: t, targets: [{ command: item.command, strength: item.strength, weight: 1 }], reset: s.lost };
+      result.stages.align += performance.now() - t0;
+      s.lost = false;
+      s.pending = true;
+      result.submitted = true;
+      this.#model.run([job]).then(
+        (out) => {
+          if (this.#sessions.get(item.id) !== s) return; // the session ended meanwhile
+          s.pending = false;
+          s.finished = { ...out.stages, batch: out.batch };
+          if (s.key !== key) return; // the edit changed meanwhile: a newer job follows
+          if (s.cur.key === key) {
+            s.cur.face = out.faces[0]!;
+            s.cur.sourceMs = t;
+          } else this.#switch(s, key, out.faces[0]!, t, s.lastMs, null);
+        },
+        (e: unknown) => {
+          if (this.#sessions.get(item.id) !== s) return;
+          s.pending = false;
+          s.error = (e as Error).message;
+        },
+      );
+    }
+
+    const shown = this.#shown(s, t);
+    if (s.cur.start === null) s.cur.start = t;
+    if (shown.face !== null && shown.alpha > 1e-3) {
+      t0 = performance.now();
+      const face = shown.alpha === 1 ? shown.face : shown.face.map((v) => v / shown.alpha);
+      pasteAligned(item.frame, align, face, r, { alpha: shown.alpha, mode: this.#mode });
+      result.stages.paste = performance.now() - t0;
+      result.edited = true;
+      result.ageMs = t - s.cur.sourceMs;
+    }
+    return result;
+  }
+
+  /** Drop a session's tracker, filters and text codes. */
+  endSession(id: string): void {
+    if (!this.#sessions.delete(id)) return;
+    this.#model.endSession(id);
+  }
+
+  /** End every session and dispose the model (a `ThreadFaceModel` stops its thread). */
   dispose(): void {
     for (const id of [...this.#sessions.keys()]) this.endSession(id);
+    this.#model.dispose();
   }
 }
