@@ -26,6 +26,8 @@ Usage: npx nx run stream-server:serve -- [options]
   --model-every N       inline schedule: run the model every N frames (default 2; 1 = every frame)
   --composite MODE      delta (default): add only what the edit changes to the camera's own face;
                         replace: paste the regenerated face itself (the method's paste-back)
+  --no-localize         delta: add the change everywhere under the face mask, not only where the
+                        edited attributes live (eyes for glasses, mouth for a smile, …)
   --max-sessions N      concurrent publishers (default 4); more get 503
   --voice / --no-voice  voice commands via pocketsphinx (default: on when it is installed)
   --width W --height H  processing size (default 640x480) --fps N (default 30)
@@ -52,6 +54,7 @@ export interface ServeConfig {
   modelEvery: number;
   schedule: 'inline' | 'async';
   composite: 'delta' | 'replace';
+  localize: boolean;
   maxSessions: number;
   voice: boolean | undefined;
   width: number;
@@ -126,6 +129,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     'model-every': { type: 'string' },
     schedule: { type: 'string' },
     composite: { type: 'string' },
+    'no-localize': { type: 'boolean' },
     'max-sessions': { type: 'string' },
     voice: { type: 'boolean' },
     'no-voice': { type: 'boolean' },
@@ -179,6 +183,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     modelEvery: int('model-every', values['model-every'], 2, 1, 30),
     schedule,
     composite,
+    localize: values['no-localize'] !== true,
     maxSessions: int('max-sessions', values['max-sessions'], 4, 1, 64),
     voice: values['no-voice'] === true ? false : values.voice === true ? true : undefined,
     width,

@@ -18,6 +18,8 @@ export interface ProcessorOptions {
   detectEvery?: number;
   /** Run the model every N frames (the last face is re-pasted in between). */
   modelEvery?: number;
+  /** Delta composite: keep the change where the edited attributes live (default true). */
+  localize?: boolean;
   /** When the model runs (LiveEditOptions.schedule; default async, as the server's). */
   schedule?: 'inline' | 'async';
   /** How the edited face goes back into the frame (LiveEditOptions.composite; default delta). */
@@ -41,6 +43,7 @@ export function createFrameProcessor(effect: 'none' | 'edit', opts: ProcessorOpt
         ...(opts.modelEvery !== undefined ? { modelEvery: opts.modelEvery } : {}),
         ...(opts.composite !== undefined ? { composite: opts.composite } : {}),
         schedule: opts.schedule ?? 'async',
+        ...(opts.localize !== undefined ? { localize: opts.localize } : {}),
       },
     },
     opts.log ?? createLogger({ app: 'stream-server' }),

@@ -45,6 +45,7 @@ async function main(): Promise<number> {
       detectEvery: config.detectEvery,
       modelEvery: config.modelEvery,
       schedule: config.schedule,
+      localize: config.localize,
       composite: config.composite,
       log,
     });

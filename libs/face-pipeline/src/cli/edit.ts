@@ -1,12 +1,13 @@
 /**
  * Edit one face image with a command.
  *   npx nx run face-pipeline:edit -- --in face.png --text "add glasses" --out out.png
- *       [--strength 1] [--refine 0] [--fusion residual|patent] [--composite delta|replace] [--side-by-side]
+ *       [--strength 1] [--refine 0] [--fusion residual|patent] [--composite delta|replace] [--no-localize] [--side-by-side]
  *       [--editor models/default/editor] [--generator models/default/generator]
  * The input (PNG/JPEG, any size) is scaled so its short side fits and centre-cropped to the
  * generator's resolution; the output is the edited face at that resolution (with --side-by-side:
  * input | reconstruction | edit). --composite delta (default, as the live server) adds what the edit
- * changes to the input; replace outputs the regenerated face (the method's).
+ * changes to the input, only where the edited attributes live (--no-localize: everywhere); replace
+ * outputs the regenerated face (the method's).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     generator: { type: 'string', default: 'models/default/generator' },
     'side-by-side': { type: 'boolean', default: false },
     composite: { type: 'string', default: 'delta' },
+    'no-localize': { type: 'boolean', default: false },
   },
 });
 const fail = (msg: string, code = 2): never => {
@@ -77,7 +79,7 @@ const x = tf.tensor4d(rgb, [1, r, r, 3]);
 let panels: tf.Tensor4D[];
 try {
   const t0 = performance.now();
-  const edited = editor!.edit(x, values.text!, { strength, refineSteps: refine, composite: composite as 'delta' | 'replace' });
+  const edited = editor!.edit(x, values.text!, { strength, refineSteps: refine, composite: composite as 'delta' | 'replace', localize: values['no-localize'] !== true });
   const ms = performance.now() - t0;
   if (values['side-by-side']) {
     const w = editor!.invert(x, { refineSteps: refine });

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidCommandError, UnknownWordError, VOCABULARY_SIZE } from '@lfe/edit-language';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointError } from '../checkpoint/errors';
+import { regionMask } from '../face/regions';
 import { Encoder } from '../models/encoder';
 import { Fusion } from '../models/fusion';
 import { Generator, type GeneratorConfig } from '../models/generator';
@@ -67,9 +68,16 @@ describe('Editor', () => {
     // Delta composite: the input plus (edit − reconstruction); strength 0 hands back the input.
     const d0 = editor.edit(img, 'add glasses', { strength: 0, composite: 'delta' });
     expect(maxAbs(d0, img)).toBeLessThan(1e-5);
-    const d1 = editor.edit(img, 'long hair and big eyes', { composite: 'delta' });
+    const d1 = editor.edit(img, 'long hair and big eyes', { composite: 'delta', localize: false });
     const expected = tf.tidy(() => tf.clipByValue(tf.add(img, tf.sub(out, rec)), -1, 1));
     expect(maxAbs(d1, expected)).toBeLessThan(1e-4);
+    // localize (default): the change only where hair and eyes live (regionMask).
+    const r = img.shape[1];
+    const mask = tf.tensor4d(regionMask(['hairLength', 'eyeSize'], r), [1, r, r, 1]);
+    const dl = editor.edit(img, 'long hair and big eyes', { composite: 'delta' });
+    const expectedLocal = tf.tidy(() => tf.clipByValue(tf.add(img, tf.mul(tf.sub(out, rec), mask)), -1, 1));
+    expect(maxAbs(dl, expectedLocal)).toBeLessThan(1e-4);
+    tf.dispose([mask, dl, expectedLocal]);
     expect(() => editor.edit(img, 'add glasses', { composite: 'mix' as 'delta' })).toThrow(/composite/);
     tf.dispose([w, f, out, rec, none, d0, d1, expected]);
     expect(tf.memory().numTensors).toBe(before);

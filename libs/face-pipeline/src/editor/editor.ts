@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { InvalidCommandError, encodeTokens, parseCommand } from '@lfe/edit-language';
 import { CheckpointError } from '../checkpoint/errors';
+import { editedAttributes, regionMask } from '../face/regions';
 import type { Encoder } from '../models/encoder';
 import type { Fusion } from '../models/fusion';
 import type { Generator } from '../models/generator';
@@ -31,6 +32,11 @@ export interface EditOptions extends InvertOptions {
    * default; keeps everything of the input the edit does not touch).
    */
   composite?: 'replace' | 'delta';
+  /**
+   * Delta composite only: keep the change where the command's attributes live (`regionMask`), so
+   * what the generator changes elsewhere along with them does not reach the picture. Default true.
+   */
+  localize?: boolean;
 }
 
 export interface EditorParts {
@@ -202,7 +208,11 @@ export class Editor {
         const b = images.shape[0];
         const both = this.generate(tf.concat([fused, w], 0));
         const [edited, rec] = tf.split(both, [b, b], 0) as [tf.Tensor4D, tf.Tensor4D];
-        return tf.clipByValue(tf.add(images, tf.sub(edited, rec)), -1, 1) as tf.Tensor4D;
+        const change = tf.sub(edited, rec);
+        if (opts.localize === false) return tf.clipByValue(tf.add(images, change), -1, 1) as tf.Tensor4D;
+        const r = images.shape[1];
+        const mask = tf.tensor4d(regionMask(editedAttributes(text), r), [1, r, r, 1]);
+        return tf.clipByValue(tf.add(images, tf.mul(change, mask)), -1, 1) as tf.Tensor4D;
       });
     } finally {
       f.dispose();

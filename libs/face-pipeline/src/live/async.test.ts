@@ -63,6 +63,25 @@ describe('LocalFaceModel', () => {
     model.dispose();
     editor.dispose();
   });
+
+  it('localize (default) keeps the change where the edited attributes live: glasses change nothing at the mouth', () => {
+    const editor = Editor.load(bundle.editorDir, bundle.generatorDir);
+    const r = editor.resolution;
+    const crop = new Float32Array(r * r * 3).map((_, k) => Math.cos(k) * 0.5);
+    const job = { id: 's', crop, timestampMs: 0, targets: [{ command: 'add glasses', strength: 1, weight: 1 }] };
+    const local = new LocalFaceModel(editor).runSync([job]).faces[0]!;
+    const everywhere = new LocalFaceModel(editor, { localize: false }).runSync([job]).faces[0]!;
+    // The mouth row of the crop (TEMPLATE: mouth 0.179 below the eyes at 0.529).
+    const row = Math.floor((0.529 + 0.179) * r);
+    const rowAbs = (f: Float32Array): number => f.subarray(row * r * 3, (row + 1) * r * 3).reduce((a, v) => a + Math.abs(v), 0);
+    expect(rowAbs(everywhere)).toBeGreaterThan(0);
+    expect(rowAbs(local)).toBe(0);
+    // At the eyes both are the same change.
+    const eyeRow = Math.floor(0.529 * r);
+    const mid = (eyeRow * r + Math.floor(0.41 * r)) * 3;
+    expect(local[mid]).toBeCloseTo(everywhere[mid]!, 6);
+    editor.dispose();
+  });
 });
 
 describe("LiveFaceEditor, schedule 'async'", () => {

@@ -31,6 +31,7 @@ try {
       ...(opts.latentFilter !== undefined ? { latentFilter: opts.latentFilter } : {}),
       composite: opts.composite ?? 'delta',
       nice: opts.modelNice ?? 10,
+      ...(opts.localize !== undefined ? { localize: opts.localize } : {}),
     });
     resolution = (await modelThread.start()).resolution;
     live = new LiveFaceEditor(modelThread, opts);

@@ -10,6 +10,7 @@ export interface ModelWorkerInit {
   backend?: BackendName;
   latentFilter?: OneEuroOptions;
   composite?: 'delta' | 'replace';
+  localize?: boolean;
   /**
    * Scheduling niceness of the model thread (Linux applies it to this thread only): with a higher
    * value the media processes and the per-frame thread get the cores first and the model uses what

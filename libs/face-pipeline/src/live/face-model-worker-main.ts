@@ -22,7 +22,7 @@ try {
   if (init.nice !== undefined && init.nice !== 0) setPriority(init.nice);
   const rt = await initRuntime(init.backend !== undefined ? { backend: init.backend } : {});
   const editor = Editor.load(init.editorDir, init.generatorDir, init.fusion !== undefined ? { fusion: init.fusion } : {});
-  model = new LocalFaceModel(editor, { ...(init.latentFilter !== undefined ? { latentFilter: init.latentFilter } : {}), ...(init.composite !== undefined ? { composite: init.composite } : {}) });
+  model = new LocalFaceModel(editor, { ...(init.latentFilter !== undefined ? { latentFilter: init.latentFilter } : {}), ...(init.composite !== undefined ? { composite: init.composite } : {}), ...(init.localize !== undefined ? { localize: init.localize } : {}) });
   post({ type: 'ready', backend: rt.backend, resolution: editor.resolution });
 } catch (e) {
   post({ type: 'fatal', message: (e as Error).message });

@@ -35,6 +35,8 @@ export interface LiveEditOptions extends TrackerOptions {
    * cross-fades in over `rampMs` once its first face arrives. `modelEvery` is not used.
    */
   schedule?: 'inline' | 'async';
+  /** Delta composite: keep the change where the edited attributes live (`LocalFaceModelOptions.localize`; default true). */
+  localize?: boolean;
   /**
    * Async schedule behind `EditWorker`: niceness of the model thread (default 10), so that on a
    * busy machine the model gets the CPU the media does not need (faces age) rather than delaying
@@ -140,7 +142,7 @@ export class LiveFaceEditor {
     if (opts.schedule !== undefined && opts.schedule !== 'inline' && opts.schedule !== 'async') {
       throw new TypeError(`live: schedule must be 'inline' or 'async', got ${JSON.stringify(opts.schedule)}`);
     }
-    this.#model = model instanceof Editor ? new LocalFaceModel(model, { ...(opts.latentFilter !== undefined ? { latentFilter: opts.latentFilter } : {}), composite: opts.composite ?? 'delta' }) : model;
+    this.#model = model instanceof Editor ? new LocalFaceModel(model, { ...(opts.latentFilter !== undefined ? { latentFilter: opts.latentFilter } : {}), composite: opts.composite ?? 'delta', ...(opts.localize !== undefined ? { localize: opts.localize } : {}) }) : model;
     this.#opts = opts;
   }
 

@@ -7,6 +7,7 @@
  * --extra adds rows for other trained variants (a folder with text-encoder/ and fusion/, e.g. an
  * ablation written by train-editor --variant), evaluated on the same faces and texts.
  * --delta adds, for every row, the live loop's delta composite (input + edited − reconstruction).
+ * --localize adds "+local" rows: the delta kept where the edited attributes live (regionMask).
  * --strengths adds rows "default@s" for the default variant at other edit strengths.
  * --atoms DIR adds the row "atom-teacher": the parsed edits' summed atom directions of an atoms
  * targets folder (the ceiling of a fusion distilled from it; not a text model).
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '606' },
     extra: { type: 'string' },
     delta: { type: 'boolean', default: false },
+    localize: { type: 'boolean', default: false },
     strengths: { type: 'string', default: '' },
     atoms: { type: 'string' },
   },
@@ -127,7 +129,7 @@ methods['interfacegan'] = interFaceGanMethod(dirs);
 const { cases, unknownTexts } = buildCases({ seed, faces, ...(texts !== undefined ? { texts } : {}) });
 console.error(`${cases.length} cases; ${unknownTexts.length} texts not understood`);
 const noise = info.noise ?? 'const';
-const report = evaluateEditor({ generator: g, encoder, judge, methods, cases, unknownTexts, faces, texts: texts?.length ?? cases.length, refineSteps: refine, seed, noise, delta: values.delta });
+const report = evaluateEditor({ generator: g, encoder, judge, methods, cases, unknownTexts, faces, texts: texts?.length ?? cases.length, refineSteps: refine, seed, noise, delta: values.delta, localize: values.localize });
 const inversion = evaluateInversion(g, encoder, judge, { faces: Math.min(faces, 64), seed, refineSteps: [0, 20], noise });
 const full = { ...report, inversion, defaultVariant: info.defaultFusion, interfacegan: { samples: dirs.samples, directions: dirs.directions.size } };
 const table = `${formatEditorReport(report)}\n\n${formatInversionReport(inversion)}`;

@@ -104,6 +104,11 @@ describe('evaluateEditor', () => {
     expect(Object.keys(withDelta.methods)).toEqual(['default', 'default +delta', 'patent', 'patent +delta']);
     expect(withDelta.methods['default +delta']!.identityKept).toBe(1);
     expect(withDelta.methods['default +delta']!.identityKeptAll).toBe(1);
+    // Localized rows: the delta kept where the edited attributes live; a non-editing method still keeps everything.
+    const withLocal = evaluateEditor({ generator: g, encoder, judge, methods: { default: fusionMethod(te, fr), patent: fusionMethod(te, fp) }, cases, faces: 10, texts: 10, seed: 5, batchSize: 4, delta: true, localize: true });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Object.keys(withLocal.methods)).toEqual(['default', 'default +delta', 'default +local', 'patent', 'patent +delta', 'patent +local']);
+    expect(withLocal.methods['default +local']!.identityKept).toBe(1);
     for (const m of [g, encoder, judge, te, fr, fp]) m.dispose();
   });
 });

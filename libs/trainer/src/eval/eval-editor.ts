@@ -11,7 +11,7 @@ import {
   type FaceDescription,
   type Lang,
 } from '@lfe/edit-language';
-import { commandIds, invertLatent, type Encoder, type Fusion, type Generator, type TextEncoder } from '@lfe/face-pipeline';
+import { commandIds, invertLatent, regionMask, type Encoder, type Fusion, type Generator, type TextEncoder } from '@lfe/face-pipeline';
 import { hashInts, sample } from '@lfe/face-synth';
 import { editAtomKey, editPair } from '../editor/edit-pairs';
 import { renderFaces } from '../judge/face-batch';
@@ -201,6 +201,11 @@ export function evaluateEditor(opts: {
    * "<method> +delta". Their identity is compared with the judge's reading of the input itself.
    */
   delta?: boolean;
+  /**
+   * Also score "<method> +local": the delta composite with the change kept where the case's edited
+   * attributes live (face-pipeline `regionMask`), as the live loop's `localize` option does.
+   */
+  localize?: boolean;
 }): EditorReport {
   const noise = opts.noise ?? 'const';
   const g = opts.generator;
@@ -209,7 +214,8 @@ export function evaluateEditor(opts: {
   const cases = opts.cases;
   const base = Object.keys(opts.methods);
   const deltaName = (m: string): string => `${m} +delta`;
-  const names = opts.delta === true ? base.flatMap((m) => [m, deltaName(m)]) : base;
+  const localName = (m: string): string => `${m} +local`;
+  const names = base.flatMap((m) => [m, ...(opts.delta === true ? [deltaName(m)] : []), ...(opts.localize === true ? [localName(m)] : [])]);
   const dim = opts.judge.config.featureDim;
   const tallies = new Map(names.map((m) => [m, { edit: [0, 0], keep: [0, 0], keepAll: [0, 0] } as Tally]));
   const perAttr = new Map(names.map((m) => [m, new Map<string, [number, number]>()]));
@@ -230,7 +236,9 @@ export function evaluateEditor(opts: {
     rec.dataSync();
     const invertMs = performance.now() - t0;
     const recV = opts.judge.judge(rec);
-    const inputV = opts.delta === true ? opts.judge.judge(x) : recV;
+    const inputV = opts.delta === true || opts.localize === true ? opts.judge.judge(x) : recV;
+    // Per case: its edited attributes' region of the crop (broadcast over channels).
+    const masks = opts.localize === true ? tf.tensor4d(Float32Array.from(batch.flatMap((c) => Array.from(regionMask(c.edits.map((e) => e.attribute as EditableAttributeName), r)))), [n, r, r, 1]) : null;
     const targets = caseTargets(batch);
     batch.forEach((c, i) => scoreCase(c, targets[i]!, recV[i]!, recV[i]!, recTally, new Map()));
     const score = (m: string, edited: tf.Tensor4D, ref: JudgeVerdict[]): void => {
@@ -260,9 +268,18 @@ export function evaluateEditor(opts: {
         score(deltaName(m), composite, inputV);
         composite.dispose();
       }
+      if (masks !== null) {
+        const t3 = performance.now();
+        const local = tf.tidy(() => tf.clipByValue(tf.add(x, tf.mul(tf.sub(edited, rec), masks)), -1, 1) as tf.Tensor4D);
+        local.dataSync();
+        ms.set(localName(m), ms.get(localName(m))! + editMs + performance.now() - t3);
+        score(localName(m), local, inputV);
+        local.dispose();
+      }
       edited.dispose();
     }
     tf.dispose([x, w, rec]);
+    masks?.dispose();
   }
   // Realism floor and reference: renders of other streams, as many as there are cases.
   const renderStats = (seed: number): ReturnType<typeof gaussianStats> => {
