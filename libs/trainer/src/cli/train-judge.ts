@@ -1,11 +1,13 @@
 /**
  * Train the judge on faces rendered on the fly and ship it.
  *   npx nx run trainer:train-judge -- --out models/judge [--steps N] [--resume] [--work tmp/judge-run]
- *     [--seed S] [--batch B] [--report-n N]
+ *     [--seed S] [--batch B] [--report-n N] [--config cfg.json]
+ * --config: a JSON object of JudgeTrainConfig fields (e.g. a wider `model`); the flags win over it.
  * State (resumable), log.jsonl and config.json go to --work; the judge + report.json to --out.
  */
-import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
 import { initRuntime } from '@lfe/face-pipeline';
 import { resolveJudgeTrainConfig, type JudgeTrainConfig } from '../judge/judge-trainer';
 import { runJudge } from '../judge/run-judge';
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     'validate-every': { type: 'string' },
     'checkpoint-every': { type: 'string' },
     resume: { type: 'boolean', default: false },
+    config: { type: 'string' },
   },
 });
 if (values.out === undefined) {
@@ -36,7 +39,17 @@ const int = (name: string, v: string | undefined): number | undefined => {
   }
   return n;
 };
-const user: Partial<JudgeTrainConfig> = {};
+let user: Partial<JudgeTrainConfig> = {};
+if (values.config !== undefined) {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(values.config, 'utf8'));
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object');
+    user = parsed as Partial<JudgeTrainConfig>;
+  } catch (e) {
+    console.error(`train-judge: --config ${values.config}: ${(e as Error).message}`);
+    process.exit(2);
+  }
+}
 const steps = int('steps', values.steps);
 if (steps !== undefined) user.steps = steps;
 const seed = int('seed', values.seed);
@@ -49,7 +62,13 @@ const ve = int('validate-every', values['validate-every']);
 if (ve !== undefined) user.validateEvery = ve;
 const ce = int('checkpoint-every', values['checkpoint-every']);
 if (ce !== undefined) user.checkpointEvery = ce;
-const config = resolveJudgeTrainConfig(user);
+let config: JudgeTrainConfig;
+try {
+  config = resolveJudgeTrainConfig(user);
+} catch (e) {
+  console.error(`train-judge: ${(e as Error).message}`);
+  process.exit(2);
+}
 
 const rt = await initRuntime();
 console.error(`runtime: ${rt.backend} (${rt.reason})`);
