@@ -182,6 +182,29 @@ export class LiveFaceEditor {
     return s;
   }
 
+  /**
+   * Find the face in the frame (`follow` the last landmark fix when asked to and it can, else the
+   * landmark net) and its pose-filtered alignment, timing both into `result`; null (and the session
+   * marked lost) without a face.
+   */
+  async #locate(s: SessionState, item: LiveItem, follow: boolean, result: LiveResult): Promise<Alignment | null> {
+    let t = performance.now();
+    const followed = follow ? s.tracker.follow(item.frame) : null;
+    const fix = followed ?? (await s.tracker.track(item.frame));
+    result.followed = followed !== null;
+    result.stages.detect = performance.now() - t;
+    if (fix === null) {
+      s.pose.reset();
+      s.lost = true;
+      return null;
+    }
+    t = performance.now();
+    const align = this.#align(s, fix, item.timestampMs);
+    result.stages.align = performance.now() - t;
+    result.face = true;
+    return align;
+  }
+
   /** The pose-filtered alignment of a fix. */
   #align(s: SessionState, fix: FaceFix, timestampMs: number): Alignment {
     const raw = alignmentFromFix(fix);
@@ -244,20 +267,9 @@ export class LiveFaceEditor {
       // A frame that will only re-paste the last generated face needs no landmark net: follow the
       // last fix (falls back to the landmark net when the face cannot be followed).
       const reuse = every > 1 && a >= 1 && s.lastFace !== null && s.lastKey === key && s.reused < every - 1;
-      let t = performance.now();
-      const followed = reuse ? s.tracker.follow(item.frame) : null;
-      const fix = followed ?? (await s.tracker.track(item.frame));
-      result.followed = followed !== null;
-      result.stages.detect = performance.now() - t;
-      if (fix === null) {
-        s.pose.reset();
-        s.lost = true;
-        continue;
-      }
-      t = performance.now();
-      const align = this.#align(s, fix, item.timestampMs);
-      result.stages.align = performance.now() - t;
-      result.face = true;
+      const align = await this.#locate(s, item, reuse, result);
+      if (align === null) continue;
+      let t: number;
       if (reuse && s.lastFace !== null) {
         s.reused++;
         t = performance.now();
@@ -361,21 +373,10 @@ export class LiveFaceEditor {
       return result;
     }
     const submit = key !== '' && !s.pending;
-    let t0 = performance.now();
     // The crop for the model gets a landmark fix; frames in between follow the last one.
-    const followed = submit ? null : s.tracker.follow(item.frame);
-    const fix = followed ?? (await s.tracker.track(item.frame));
-    result.followed = followed !== null;
-    result.stages.detect = performance.now() - t0;
-    if (fix === null) {
-      s.pose.reset();
-      s.lost = true;
-      return result;
-    }
-    t0 = performance.now();
-    const align = this.#align(s, fix, t);
-    result.stages.align = performance.now() - t0;
-    result.face = true;
+    const align = await this.#locate(s, item, !submit, result);
+    if (align === null) return result;
+    let t0: number;
 
     if (submit) {
       t0 = performance.now();
