@@ -1,12 +1,7 @@
-import { Worker } from 'node:worker_threads';
 import { EditWorkerError } from './edit-worker-error';
 import type { FaceModel, ModelJob, ModelOutput, ModelStages } from './face-model';
 import type { ModelWorkerInit, ModelWorkerReply, ModelWorkerRequest } from './face-model-protocol';
-
-interface Pending {
-  resolve: (v: { face: Float32Array; stages: ModelStages; batch: number }) => void;
-  reject: (e: Error) => void;
-}
+import { WorkerHost } from './worker-host';
 
 /**
  * `FaceModel` in a worker thread of its own: `run` posts the crops and resolves when the thread
@@ -16,18 +11,17 @@ interface Pending {
  */
 export class ThreadFaceModel implements FaceModel {
   readonly #init: ModelWorkerInit;
-  #worker: Worker | null = null;
-  #ready: Promise<{ backend: string; resolution: number }> | null = null;
-  readonly #pending = new Map<number, Pending>();
-  readonly #memory = new Map<number, (v: { numTensors: number; sessions: number }) => void>();
-  #nextId = 1;
-  #closed = false;
+  readonly #host: WorkerHost<ModelWorkerRequest, ModelWorkerReply>;
   #resolution = 0;
-  /** Times the thread was (re)started. */
-  starts = 0;
 
   constructor(init: ModelWorkerInit) {
     this.#init = init;
+    this.#host = new WorkerHost<ModelWorkerRequest, ModelWorkerReply>(new URL('./face-model-worker-main.ts', import.meta.url), init, 'face model', (m) => {
+      if (m.type === 'done') this.#host.settle(m.id, { face: new Float32Array(m.face), stages: m.stages, batch: m.batch });
+      else if (m.type === 'error') this.#host.fail(m.id, m.message);
+      else if (m.type === 'superseded') this.#host.fail(m.id, 'superseded by a newer job');
+      else if (m.type === 'memory') this.#host.settle(m.id, { numTensors: m.numTensors, sessions: m.sessions });
+    });
   }
 
   get composite(): 'delta' | 'replace' {
@@ -40,110 +34,53 @@ export class ThreadFaceModel implements FaceModel {
     return this.#resolution;
   }
 
-  /** Start the thread (idempotent); resolves once the models are loaded. */
-  start(): Promise<{ backend: string; resolution: number }> {
-    if (this.#closed) return Promise.reject(new EditWorkerError('face model: closed'));
-    if (this.#ready !== null) return this.#ready;
-    this.starts++;
-    const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
-      workerData: { entry: new URL('./face-model-worker-main.ts', import.meta.url).href, init: this.#init },
-    });
-    this.#worker = w;
-    this.#ready = new Promise((resolve, reject) => {
-      w.on('message', (m: ModelWorkerReply) => {
-        switch (m.type) {
-          case 'ready':
-            this.#resolution = m.resolution;
-            resolve({ backend: m.backend, resolution: m.resolution });
-            break;
-          case 'fatal':
-            reject(new EditWorkerError(`face model: ${m.message}`));
-            break;
-          case 'done':
-          case 'superseded':
-          case 'error': {
-            const p = this.#pending.get(m.id);
-            this.#pending.delete(m.id);
-            if (p === undefined) break;
-            if (m.type === 'done') p.resolve({ face: new Float32Array(m.face), stages: m.stages, batch: m.batch });
-            else p.reject(new EditWorkerError(m.type === 'error' ? `face model: ${m.message}` : 'face model: superseded by a newer job'));
-            break;
-          }
-          case 'memory':
-            this.#memory.get(m.id)?.({ numTensors: m.numTensors, sessions: m.sessions });
-            this.#memory.delete(m.id);
-            break;
-        }
-      });
-      const down = (why: string): void => {
-        if (this.#worker !== w) return;
-        this.#worker = null;
-        this.#ready = null;
-        const err = new EditWorkerError(`face model: ${why}`);
-        reject(err);
-        for (const p of this.#pending.values()) p.reject(err);
-        this.#pending.clear();
-        for (const r of this.#memory.values()) r({ numTensors: 0, sessions: 0 });
-        this.#memory.clear();
-      };
-      w.on('error', (e) => down(`crashed (${e.message})`));
-      w.on('exit', (code) => down(`exited with code ${code}`));
-    });
-    this.#ready.catch(() => undefined);
-    return this.#ready;
+  /** Times the thread was (re)started. */
+  get starts(): number {
+    return this.#host.starts;
   }
 
-  #post(m: ModelWorkerRequest, transfer: ArrayBuffer[] = []): void {
-    this.#worker?.postMessage(m, transfer);
+  /** Start the thread (idempotent); resolves once the models are loaded. */
+  async start(): Promise<{ backend: string; resolution: number }> {
+    const info = await this.#host.start();
+    this.#resolution = info.resolution;
+    return info;
   }
 
   async run(jobs: readonly ModelJob[]): Promise<ModelOutput> {
     await this.start();
     const outs = await Promise.all(
-      jobs.map(
-        (j) =>
-          new Promise<{ face: Float32Array; stages: ModelStages; batch: number }>((resolve, reject) => {
-            const id = this.#nextId++;
-            this.#pending.set(id, { resolve, reject });
-            const crop = j.crop.slice().buffer as ArrayBuffer;
-            const { crop: _c, ...job } = j;
-            this.#post({ type: 'run', id, job, crop }, [crop]);
-          }),
-      ),
+      jobs.map((j) => {
+        const crop = j.crop.slice().buffer as ArrayBuffer;
+        const { crop: _c, ...job } = j;
+        return this.#host.request<{ face: Float32Array; stages: ModelStages; batch: number }>((id) => ({ type: 'run', id, job, crop }), [crop]);
+      }),
     );
     return { faces: outs.map((o) => o.face), stages: outs[0]?.stages ?? { invert: 0, fuse: 0, generate: 0 }, batch: Math.max(0, ...outs.map((o) => o.batch)) };
   }
 
   endSession(id: string): void {
-    this.#post({ type: 'end', session: id });
+    this.#host.post({ type: 'end', session: id });
   }
 
-  /** Tensors and sessions alive in the model thread (0 when it is not running). */
+  /** Tensors and sessions alive in the model thread (0 when it is not running or dies meanwhile). */
   memory(): Promise<{ numTensors: number; sessions: number }> {
-    if (this.#worker === null) return Promise.resolve({ numTensors: 0, sessions: 0 });
-    const id = this.#nextId++;
-    return new Promise((resolve) => {
-      this.#memory.set(id, resolve);
-      this.#post({ type: 'memory', id });
+    if (!this.#host.running) return Promise.resolve({ numTensors: 0, sessions: 0 });
+    return this.#host.request<{ numTensors: number; sessions: number }>((id) => ({ type: 'memory', id })).catch((e: unknown) => {
+      if (e instanceof EditWorkerError) return { numTensors: 0, sessions: 0 };
+      throw e;
     });
   }
 
   /** Kill the thread now (fault tests). */
-  async kill(): Promise<void> {
-    await this.#worker?.terminate();
+  kill(): Promise<void> {
+    return this.#host.kill();
   }
 
   dispose(): void {
     void this.close();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    const w = this.#worker;
-    this.#worker = null;
-    this.#ready = null;
-    for (const p of this.#pending.values()) p.reject(new EditWorkerError('face model: closed'));
-    this.#pending.clear();
-    await w?.terminate();
+  close(): Promise<void> {
+    return this.#host.close();
   }
 }
