@@ -90,6 +90,7 @@ interface Layer {
 interface SessionState {
   tracker: FaceTracker;
   pose: OneEuroFilter;
+  // Inline schedule: the ramp between the previous and the current command.
   ramp: Ramp;
   command: string | null;
   previous: string | null;
@@ -356,8 +357,6 @@ export class LiveFaceEditor {
       result.modelError = s.error;
       s.error = null;
     }
-    s.command = item.command;
-    s.strength = item.strength;
     s.lastMs = t;
     const key = item.command === null ? '' : `${item.command}|${item.strength}`;
     if (key !== s.key) {

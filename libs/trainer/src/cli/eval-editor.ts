@@ -11,6 +11,8 @@
  * --strengths adds rows "default@s" for the default variant at other edit strengths.
  * --atoms DIR adds the row "atom-teacher": the parsed edits' summed atom directions of an atoms
  * targets folder (the ceiling of a fusion distilled from it; not a text model).
+ * --paired: every generated case is also said in the other language (same face, same edits), so the
+ * en / zh columns compare identical edits (2 × --faces cases).
  * --texts: one command per line (English or Chinese); lines that do not parse are listed in
  * `unknownTexts`, not fatal. Without it: one generated held-out command per face.
  */
@@ -42,6 +44,7 @@ const { values } = parseArgs({
     localize: { type: 'boolean', default: false },
     strengths: { type: 'string', default: '' },
     atoms: { type: 'string' },
+    paired: { type: 'boolean', default: false },
   },
 });
 const int = (name: string, v: string, min: number): number => {
@@ -57,6 +60,10 @@ const refine = int('refine', values.refine, 0);
 const ifgSamples = int('ifg-samples', values['ifg-samples'], 100);
 const seed = int('seed', values.seed, 0);
 let texts: string[] | undefined;
+if (values.paired && values.texts !== undefined) {
+  console.error('eval-editor: --paired works on generated commands; a --texts file says its own languages');
+  process.exit(2);
+}
 if (values.texts !== undefined) {
   if (!existsSync(values.texts)) {
     console.error(`eval-editor: no texts file ${values.texts}`);
@@ -126,7 +133,7 @@ console.error(`fitting InterFaceGAN directions on ${ifgSamples} judge-labelled s
 const dirs = fitInterFaceGan(g, judge, { samples: ifgSamples, seed: 9090 });
 methods['interfacegan'] = interFaceGanMethod(dirs);
 
-const { cases, unknownTexts } = buildCases({ seed, faces, ...(texts !== undefined ? { texts } : {}) });
+const { cases, unknownTexts } = buildCases({ seed, faces, paired: values.paired, ...(texts !== undefined ? { texts } : {}) });
 console.error(`${cases.length} cases; ${unknownTexts.length} texts not understood`);
 const noise = info.noise ?? 'const';
 const report = evaluateEditor({ generator: g, encoder, judge, methods, cases, unknownTexts, faces, texts: texts?.length ?? cases.length, refineSteps: refine, seed, noise, delta: values.delta, localize: values.localize });

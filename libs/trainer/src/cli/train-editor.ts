@@ -81,7 +81,7 @@ const provenance = (): StepProvenance => ({
   seed: config.seed,
   dataManifestSha256: null,
   date: new Date().toISOString(),
-  data: `${source?.describe() ?? `edit pairs on the fly: face k = sample(hashInts(${config.seed}, k)) rendered`}, inverted by the encoder; 1…${config.maxEdits} random edits said as a command (zh ${config.zhFraction}), target caption "${config.targetCaption}"`,
+  data: describeData(),
   generator: config.generator,
   generatorSha256: genSha,
   encoder: config.encoder,
@@ -96,6 +96,16 @@ const provenance = (): StepProvenance => ({
   schemaVersion: SCHEMA_VERSION,
   vocabularyFingerprint: VOCABULARY_FINGERPRINT,
 });
+/** What the steps read, as it is: distillation reads the targets folder's stored latents, not renders. */
+function describeData(): string {
+  const commands = `1…${config.maxEdits} random edits said as a command (zh ${config.zhFraction})`;
+  if (targets === undefined) return `${source?.describe() ?? `edit pairs on the fly: face k = sample(hashInts(${config.seed}, k)) rendered`}, inverted by the encoder; ${commands}, target caption "${config.targetCaption}"`;
+  const c = targets.manifest.config;
+  if (c.stream === 'atoms') {
+    return `${targets.count} stored face latents of ${config.distill} (atoms stream, seed ${c.seed}), each step said fresh commands of editPair(${config.seed}, j): ${commands}; teacher w + Σ atom directions of the command's edits`;
+  }
+  return `${targets.count} stored pairs of ${config.distill} (pairs stream, seed ${c.seed}, share group ${c.shareGroup}): their face latents, commands and teacher offsets`;
+}
 let source: PairSource | undefined;
 if (values.folder !== undefined) {
   const ds = await openImageFolder(values.folder, { size: g.config.resolution, ...(values.index !== undefined ? { index: values.index } : {}) });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { VOCABULARY_SIZE } from '@lfe/edit-language';
+import { VOCABULARY_SIZE, parseCommand } from '@lfe/edit-language';
 import { Encoder, Fusion, Generator, TextEncoder, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { editAtomKey } from '../editor/edit-pairs';
@@ -19,6 +19,25 @@ describe('buildCases', () => {
     expect(cases).toHaveLength(12);
     expect(unknownTexts).toEqual([]);
     expect(new Set(cases.map((c) => c.lang))).toEqual(new Set(['en', 'zh']));
+  });
+  it('paired: says every generated case again in the other language, same face and edits', () => {
+    const single = buildCases({ seed: 3, faces: 12 }).cases;
+    const { cases } = buildCases({ seed: 3, faces: 12, paired: true });
+    expect(cases).toHaveLength(24);
+    for (let k = 0; k < 12; k++) {
+      const [a, b] = [cases[2 * k]!, cases[2 * k + 1]!];
+      expect(a).toEqual(single[k]);
+      expect(b.faceIndex).toBe(k);
+      expect(b.lang).not.toBe(a.lang);
+      expect(b.edits).toEqual(a.edits);
+      // The other-language command parses back to the same requested levels.
+      const parsed = parseCommand(b.text);
+      expect(parsed.kind).toBe('edit');
+      const sorted = (t: ReturnType<typeof caseTargets>): unknown => [...t[0]!].sort((x, y) => (x.attribute < y.attribute ? -1 : 1));
+      expect(sorted(caseTargets([{ ...b, edits: parsed.kind === 'edit' ? parsed.edits : [] }]))).toEqual(sorted(caseTargets([a])));
+      expect(/\p{Script=Han}/u.test(b.text)).toBe(b.lang === 'zh');
+    }
+    expect(() => buildCases({ seed: 3, faces: 2, texts: ['add glasses'], paired: true })).toThrow(/paired needs generated commands/);
   });
   it('reports texts it cannot evaluate instead of crashing, and pairs the rest with faces', () => {
     const { cases, unknownTexts } = buildCases({ seed: 3, faces: 4, texts: ['add glasses', 'add goggles', 'undo', '大眼睛长头发', 'x'.repeat(10_000)] });

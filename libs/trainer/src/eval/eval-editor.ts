@@ -4,8 +4,10 @@ import {
   EDITABLE_ATTRIBUTE_NAMES,
   IDENTITY_TRAITS,
   applyEdits,
+  editCommandFor,
   levelOf,
   parseCommand,
+  seededRandom,
   type Edit,
   type EditableAttributeName,
   type FaceDescription,
@@ -64,8 +66,15 @@ export interface EditorReport {
 const CONTINUOUS_IDENTITY = ['skinTone', 'faceWidth', 'noseSize'] as const;
 const CONTINUOUS_TOLERANCE = 0.1;
 
-/** Cases from held-out generated commands (face k of `seed`, its edit pair) or from a texts file. */
-export function buildCases(opts: { seed: number; faces: number; texts?: readonly string[]; zhFraction?: number }): { cases: EditCase[]; unknownTexts: Array<{ text: string; error: string }> } {
+const PAIRED_SALT = 0x2a1d;
+
+/**
+ * Cases from held-out generated commands (face k of `seed`, its edit pair) or from a texts file.
+ * `paired` (generated commands only): every case is followed by the same edits to the same face
+ * said in the other language (its own word order and synonyms), so English and Chinese are compared
+ * on identical edits instead of on two different halves of the sample.
+ */
+export function buildCases(opts: { seed: number; faces: number; texts?: readonly string[]; zhFraction?: number; paired?: boolean }): { cases: EditCase[]; unknownTexts: Array<{ text: string; error: string }> } {
   const faces = Array.from({ length: opts.faces }, (_, k) => sample(hashInts(opts.seed, k)));
   const cases: EditCase[] = [];
   const unknownTexts: Array<{ text: string; error: string }> = [];
@@ -73,9 +82,15 @@ export function buildCases(opts: { seed: number; faces: number; texts?: readonly
     for (let k = 0; k < opts.faces; k++) {
       const p = editPair(opts.seed, k, { zhFraction: opts.zhFraction ?? 0.5, maxEdits: 3, targetCaption: 'requested' });
       cases.push({ face: p.face, faceIndex: k, text: p.command, lang: p.lang, edits: p.edits });
+      if (opts.paired === true) {
+        const lang: Lang = p.lang === 'en' ? 'zh' : 'en';
+        const text = editCommandFor(p.face, p.edits, seededRandom(hashInts(opts.seed, k, PAIRED_SALT)), lang);
+        cases.push({ face: p.face, faceIndex: k, text, lang, edits: p.edits });
+      }
     }
     return { cases, unknownTexts };
   }
+  if (opts.paired === true) throw new TypeError('buildCases: paired needs generated commands (a texts file says its own languages)');
   const good: Array<{ text: string; edits: Edit[]; lang: Lang }> = [];
   for (const text of opts.texts) {
     try {
