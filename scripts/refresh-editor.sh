@@ -37,6 +37,6 @@ wait
 $TSX libs/trainer/src/cli/train-editor.ts --out models/default/editor --work training/editor-residual-atoms \
   --config training/editor-distill-atoms.json --variant residual-atoms
 node -e "const f='models/default/editor/editor.json',fs=require('fs'),j=JSON.parse(fs.readFileSync(f,'utf8'));j.defaultFusion='residual-atoms';fs.writeFileSync(f,JSON.stringify(j,null,2)+'\n')"
-$TSX libs/trainer/src/cli/eval-editor.ts --faces 200 --delta --localize --atoms training/edit-targets-atoms \
+$TSX libs/trainer/src/cli/eval-editor.ts --faces 200 --paired --delta --localize --atoms training/edit-targets-atoms \
   --out docs/editor-report.json --md docs/editor-report.md
 echo "refresh-editor: done; check docs/editor-report.md and the default variant in models/default/editor/editor.json"
