@@ -1,7 +1,8 @@
 /**
  * Train the judge on faces rendered on the fly and ship it.
  *   npx nx run trainer:train-judge -- --out models/judge [--steps N] [--resume] [--work tmp/judge-run]
- *     [--seed S] [--batch B] [--report-n N] [--config cfg.json]
+ *     [--seed S] [--batch B] [--report-n N] [--config cfg.json] [--workers N]
+ * --workers N: data-parallel on N threads (one core each; the batch must split into N equal parts).
  * --config: a JSON object of JudgeTrainConfig fields (e.g. a wider `model`); the flags win over it.
  * State (resumable), log.jsonl and config.json go to --work; the judge + report.json to --out.
  */
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     'checkpoint-every': { type: 'string' },
     resume: { type: 'boolean', default: false },
     config: { type: 'string' },
+    workers: { type: 'string', default: '1' },
   },
 });
 if (values.out === undefined) {
@@ -70,6 +72,16 @@ try {
   process.exit(2);
 }
 
+const workers = int('workers', values.workers)!;
+if (workers < 1) {
+  console.error('train-judge: --workers must be ≥ 1');
+  process.exit(2);
+}
+if (config.batchSize % workers !== 0) {
+  console.error(`train-judge: batch ${config.batchSize} does not split into ${workers} equal parts`);
+  process.exit(2);
+}
+
 const rt = await initRuntime();
 console.error(`runtime: ${rt.backend} (${rt.reason})`);
 let stop = false;
@@ -88,6 +100,7 @@ const final = await runJudge({
   resume: values.resume,
   command: `nx run trainer:train-judge -- ${process.argv.slice(2).join(' ')}`,
   shouldStop: () => stop,
+  workers,
 });
 console.error(`tensors left: ${tf.memory().numTensors}`);
 if (final !== null && final.failing.length > 0) {

@@ -72,6 +72,15 @@ export interface JudgeStepStats {
   seconds: number;
 }
 
+/** One replica's share of a data-parallel step (JudgeTrainer.gradients). */
+export interface JudgeGradients {
+  flat: Float32Array;
+  loss: number;
+  crossEntropy: number;
+  regression: number;
+  lr: number;
+}
+
 /** Learning rate at a step: linear warm-up, then cosine decay. */
 export function learningRateAt(c: JudgeTrainConfig, step: number): number {
   if (step < c.warmupSteps) return (c.lr * (step + 1)) / c.warmupSteps;
@@ -158,6 +167,80 @@ export class JudgeTrainer {
       if (ce !== null) (ce as tf.Scalar).dispose();
       if (rg !== null) (rg as tf.Scalar).dispose();
     }
+  }
+
+  /**
+   * Data-parallel half of a step (parallel-judge.ts): rows [start, start + n) of step s's batch,
+   * their loss terms and the gradients of their mean loss, flattened in `trainableVariables` order.
+   * Replicas with equal row counts average these to the whole batch's gradients.
+   */
+  gradients(s: number, start: number, n: number): JudgeGradients {
+    const c = this.config;
+    if (!Number.isInteger(start) || !Number.isInteger(n) || start < 0 || n < 1 || start + n > c.batchSize) throw new RangeError(`judge gradients: rows [${start}, ${start + n}) are not in a batch of ${c.batchSize}`);
+    const r = c.model.resolution;
+    const { images, faces } = renderFaces(c.seed, s * c.batchSize + start, n, r);
+    const t = encodeTargets(faces, this.judge.layout);
+    const x = tf.tensor4d(images, [n, r, r, 3]);
+    const onehot = tf.tensor2d(t.onehot, [n, this.judge.layout.softmaxWidth]);
+    const reg = tf.tensor2d(t.regression, [n, this.judge.layout.regressionWidth]);
+    const vars = this.judge.trainableVariables();
+    let ce: tf.Scalar | null = null;
+    let rg: tf.Scalar | null = null;
+    let grads: tf.NamedTensorMap = {};
+    let value: tf.Scalar | null = null;
+    try {
+      ({ value, grads } = tf.variableGrads(() => {
+        const l = judgeLoss(this.judge, this.judge.outputs(x), onehot, reg, c.regressionWeight);
+        ce = tf.keep(l.ce);
+        rg = tf.keep(l.reg);
+        return l.total;
+      }, vars));
+      const flat = new Float32Array(vars.reduce((a, v) => a + v.size, 0));
+      let o = 0;
+      for (const v of vars) {
+        const g = grads[v.name];
+        if (g === undefined) throw new Error(`judge gradients: no gradient for ${v.name}`);
+        flat.set(g.dataSync(), o);
+        o += v.size;
+      }
+      return { flat, loss: value.dataSync()[0]!, crossEntropy: (ce as unknown as tf.Scalar).dataSync()[0]!, regression: (rg as unknown as tf.Scalar).dataSync()[0]!, lr: learningRateAt(c, s) };
+    } finally {
+      tf.dispose([x, onehot, reg, ...Object.values(grads)]);
+      if (value !== null) (value as tf.Scalar).dispose();
+      if (ce !== null) (ce as tf.Scalar).dispose();
+      if (rg !== null) (rg as tf.Scalar).dispose();
+    }
+  }
+
+  /** Apply gradients flattened as `gradients` gives them as step s's Adam update (s must be the next step). */
+  applyGradients(s: number, flat: Float32Array): void {
+    if (s !== this.#step) throw new RangeError(`judge applyGradients: step ${s}, the trainer is at ${this.#step}`);
+    const vars = this.judge.trainableVariables();
+    const size = vars.reduce((a, v) => a + v.size, 0);
+    if (flat.length !== size) throw new RangeError(`judge applyGradients: ${flat.length} numbers for ${size} parameters`);
+    (this.opt as unknown as { learningRate: number }).learningRate = learningRateAt(this.config, s);
+    let o = 0;
+    const named = vars.map((v) => {
+      const tensor = tf.tensor(flat.subarray(o, o + v.size), v.shape, 'float32');
+      o += v.size;
+      return { name: v.name, tensor };
+    });
+    try {
+      this.opt.applyGradients(named);
+    } finally {
+      tf.dispose(named.map((g) => g.tensor));
+    }
+    this.#step++;
+  }
+
+  /** Sum of every parameter (float64, position-weighted): data-parallel replicas must agree exactly. */
+  checksum(): number {
+    let sum = 0;
+    for (const v of this.judge.trainableVariables()) {
+      const d = v.dataSync();
+      for (let i = 0; i < d.length; i++) sum += d[i]! * (1 + (i % 7) * 1e-3);
+    }
+    return sum;
   }
 
   /** Save weights + Adam state (exact resume) to `dir` (a checkpoint folder). */

@@ -14,22 +14,35 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const config = resolveJudgeTrainConfig({
+  model: { resolution: 32, stages: [{ channels: 4, convs: 1 }, { channels: 4, convs: 1 }], featureDim: 8 },
+  batchSize: 4,
+  steps: 6,
+  warmupSteps: 1,
+  checkpointEvery: 2,
+  validateEvery: 3,
+  validateN: 4,
+  reportN: 4,
+});
+
 describe('runJudge (the shared run loop)', () => {
+  let oneThread: number[] = [];
   it('stops, resumes to the same log as one run, and ships the judge with its report', async () => {
-    const config = resolveJudgeTrainConfig({
-      model: { resolution: 32, stages: [{ channels: 4, convs: 1 }, { channels: 4, convs: 1 }], featureDim: 8 },
-      batchSize: 4,
-      steps: 6,
-      warmupSteps: 1,
-      checkpointEvery: 2,
-      validateEvery: 3,
-      validateN: 4,
-      reportN: 4,
-    });
-    const { uninterrupted, resumed, stoppedResult } = await stopAndResume(dir, (o) => runJudge({ ...o, config }), 4);
+    const { uninterrupted, resumed, stoppedResult } = await stopAndResume(join(dir, 'one'), (o) => runJudge({ ...o, config }), 4);
     expect(stoppedResult).toBeNull();
     expect(resumed).toEqual(uninterrupted);
     expect(uninterrupted).toHaveLength(6);
-    for (const d of ['a-out', 'b-out']) expect(existsSync(join(dir, d, 'report.json'))).toBe(true);
+    for (const d of ['a-out', 'b-out']) expect(existsSync(join(dir, 'one', d, 'report.json'))).toBe(true);
+    oneThread = uninterrupted;
+  }, 120_000);
+
+  it('does the same data-parallel on two replicas (workers 2), with the losses of the one-thread run', async () => {
+    const { uninterrupted, resumed, stoppedResult } = await stopAndResume(join(dir, 'two'), (o) => runJudge({ ...o, config, workers: 2 }), 4);
+    expect(stoppedResult).toBeNull();
+    expect(resumed).toEqual(uninterrupted);
+    expect(uninterrupted).toHaveLength(6);
+    expect(oneThread).toHaveLength(6);
+    uninterrupted.forEach((l, i) => expect(Math.abs(l - oneThread[i]!) / oneThread[i]!).toBeLessThan(1e-3));
+    expect(existsSync(join(dir, 'two', 'a-out', 'report.json'))).toBe(true);
   }, 120_000);
 });

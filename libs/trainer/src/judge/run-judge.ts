@@ -6,6 +6,7 @@ import type { Provenance, WeightDtype } from '@lfe/face-pipeline';
 import { evaluateJudge, failingEntries, formatReport, type JudgeReport } from './evaluate';
 import { Judge } from './judge';
 import { loggedSeconds, runConfig, runLoop, runningMean } from '../util/run-loop';
+import { ParallelJudgeTrainer } from './parallel-judge';
 import { JudgeTrainer, resolveJudgeTrainConfig, type JudgeStepStats, type JudgeTrainConfig } from './judge-trainer';
 
 export interface RunJudgeOptions {
@@ -18,6 +19,12 @@ export interface RunJudgeOptions {
   command: string;
   progress?: (line: string) => void;
   shouldStop?: () => boolean;
+  /**
+   * Data-parallel replicas (this thread + workers − 1 worker threads, one core each). A run is
+   * reproducible for a fixed count; changing it at a resume continues the same run with a
+   * different float summation order.
+   */
+  workers?: number;
 }
 
 export interface FinalReport {
@@ -82,7 +89,8 @@ function chooseDtype(f32: JudgeReport, f16: JudgeReport): { dtype: WeightDtype; 
 export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | null> {
   const { outDir, workDir } = opts;
   const { config, resuming } = runConfig(workDir, opts.config, opts.resume, resolveJudgeTrainConfig);
-  const trainer = new JudgeTrainer(config);
+  const workers = opts.workers ?? 1;
+  const trainer = workers > 1 ? await ParallelJudgeTrainer.start(config, workers) : new JudgeTrainer(config);
   try {
     const progress = opts.progress ?? ((l: string) => process.stderr.write(`${l}\n`));
     const logFile = join(workDir, 'log.jsonl');
@@ -95,6 +103,7 @@ export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | nul
       schemaVersion: SCHEMA_VERSION,
       optimizer: `Adam(${config.lr}, 0.9, 0.999), ${config.warmupSteps} warm-up steps, cosine to ${config.lr * config.finalLrFraction}`,
       runtime: 'tfjs wasm + lfe training kernels',
+      workers,
     };
     const startedAt = new Date().toISOString();
     // The shared loop (util/run-loop): restore, one log row per step, progress, checkpoints.
@@ -150,7 +159,7 @@ export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | nul
     progress(`\n${formatReport(final.shipped)}\n\nshipped ${choice.dtype} (${choice.why}) to ${outDir}`);
     return final;
   } finally {
-    trainer.dispose();
+    await trainer.dispose();
   }
 }
 
