@@ -112,6 +112,9 @@ describe('evaluateEditor', () => {
       expect(Number.isFinite(m.fdJudge)).toBe(true);
       expect(m.msPerEdit).toBeGreaterThan(0);
       expect(Object.values(m.perAttribute).reduce((s, p) => s + (p?.n ?? 0), 0)).toBe(caseTargets(cases).flat().length);
+      // Each attribute once, whatever its n.
+      const accs = Object.values(m.perAttribute).map((p) => p!.editAccuracy);
+      expect(m.editAccuracyAttributeMean).toBeCloseTo(accs.reduce((a, b) => a + b, 0) / accs.length, 12);
     }
     // A residual fusion with a zero last layer does not edit: identity is fully kept.
     expect(report.methods['default']!.identityKept).toBe(1);
