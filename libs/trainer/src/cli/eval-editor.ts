@@ -138,7 +138,8 @@ console.error(`${cases.length} cases; ${unknownTexts.length} texts not understoo
 const noise = info.noise ?? 'const';
 const report = evaluateEditor({ generator: g, encoder, judge, methods, cases, unknownTexts, faces, texts: texts?.length ?? cases.length, refineSteps: refine, seed, noise, delta: values.delta, localize: values.localize });
 const inversion = evaluateInversion(g, encoder, judge, { faces: Math.min(faces, 64), seed, refineSteps: [0, 20], noise });
-const full = { ...report, inversion, defaultVariant: info.defaultFusion, interfacegan: { samples: dirs.samples, directions: dirs.directions.size } };
+const judgeSha = (JSON.parse(readFileSync(join(values.judge, 'manifest.json'), 'utf8')) as { weights: { sha256: string } }).weights.sha256;
+const full = { ...report, inversion, defaultVariant: info.defaultFusion, judge: { dir: values.judge, sha256: judgeSha }, interfacegan: { samples: dirs.samples, directions: dirs.directions.size } };
 const table = `${formatEditorReport(report)}\n\n${formatInversionReport(inversion)}`;
 console.log(table);
 if (values.out !== undefined) writeFileSync(values.out, `${JSON.stringify(full, null, 2)}\n`);
@@ -146,7 +147,7 @@ if (values.md !== undefined) {
   writeFileSync(
     values.md,
     `# Editor evaluation\n\nCommand: \`npx nx run trainer:eval-editor -- ${process.argv.slice(2).join(' ')}\` (${new Date().toISOString().slice(0, 10)}).\n` +
-      `Default variant: **${info.defaultFusion}**. Generator: \`${values.generator}\` (${sha.slice(0, 12)}…).\n\n${table.replace(/^inversion on/m, '\n## Inversion\n\n```\ninversion on')}\n\`\`\`\n`,
+      `Default variant: **${info.defaultFusion}**. Generator: \`${values.generator}\` (${sha.slice(0, 12)}…). Judge: \`${values.judge}\` (${judgeSha.slice(0, 12)}…).\n\n${table.replace(/^inversion on/m, '\n## Inversion\n\n```\ninversion on')}\n\`\`\`\n`,
   );
 }
 for (const o of owned) o.dispose();
