@@ -123,3 +123,30 @@ export function readEditorInfo(dir: string): EditorBundleInfo {
   if (!/^[a-z0-9-]+$/.test(o.defaultFusion)) throw new CheckpointError(`editor.json: defaultFusion must be a sub-folder name, got ${JSON.stringify(o.defaultFusion)}`, file);
   return o as EditorBundleInfo;
 }
+
+/**
+ * A fusion variant was trained on latents of one encoder; paired with another it reads a different
+ * latent distribution. Its fusion manifest's provenance records that encoder (`encoderSha256`,
+ * written by trainer:train-editor since session 8); this refuses a bundle whose encoder differs.
+ * Variants trained before that field existed are not checked (nothing to compare).
+ */
+export function checkVariantEncoder(editorDir: string, variant: string): void {
+  const read = (file: string): Record<string, unknown> => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new CheckpointError(`cannot read ${(e as Error).message}`, file);
+    }
+  };
+  const fusionManifest = join(editorDir, variant, 'fusion', 'manifest.json');
+  const trainedOn = (read(fusionManifest)['provenance'] as Record<string, unknown> | undefined)?.['encoderSha256'];
+  if (trainedOn === undefined) return;
+  const encoderSha = (read(join(editorDir, 'encoder', 'manifest.json'))['weights'] as Record<string, unknown> | undefined)?.['sha256'];
+  if (typeof trainedOn !== 'string') throw new CheckpointError(`fusion variant "${variant}": provenance.encoderSha256 must be a string`, fusionManifest);
+  if (trainedOn !== encoderSha) {
+    throw new CheckpointError(
+      `fusion variant "${variant}" was trained on latents of encoder ${trainedOn.slice(0, 12)}…, the bundle's encoder is ${String(encoderSha).slice(0, 12)}…: retrain the variant (nx run trainer:train-editor) for this encoder`,
+      fusionManifest,
+    );
+  }
+}

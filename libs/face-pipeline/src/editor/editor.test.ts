@@ -124,6 +124,19 @@ describe('Editor', () => {
     a.dispose();
     b.dispose();
 
+    // A variant trained on another encoder's latents is refused; one that names this encoder loads.
+    const encSha = (JSON.parse(readFileSync(join(edir, 'encoder', 'manifest.json'), 'utf8')) as { weights: { sha256: string } }).weights.sha256;
+    const fm = join(edir, 'patent', 'fusion', 'manifest.json');
+    const withEncoder = (sha: string): void => {
+      const m = JSON.parse(readFileSync(fm, 'utf8')) as { provenance: Record<string, unknown> };
+      m.provenance['encoderSha256'] = sha;
+      writeFileSync(fm, JSON.stringify(m));
+    };
+    withEncoder('e'.repeat(64));
+    expect(() => Editor.load(edir, gdir)).toThrow(/trained on latents of encoder eeeeeeeeeeee…, the bundle's encoder is/);
+    withEncoder(encSha);
+    Editor.load(edir, gdir).dispose();
+
     writeEditorInfo(edir, { format: 'lfe-editor', defaultFusion: 'patent', generatorSha256: 'f'.repeat(64) });
     expect(() => Editor.load(edir, gdir)).toThrow(CheckpointError);
     writeEditorInfo(edir, { format: 'lfe-editor', defaultFusion: 'patent', generatorSha256: sha });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { InvalidCommandError, encodeTokens, parseCommand } from '@lfe/edit-language';
@@ -9,7 +9,7 @@ import type { Fusion } from '../models/fusion';
 import type { Generator } from '../models/generator';
 import { loadGenerator } from '../models/generator-checkpoint';
 import type { TextEncoder } from '../models/text-encoder';
-import { loadEncoder, loadFusion, loadTextEncoder, readEditorInfo } from './editor-checkpoint';
+import { checkVariantEncoder, loadEncoder, loadFusion, loadTextEncoder, readEditorInfo } from './editor-checkpoint';
 
 export interface InvertOptions {
   /**
@@ -130,6 +130,7 @@ export class Editor {
     }
     const fusionDir = opts.fusion ?? info.defaultFusion;
     if (!/^[a-z0-9-]+$/.test(fusionDir)) throw new TypeError(`editor: fusion must be a sub-folder name, got ${JSON.stringify(fusionDir)}`);
+    if (existsSync(join(editorDir, fusionDir, 'fusion', 'manifest.json'))) checkVariantEncoder(editorDir, fusionDir);
     const made: Array<{ dispose(): void }> = [];
     try {
       const generator = loadGenerator(generatorDir);

@@ -8,6 +8,7 @@ export {
   loadFusion,
   loadTextEncoder,
   readEditorInfo,
+  checkVariantEncoder,
   saveEncoder,
   saveFusion,
   saveTextEncoder,

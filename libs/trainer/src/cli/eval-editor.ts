@@ -20,7 +20,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { initRuntime, loadEncoder, loadFusion, loadGenerator, loadTextEncoder, readEditorInfo } from '@lfe/face-pipeline';
+import { checkVariantEncoder, initRuntime, loadEncoder, loadFusion, loadGenerator, loadTextEncoder, readEditorInfo } from '@lfe/face-pipeline';
 import { atomDirections, loadEditTargets } from '../editor/edit-targets';
 import { atomTeacherMethod, buildCases, evaluateEditor, formatEditorReport, fusionMethod, interFaceGanMethod, type EditMethod } from '../eval/eval-editor';
 import { evaluateInversion, formatInversionReport } from '../eval/eval-inversion';
@@ -101,11 +101,13 @@ const strengths = values.strengths
 const variant = (name: string, at?: string, strengthsToo: readonly number[] = []): Array<[string, EditMethod]> | null => {
   const dir = at ?? join(values.editor, name);
   if (!existsSync(join(dir, 'fusion', 'manifest.json'))) return null;
+  if (at === undefined) checkVariantEncoder(values.editor, name); // trained on this bundle encoder's latents (when it says)
   const t = loadTextEncoder(join(dir, 'text-encoder'));
   const f = loadFusion(join(dir, 'fusion'));
   owned.push(t, f);
   return [[name, fusionMethod(t, f)], ...strengthsToo.map((s): [string, EditMethod] => [`${name}@${s}`, fusionMethod(t, f, s)])];
 };
+checkVariantEncoder(values.editor, info.defaultFusion);
 const def = variant('default', join(values.editor, info.defaultFusion), strengths);
 if (def === null) throw new Error(`eval-editor: the default variant ${info.defaultFusion} has no fusion`);
 for (const [k, m] of def) methods[k] = m;

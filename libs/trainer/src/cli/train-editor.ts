@@ -72,6 +72,7 @@ const genSha = (JSON.parse(readFileSync(join(config.generator, 'manifest.json'),
 const encSha = (JSON.parse(readFileSync(join(config.encoder, 'manifest.json'), 'utf8')) as { provenance: { generatorSha256?: string } }).provenance.generatorSha256;
 if (encSha !== undefined && encSha !== genSha) fail(`the encoder in ${config.encoder} was trained for another generator (${encSha.slice(0, 12)}…, this one is ${genSha.slice(0, 12)}…): retrain it with trainer:train-encoder`);
 const encoder = loadEncoder(config.encoder);
+const encoderWeightsSha = (JSON.parse(readFileSync(join(config.encoder, 'manifest.json'), 'utf8')) as { weights: { sha256: string } }).weights.sha256;
 const captioner = Captioner.load(config.captioner);
 
 const stopRequested = stopRequests(work, 'train-editor');
@@ -85,6 +86,9 @@ const provenance = (): StepProvenance => ({
   generator: config.generator,
   generatorSha256: genSha,
   encoder: config.encoder,
+  // The encoder whose latents the fusion learned from (a distillation folder stores its own);
+  // Editor.load refuses a bundle whose encoder differs.
+  encoderSha256: targets?.manifest.encoderSha256 ?? encoderWeightsSha,
   captioner: config.captioner,
   loss:
     config.distill === null
@@ -120,6 +124,12 @@ if (config.distill !== null) {
     fail((e as Error).message);
   }
   console.error(`distilling from ${targets!.count} captioner-optimised offsets in ${config.distill}`);
+  if (targets!.manifest.encoderSha256 !== encoderWeightsSha) {
+    console.error(
+      `warning: ${config.distill} holds latents of encoder ${targets!.manifest.encoderSha256.slice(0, 12)}…, ${config.encoder} is ${encoderWeightsSha.slice(0, 12)}…: ` +
+        'the variant records the former, and a bundle with the latter encoder will refuse it (make new targets with this encoder)',
+    );
+  }
 }
 const trainer = new EditorTrainer(config, g, encoder, captioner, source, targets);
 const heldOut = Array.from({ length: 32 }, (_, i) => editPair(config.seed + 1, i, config));
