@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { ReplicaPool, type ReplicaReply } from '../util/replica-pool';
 import type { GanConfig } from './gan-config';
 import type { GradPhase, RunProvenance, StepStats } from './gan-trainer';
 
@@ -14,20 +14,13 @@ export type MainToWorker =
 /** A request before it gets its id (distributes over the union). */
 type Request = MainToWorker extends infer M ? (M extends unknown ? Omit<M, 'id'> : never) : never;
 
-export type WorkerToMain =
-  | { type: 'ready' }
-  | { type: 'fatal'; message: string }
-  | { type: 'grads'; phase: GradPhase; step: number; buffer: ArrayBuffer }
-  | { type: 'done'; id: number; result: unknown }
-  | { type: 'error'; id: number; message: string };
+/** A replica's gradients of one phase, for the main thread to average. */
+type GradsMessage = { type: 'grads'; phase: GradPhase; step: number; buffer: ArrayBuffer };
+
+export type WorkerToMain = ReplicaReply | GradsMessage;
 
 export class ParallelGanError extends Error {
   override readonly name = 'ParallelGanError';
-}
-
-interface Replica {
-  worker: Worker;
-  pending: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>;
 }
 
 /**
@@ -41,13 +34,11 @@ interface Replica {
 export class ParallelGanTrainer {
   readonly config: GanConfig;
   readonly count: number;
-  readonly #replicas: Replica[] = [];
+  #pool: ReplicaPool<Request, GradsMessage> | null = null;
   #step = 0;
-  #nextId = 1;
   /** Gradients received for the phase being exchanged, by replica index. */
   #inbox: (Float32Array | null)[];
   #inboxKey = '';
-  #dead: ParallelGanError | null = null;
 
   private constructor(config: GanConfig, count: number) {
     this.config = config;
@@ -59,12 +50,20 @@ export class ParallelGanTrainer {
   static async start(config: GanConfig, count: number): Promise<ParallelGanTrainer> {
     if (!Number.isInteger(count) || count < 2) throw new TypeError(`parallel gan: need ≥ 2 workers, got ${count}`);
     const p = new ParallelGanTrainer(config, count);
-    try {
-      await Promise.all(Array.from({ length: count }, (_, i) => p.#spawn(i)));
-    } catch (e) {
-      await p.dispose();
-      throw e;
-    }
+    p.#pool = await ReplicaPool.start<Request, GradsMessage>({
+      name: 'parallel gan',
+      entry: new URL('./gan-worker-main.ts', import.meta.url),
+      workerData: Array.from({ length: count }, (_, index) => ({ config, index, count })),
+      label: (i) => `gan replica ${i}`,
+      makeError: (m) => new ParallelGanError(m),
+      onMessage: (index, m) => {
+        try {
+          p.#receive(index, m.phase, m.step, new Float32Array(m.buffer));
+        } catch (e) {
+          p.#pool?.fail(e instanceof ParallelGanError ? e : new ParallelGanError(String(e)));
+        }
+      },
+    });
     return p;
   }
 
@@ -72,55 +71,9 @@ export class ParallelGanTrainer {
     return this.#step;
   }
 
-  #spawn(index: number): Promise<void> {
-    const worker = new Worker(new URL('../util/worker-boot.mjs', import.meta.url), {
-      workerData: { entry: new URL('./gan-worker-main.ts', import.meta.url).href, config: this.config, index, count: this.count },
-    });
-    const replica: Replica = { worker, pending: new Map() };
-    this.#replicas[index] = replica;
-    return new Promise((resolve, reject) => {
-      worker.on('message', (m: WorkerToMain) => {
-        switch (m.type) {
-          case 'ready':
-            resolve();
-            break;
-          case 'fatal':
-            reject(new ParallelGanError(`gan replica ${index}: ${m.message}`));
-            break;
-          case 'grads':
-            try {
-              this.#receive(index, m.phase, m.step, new Float32Array(m.buffer));
-            } catch (e) {
-              this.#fail(e instanceof ParallelGanError ? e : new ParallelGanError(String(e)));
-            }
-            break;
-          case 'done':
-          case 'error': {
-            const p = replica.pending.get(m.id);
-            replica.pending.delete(m.id);
-            if (m.type === 'done') p?.resolve(m.result);
-            else p?.reject(new ParallelGanError(`gan replica ${index}: ${m.message}`));
-            break;
-          }
-        }
-      });
-      const die = (why: string): void => {
-        const err = new ParallelGanError(`gan replica ${index} ${why}`);
-        reject(err);
-        this.#fail(err);
-      };
-      worker.on('error', (e) => die(`crashed: ${e.message}`));
-      worker.on('exit', (code) => die(`exited (code ${code})`));
-    });
-  }
-
-  /** A dead or inconsistent replica stalls every exchange: fail everything outstanding, on every replica. */
-  #fail(err: ParallelGanError): void {
-    this.#dead ??= err;
-    for (const r of this.#replicas) {
-      for (const p of r?.pending.values() ?? []) p.reject(err);
-      r?.pending.clear();
-    }
+  get #replicas(): ReplicaPool<Request, GradsMessage> {
+    if (this.#pool === null) throw new ParallelGanError('parallel gan: not started');
+    return this.#pool;
   }
 
   /** Gradients of one replica; once all have sent this phase, post the mean to each (summed in replica order). */
@@ -140,24 +93,18 @@ export class ParallelGanTrainer {
     for (let i = 0; i < n; i++) mean[i]! /= this.count;
     this.#inbox.fill(null);
     this.#inboxKey = '';
-    for (const r of this.#replicas) {
+    for (let i = 0; i < this.count; i++) {
       const copy = mean.slice();
-      r.worker.postMessage({ type: 'mean', buffer: copy.buffer }, [copy.buffer]);
+      this.#replicas.post(i, { type: 'mean', buffer: copy.buffer }, [copy.buffer]);
     }
   }
 
   #call<T>(index: number, m: Request): Promise<T> {
-    if (this.#dead !== null) return Promise.reject(this.#dead);
-    const r = this.#replicas[index]!;
-    const id = this.#nextId++;
-    return new Promise<T>((resolve, reject) => {
-      r.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      r.worker.postMessage({ ...m, id });
-    });
+    return this.#replicas.call<T>(index, m);
   }
 
   #all<T>(m: Request): Promise<T[]> {
-    return Promise.all(this.#replicas.map((_, i) => this.#call<T>(i, m)));
+    return this.#replicas.all<T>(m);
   }
 
   /** One data-parallel step; the stats are replica 0's, with losses and scores averaged over replicas. */
@@ -191,8 +138,6 @@ export class ParallelGanTrainer {
   }
 
   async dispose(): Promise<void> {
-    const replicas = this.#replicas.splice(0);
-    this.#dead ??= new ParallelGanError('parallel gan: disposed');
-    await Promise.all(replicas.map((r) => r?.worker.terminate()));
+    await this.#pool?.dispose();
   }
 }

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { ReplicaPool, type ReplicaReply } from '../util/replica-pool';
 import type { StepProvenance } from '../util/run-loop';
 import type { Judge } from './judge';
 import { JudgeTrainer, resolveJudgeTrainConfig, type JudgeGradients, type JudgeStepStats, type JudgeTrainConfig } from './judge-trainer';
@@ -13,19 +13,10 @@ export type JudgeMainToWorker =
 
 type Request = JudgeMainToWorker extends infer M ? (M extends unknown ? Omit<M, 'id'> : never) : never;
 
-export type JudgeWorkerToMain =
-  | { type: 'ready' }
-  | { type: 'fatal'; message: string }
-  | { type: 'done'; id: number; result: unknown }
-  | { type: 'error'; id: number; message: string };
+export type JudgeWorkerToMain = ReplicaReply;
 
 export class ParallelJudgeError extends Error {
   override readonly name = 'ParallelJudgeError';
-}
-
-interface Replica {
-  worker: Worker;
-  pending: Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>;
 }
 
 /**
@@ -41,9 +32,8 @@ export class ParallelJudgeTrainer {
   readonly config: JudgeTrainConfig;
   readonly count: number;
   readonly #main: JudgeTrainer;
-  readonly #replicas: Replica[] = [];
-  #nextId = 1;
-  #dead: ParallelJudgeError | null = null;
+  /** Replicas 1…count − 1 (pool index i is replica i + 1). */
+  #pool: ReplicaPool<Request> | null = null;
 
   private constructor(config: JudgeTrainConfig, count: number) {
     this.config = config;
@@ -58,9 +48,15 @@ export class ParallelJudgeTrainer {
     if (c.batchSize % count !== 0) throw new TypeError(`parallel judge: batch ${c.batchSize} does not split into ${count} equal parts`);
     const p = new ParallelJudgeTrainer(c, count);
     try {
-      await Promise.all(Array.from({ length: count - 1 }, (_, i) => p.#spawn(i + 1)));
+      p.#pool = await ReplicaPool.start<Request>({
+        name: 'parallel judge',
+        entry: new URL('./judge-worker-main.ts', import.meta.url),
+        workerData: Array.from({ length: count - 1 }, (_, i) => ({ config: c, index: i + 1, count })),
+        label: (i) => `judge replica ${i + 1}`,
+        makeError: (m) => new ParallelJudgeError(m),
+      });
     } catch (e) {
-      await p.dispose();
+      p.#main.dispose();
       throw e;
     }
     return p;
@@ -74,52 +70,9 @@ export class ParallelJudgeTrainer {
     return this.#main.judge;
   }
 
-  #spawn(index: number): Promise<void> {
-    const worker = new Worker(new URL('../util/worker-boot.mjs', import.meta.url), {
-      workerData: { entry: new URL('./judge-worker-main.ts', import.meta.url).href, config: this.config, index, count: this.count },
-    });
-    const replica: Replica = { worker, pending: new Map() };
-    this.#replicas.push(replica);
-    return new Promise((resolve, reject) => {
-      worker.on('message', (m: JudgeWorkerToMain) => {
-        switch (m.type) {
-          case 'ready':
-            resolve();
-            break;
-          case 'fatal':
-            reject(new ParallelJudgeError(`judge replica ${index}: ${m.message}`));
-            break;
-          case 'done':
-          case 'error': {
-            const p = replica.pending.get(m.id);
-            replica.pending.delete(m.id);
-            if (m.type === 'done') p?.resolve(m.result);
-            else p?.reject(new ParallelJudgeError(`judge replica ${index}: ${m.message}`));
-            break;
-          }
-        }
-      });
-      const die = (why: string): void => {
-        const err = new ParallelJudgeError(`judge replica ${index} ${why}`);
-        reject(err);
-        this.#dead ??= err;
-        for (const r of this.#replicas) {
-          for (const p of r.pending.values()) p.reject(err);
-          r.pending.clear();
-        }
-      };
-      worker.on('error', (e) => die(`crashed: ${e.message}`));
-      worker.on('exit', (code) => die(`exited (code ${code})`));
-    });
-  }
-
-  #call<T>(r: Replica, m: Request, transfer: ArrayBuffer[] = []): Promise<T> {
-    if (this.#dead !== null) return Promise.reject(this.#dead);
-    const id = this.#nextId++;
-    return new Promise<T>((resolve, reject) => {
-      r.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      r.worker.postMessage({ ...m, id }, transfer);
-    });
+  get #workers(): ReplicaPool<Request> {
+    if (this.#pool === null) throw new ParallelJudgeError('parallel judge: not started');
+    return this.#pool;
   }
 
   /** One data-parallel step; losses are the mean over replicas (= the whole batch's). */
@@ -127,7 +80,7 @@ export class ParallelJudgeTrainer {
     const t0 = performance.now();
     const s = this.#main.step;
     const rows = this.config.batchSize / this.count;
-    const remote = Promise.all(this.#replicas.map((r) => this.#call<JudgeGradients>(r, { type: 'gradients', step: s })));
+    const remote = this.#workers.all<JudgeGradients>({ type: 'gradients', step: s });
     // Replica 0's share runs here while the workers compute theirs.
     let mine: JudgeGradients;
     try {
@@ -142,10 +95,11 @@ export class ParallelJudgeTrainer {
     const mean = new Float32Array(n);
     for (const p of parts) for (let i = 0; i < n; i++) mean[i]! += p.flat[i]!;
     for (let i = 0; i < n; i++) mean[i]! /= this.count;
+    const pool = this.#workers;
     const applied = Promise.all(
-      this.#replicas.map((r) => {
+      Array.from({ length: pool.size }, (_, i) => {
         const copy = mean.slice();
-        return this.#call(r, { type: 'apply', step: s, buffer: copy.buffer }, [copy.buffer]);
+        return pool.call(i, { type: 'apply', step: s, buffer: copy.buffer }, [copy.buffer]);
       }),
     );
     this.#main.applyGradients(s, mean);
@@ -156,31 +110,29 @@ export class ParallelJudgeTrainer {
 
   /** Check that every replica holds the same parameters, then save this thread's (JudgeTrainer.save's layout). */
   async save(dir: string, provenance: StepProvenance): Promise<void> {
-    const sums = [this.#main.checksum(), ...(await Promise.all(this.#replicas.map((r) => this.#call<number>(r, { type: 'checksum' }))))];
+    const sums = [this.#main.checksum(), ...(await this.#workers.all<number>({ type: 'checksum' }))];
     if (sums.some((x) => x !== sums[0])) throw new ParallelJudgeError(`judge replicas diverged at step ${this.step}: parameter checksums ${sums.join(', ')}`);
     await this.#main.save(dir, { ...provenance, workers: this.count });
   }
 
   async restore(dir: string): Promise<void> {
     await this.#main.restore(dir);
-    const steps = await Promise.all(this.#replicas.map((r) => this.#call<number>(r, { type: 'restore', dir })));
+    const steps = await this.#workers.all<number>({ type: 'restore', dir });
     if (steps.some((x) => x !== this.step)) throw new ParallelJudgeError(`judge replicas restored different steps: ${[this.step, ...steps].join(', ')}`);
   }
 
   /** Live tensors in each worker replica (leak checks). */
   tensorCounts(): Promise<number[]> {
-    return Promise.all(this.#replicas.map((r) => this.#call<number>(r, { type: 'memory' })));
+    return this.#workers.all<number>({ type: 'memory' });
   }
 
   /** Kill worker replica i (1-based, as in the replica order); for tests of a dead replica. */
   async killReplica(i: number): Promise<void> {
-    await this.#replicas[i - 1]?.worker.terminate();
+    await this.#workers.kill(i - 1);
   }
 
   async dispose(): Promise<void> {
-    const replicas = this.#replicas.splice(0);
-    this.#dead ??= new ParallelJudgeError('parallel judge: disposed');
-    await Promise.all(replicas.map((r) => r.worker.terminate()));
+    await this.#pool?.dispose();
     this.#main.dispose();
   }
 }
