@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initRuntime, loadGenerator } from '@lfe/face-pipeline';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { relativeError } from '../testing/relative-error';
 import { tinyGanConfig } from '../testing/tiny-gan';
 import { useTmpDirs } from '../testing/tmp-dirs';
 import { resolveGanConfig, type GanConfig } from './gan-config';
@@ -39,16 +40,6 @@ function localReplicas(cfg: GanConfig, count: number): { trainers: GanTrainer[];
     });
   const trainers = Array.from({ length: count }, (_, index) => new GanTrainer(cfg, new SyntheticFaceSource(32, 1), { index, count, exchange }));
   return { trainers, means };
-}
-
-function relativeError(a: Float32Array, b: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += a[i]! ** 2;
-  }
-  return Math.sqrt(num / den);
 }
 
 describe('data-parallel GAN training', () => {

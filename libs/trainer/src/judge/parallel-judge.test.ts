@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initRuntime } from '@lfe/face-pipeline';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { relativeError } from '../testing/relative-error';
 import { useTmpDirs } from '../testing/tmp-dirs';
 import type { JudgeConfig } from './judge';
 import { JudgeTrainer, resolveJudgeTrainConfig } from './judge-trainer';
@@ -24,16 +25,6 @@ function params(j: { trainableVariables(): tf.Variable[] }): Float32Array {
     o += p.length;
   }
   return out;
-}
-
-function relativeError(a: Float32Array, b: Float32Array): number {
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < a.length; i++) {
-    num += (a[i]! - b[i]!) ** 2;
-    den += a[i]! ** 2;
-  }
-  return Math.sqrt(num / den);
 }
 
 describe('JudgeTrainer gradients / applyGradients', () => {
