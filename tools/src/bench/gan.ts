@@ -4,6 +4,7 @@
  * 64×64, the shipped architecture) in seconds, in this thread (the baseline) and data-parallel on
  * worker threads (`--workers 1,2`).
  *   npx nx run tools:bench-gan [-- --json out.json] [-- --config training/gan-default.json] [-- --workers 1,2]
+ * `--workers 0` skips the training steps (forward rows only).
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -36,10 +37,19 @@ const flopPerImage = synthesisFlop(config.generator);
 const rows: Array<{ what: string; ms: number; perImageMs: number; gflops: number | null }> = [];
 // With the stored constant noise maps (as sample sheets and eval-gan draw), and without noise
 // inputs (as the editor bundle generates, editor.json "noise": "none").
+// Each conv's epilogue (demodulation, noise, bias, leaky ReLU) runs as our fused kernel; the
+// 'stock epilogue' rows are the baseline: the same network with the four stock ops instead.
 for (const [b, noise] of [[1, 'const'], [16, 'const'], [1, 'none'], [16, 'none']] as const) {
   const z = tf.randomNormal([b, config.generator.zDim]) as tf.Tensor2D;
-  const t = await time(() => G.generate(z, { noise }), { runs: 10, warmup: 2 });
-  rows.push({ what: `generator forward, batch ${b}, noise ${noise}`, ms: t.medianMs, perImageMs: t.medianMs / b, gflops: gflops(flopPerImage * b, t.medianMs) });
+  for (const stockEpilogue of [true, false]) {
+    const t = await time(() => G.generate(z, { noise, stockEpilogue }), { runs: 10, warmup: 2 });
+    rows.push({
+      what: `generator forward, batch ${b}, noise ${noise}${stockEpilogue ? ', stock epilogue' : ''}`,
+      ms: t.medianMs,
+      perImageMs: t.medianMs / b,
+      gflops: gflops(flopPerImage * b, t.medianMs),
+    });
+  }
   z.dispose();
 }
 G.dispose();
@@ -62,7 +72,7 @@ const ceiling = {
 };
 
 // One training step per worker count (1 = this thread, the baseline), same config and data.
-const workerCounts = args.workers.split(',').map(Number);
+const workerCounts = args.workers === '0' ? [] : args.workers.split(',').map(Number);
 const steps: { workers: number; medianS: number; minS: number; steps: number; batch: number; resolution: number; includesR1Step: boolean }[] = [];
 for (const workers of workerCounts) {
   const cfg = { ...config, batchSize: 16 };
@@ -81,5 +91,5 @@ console.log(`conv ceiling: ${ceiling.conv2dGflops.toFixed(1)} GFLOP/s (16x64x64x
 console.log(`G+D training step (batch 16, ${c.resolution}x${c.resolution}; steps 1…${Number(args.steps)} after the warm-up, so no lazy R1 step unless --steps ≥ ${config.r1Interval}):`);
 const base = steps.find((x) => x.workers === 1);
 console.log(table(['workers', 'median s', 'min s', 'speed-up vs 1'], steps.map((x) => [x.workers, x.medianS, x.minS, base === undefined ? null : base.medianS / x.medianS])));
-const json = { machine: { cpus: cpus().length, node: process.version, backend: rt.backend }, generator: rows, flopPerImage, ceiling, trainingStep: base ?? steps[0], trainingSteps: steps };
+const json = { machine: { cpus: cpus().length, node: process.version, backend: rt.backend }, generator: rows, flopPerImage, ceiling, trainingStep: base ?? steps[0] ?? null, trainingSteps: steps };
 if (args.json !== undefined) writeFileSync(args.json, JSON.stringify(json, null, 2));

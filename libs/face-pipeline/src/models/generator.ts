@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { modulatedConv } from './modulated-conv';
+import { convEpilogue, demodulation, modulatedConv } from './modulated-conv';
+import { convScale } from './params';
 import { dense, lrelu, ParamStore, pixelNorm } from './params';
 
 /** Architecture of the StyleGAN generator; stored in checkpoints and compared on load. */
@@ -59,6 +60,8 @@ export interface SynthesisOptions {
   noise?: NoiseMode;
   /** Seed for 'random' noise, so a training step can be replayed exactly (resume). */
   noiseSeed?: number;
+  /** Compute each conv's epilogue with the stock ops even where the fused kernel exists (benchmarks). */
+  stockEpilogue?: boolean;
 }
 
 /** A mulberry32 stream for the stored constant noise (deterministic from the seed). */
@@ -153,34 +156,43 @@ export class Generator {
     return tf.tidy(() => {
       const c = this.config;
       const b = w.shape[0]!;
-      const wp = w.rank === 2 ? tf.tile(tf.expandDims(w, 1), [1, this.numWs, 1]) : w;
-      if (wp.rank !== 3 || wp.shape[1] !== this.numWs || wp.shape[2] !== c.wDim) {
+      if (!(w.rank === 2 && w.shape[1] === c.wDim) && !(w.rank === 3 && w.shape[1] === this.numWs && w.shape[2] === c.wDim)) {
         throw new TypeError(`generator: w must be [B,${c.wDim}] or [B,${this.numWs},${c.wDim}], got [${w.shape.join(',')}]`);
       }
-      const wAt = (i: number): tf.Tensor2D => tf.reshape(tf.slice(wp, [0, i, 0], [b, 1, c.wDim]), [b, c.wDim]);
+      // W feeds every layer as it is; W+ gives each layer its row.
+      const wAt = (i: number): tf.Tensor2D => (w.rank === 2 ? (w as tf.Tensor2D) : tf.reshape(tf.slice(w, [0, i, 0], [b, 1, c.wDim]), [b, c.wDim]));
       const p = this.params;
-      let x = tf.tile(p.get('synth/const'), [b, 1, 1, 1]) as tf.Tensor4D;
+      const byStyle = (t: tf.Tensor4D, style: tf.Tensor2D): tf.Tensor4D => tf.mul(t, tf.reshape(style, [b, 1, 1, -1]));
+      let x = p.get('synth/const') as tf.Tensor4D; // [1,4,4,C]: the first modulation broadcasts it over the batch
       let rgb: tf.Tensor4D | null = null;
       // w indices as in StyleGAN2: block 4 reads w0 (conv) and w1 (toRGB); each later block reads
       // w[i], w[i+1] for its convs and w[i+2] for toRGB, with i = 1, 3, 5, …
       let idx = 0;
       for (const r of blockResolutions(c)) {
-        if (r > 4) x = tf.image.resizeBilinear(x, [r, r], false, true);
         const convs = r === 4 ? 1 : 2;
         for (let j = 0; j < convs; j++) {
           const name = `synth/b${r}/conv${j}`;
           const style = dense(wAt(idx + j), p.get(`${name}/affine/w`), p.get(`${name}/affine/b`));
-          // Every conv but the first reads an activation stored without its √2 lrelu gain.
-          x = modulatedConv(x, p.get(`${name}/w`) as tf.Tensor4D, style, true, r === 4 ? 1 : Math.SQRT2);
-          if (noise !== 'none') {
-            const n =
-              noise === 'const'
-                ? p.get(`${name}/noise_const`)
-                : tf.randomNormal([b, r, r, 1], 0, 1, 'float32', opts.noiseSeed === undefined ? undefined : opts.noiseSeed * 64 + idx + j);
-            x = tf.add(x, tf.mul(n, p.get(`${name}/noise_strength`)));
-          }
-          // StyleGAN's √2 lrelu gain is folded into the weights of the convs that read x.
-          x = tf.leakyRelu(tf.add(x, p.get(`${name}/bias`)), 0.2) as tf.Tensor4D;
+          // The first conv of a block reads the ×2 upsampled activation. Bilinear resizing is linear
+          // per channel, so modulating before it equals modulating after, on 4× fewer values.
+          const xs = j === 0 && r > 4 ? tf.image.resizeBilinear(byStyle(x, style), [r, r], false, true) : byStyle(x, style);
+          const wt = p.get(`${name}/w`) as tf.Tensor4D;
+          // Every conv but the first reads an activation stored without its √2 lrelu gain, which is
+          // folded into its weights with the equalized-lr scale (see modulatedConv).
+          const y = tf.conv2d(xs, tf.mul(wt, convScale(wt) * (r === 4 ? 1 : Math.SQRT2)) as tf.Tensor4D, 1, 'same');
+          const noiseMap =
+            noise === 'none'
+              ? undefined
+              : noise === 'const'
+                ? (p.get(`${name}/noise_const`) as tf.Tensor4D)
+                : (tf.randomNormal([b, r, r, 1], 0, 1, 'float32', opts.noiseSeed === undefined ? undefined : opts.noiseSeed * 64 + idx + j) as tf.Tensor4D);
+          x = convEpilogue(
+            y,
+            demodulation(wt, style),
+            p.get(`${name}/bias`),
+            noiseMap === undefined ? undefined : { map: noiseMap, strength: p.get(`${name}/noise_strength`) },
+            { stock: opts.stockEpilogue === true },
+          );
         }
         const tw = wAt(idx + convs);
         idx += r === 4 ? 1 : 2;

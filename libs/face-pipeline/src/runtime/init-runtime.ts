@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { BackendUnavailableError } from './errors';
 import { registerResizeBilinearGradFix } from './resize-bilinear-grad';
+import { CONV_EPILOGUE_BACKENDS, registerConvEpilogueKernel } from './wasm-kernels/conv-epilogue';
 import { registerTrainingKernels, type KernelRegistrationReport } from './wasm-kernels/register';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -130,6 +131,9 @@ export async function initRuntime(options: InitRuntimeOptions = {}): Promise<Run
   const trainingKernels = chosen === 'wasm' && wantKernels ? registerTrainingKernels('wasm') : null;
   // A core (backend-independent) gradient bug: fix it whatever the backend.
   registerResizeBilinearGradFix();
+  // The generator's fused conv epilogue (a forward kernel for wasm and cpu, registered on both so a
+  // test that switches to cpu has it too; other backends use the stock ops).
+  for (const name of CONV_EPILOGUE_BACKENDS) registerConvEpilogueKernel(name);
   current = { backend: chosen, reason, attempts, trainingKernels, tfjsVersion: tf.version.tfjs };
   return current;
 }
