@@ -8,6 +8,7 @@
  * ablation written by train-editor --variant), evaluated on the same faces and texts.
  * --delta adds, for every row, the live loop's delta composite (input + edited − reconstruction).
  * --localize adds "+local" rows: the delta kept where the edited attributes live (regionMask).
+ * --local-replace adds "+local replace" rows: the regenerated face inside that region, the input outside.
  * --strengths adds rows "default@s" for the default variant at other edit strengths.
  * --atoms DIR adds the row "atom-teacher": the parsed edits' summed atom directions of an atoms
  * targets folder (the ceiling of a fusion distilled from it; not a text model).
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     extra: { type: 'string' },
     delta: { type: 'boolean', default: false },
     localize: { type: 'boolean', default: false },
+    'local-replace': { type: 'boolean', default: false },
     strengths: { type: 'string', default: '' },
     atoms: { type: 'string' },
     paired: { type: 'boolean', default: false },
@@ -138,7 +140,7 @@ methods['interfacegan'] = interFaceGanMethod(dirs);
 const { cases, unknownTexts } = buildCases({ seed, faces, paired: values.paired, ...(texts !== undefined ? { texts } : {}) });
 console.error(`${cases.length} cases; ${unknownTexts.length} texts not understood`);
 const noise = info.noise ?? 'const';
-const report = evaluateEditor({ generator: g, encoder, judge, methods, cases, unknownTexts, faces, texts: texts?.length ?? cases.length, refineSteps: refine, seed, noise, delta: values.delta, localize: values.localize });
+const report = evaluateEditor({ generator: g, encoder, judge, methods, cases, unknownTexts, faces, texts: texts?.length ?? cases.length, refineSteps: refine, seed, noise, delta: values.delta, localize: values.localize, localReplace: values['local-replace'] });
 const inversion = evaluateInversion(g, encoder, judge, { faces: Math.min(faces, 64), seed, refineSteps: [0, 20], noise });
 const judgeSha = (JSON.parse(readFileSync(join(values.judge, 'manifest.json'), 'utf8')) as { weights: { sha256: string } }).weights.sha256;
 const full = { ...report, inversion, defaultVariant: info.defaultFusion, judge: { dir: values.judge, sha256: judgeSha }, interfacegan: { samples: dirs.samples, directions: dirs.directions.size } };

@@ -223,6 +223,11 @@ export function evaluateEditor(opts: {
    * attributes live (face-pipeline `regionMask`), as the live loop's `localize` option does.
    */
   localize?: boolean;
+  /**
+   * Also score "<method> +local replace": the regenerated face inside the case's region and the
+   * input outside it (input·(1 − mask) + edited·mask), instead of adding the change to the input.
+   */
+  localReplace?: boolean;
 }): EditorReport {
   const noise = opts.noise ?? 'const';
   const g = opts.generator;
@@ -232,7 +237,13 @@ export function evaluateEditor(opts: {
   const base = Object.keys(opts.methods);
   const deltaName = (m: string): string => `${m} +delta`;
   const localName = (m: string): string => `${m} +local`;
-  const names = base.flatMap((m) => [m, ...(opts.delta === true ? [deltaName(m)] : []), ...(opts.localize === true ? [localName(m)] : [])]);
+  const replaceName = (m: string): string => `${m} +local replace`;
+  const names = base.flatMap((m) => [
+    m,
+    ...(opts.delta === true ? [deltaName(m)] : []),
+    ...(opts.localize === true ? [localName(m)] : []),
+    ...(opts.localReplace === true ? [replaceName(m)] : []),
+  ]);
   const dim = opts.judge.config.featureDim;
   const tallies = new Map(names.map((m) => [m, { edit: [0, 0], keep: [0, 0], keepAll: [0, 0] } as Tally]));
   const perAttr = new Map(names.map((m) => [m, new Map<string, [number, number]>()]));
@@ -253,9 +264,9 @@ export function evaluateEditor(opts: {
     rec.dataSync();
     const invertMs = performance.now() - t0;
     const recV = opts.judge.judge(rec);
-    const inputV = opts.delta === true || opts.localize === true ? opts.judge.judge(x) : recV;
+    const inputV = opts.delta === true || opts.localize === true || opts.localReplace === true ? opts.judge.judge(x) : recV;
     // Per case: its edited attributes' region of the crop (broadcast over channels).
-    const masks = opts.localize === true ? tf.tensor4d(Float32Array.from(batch.flatMap((c) => Array.from(regionMask(c.edits.map((e) => e.attribute as EditableAttributeName), r)))), [n, r, r, 1]) : null;
+    const masks = opts.localize === true || opts.localReplace === true ? tf.tensor4d(Float32Array.from(batch.flatMap((c) => Array.from(regionMask(c.edits.map((e) => e.attribute as EditableAttributeName), r)))), [n, r, r, 1]) : null;
     const targets = caseTargets(batch);
     batch.forEach((c, i) => scoreCase(c, targets[i]!, recV[i]!, recV[i]!, recTally, new Map()));
     const score = (m: string, edited: tf.Tensor4D, ref: JudgeVerdict[]): void => {
@@ -285,7 +296,15 @@ export function evaluateEditor(opts: {
         score(deltaName(m), composite, inputV);
         composite.dispose();
       }
-      if (masks !== null) {
+      if (masks !== null && opts.localReplace === true) {
+        const t4 = performance.now();
+        const replaced = tf.tidy(() => tf.add(tf.mul(x, tf.sub(1, masks)), tf.mul(edited, masks)) as tf.Tensor4D);
+        replaced.dataSync();
+        ms.set(replaceName(m), ms.get(replaceName(m))! + editMs + performance.now() - t4);
+        score(replaceName(m), replaced, inputV);
+        replaced.dispose();
+      }
+      if (masks !== null && opts.localize === true) {
         const t3 = performance.now();
         const local = tf.tidy(() => tf.clipByValue(tf.add(x, tf.mul(tf.sub(edited, rec), masks)), -1, 1) as tf.Tensor4D);
         local.dataSync();

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { levelOf, type EditableAttributeName } from '@lfe/edit-language';
 import { circularDistance, truthOf, type HeadSpec } from './heads';
 import type { Judge, JudgeVerdict } from './judge';
-import { renderFaces } from './face-batch';
+import { eyeHeadReadable, renderFaces } from './face-batch';
 
 /** Held-out metrics of one schema entry. Discrete entries have `accuracy` (+ `confusion`), continuous ones `mae`; ordinal attributes both. */
 export interface EntryMetrics {
@@ -18,14 +18,19 @@ export interface EntryMetrics {
 export interface JudgeReport {
   perAttribute: Record<string, EntryMetrics>;
   perIdentityTrait: Record<string, EntryMetrics>;
-  /** Where the faces came from: `sample(hashInts(seed, k))`, k = 0 … n-1. */
-  data: { seed: number; n: number; resolution: number };
+  /**
+   * Where the faces came from: `sample(hashInts(seed, k))`, k = 0 … n-1, with this share rendered
+   * mid-blink (eye size and colour are not scored on faces whose eyes are less than half open).
+   */
+  data: { seed: number; n: number; resolution: number; blinkFraction?: number };
 }
 
 export interface EvaluateOptions {
   seed: number;
   n: number;
   batchSize?: number;
+  /** Render this share of the faces mid-blink (renderFaces); default 0. */
+  blinkFraction?: number;
 }
 
 interface Acc {
@@ -48,11 +53,12 @@ function levelCount(head: HeadSpec): number {
 }
 
 /** Add one batch of verdicts against the ground truth to the accumulators. */
-function accumulate(accs: Acc[], verdicts: readonly JudgeVerdict[], faces: Parameters<typeof truthOf>[0][]): void {
+function accumulate(accs: Acc[], verdicts: readonly JudgeVerdict[], faces: Parameters<typeof truthOf>[0][], eyeOpen: readonly number[]): void {
   verdicts.forEach((v, i) => {
     const face = faces[i]!;
     for (const a of accs) {
       const h = a.head;
+      if (!eyeHeadReadable(h.name, eyeOpen[i] ?? 1)) continue;
       const truth = truthOf(face, h);
       const pred = h.group === 'attribute' ? v.attributes[h.name as EditableAttributeName] : v.identity[h.name as keyof typeof v.identity];
       a.n++;
@@ -94,15 +100,19 @@ export function evaluateJudge(judge: Judge, opts: EvaluateOptions): JudgeReport 
   });
   for (let start = 0; start < opts.n; start += batchSize) {
     const count = Math.min(batchSize, opts.n - start);
-    const { images, faces } = renderFaces(opts.seed, start, count, r);
+    const { images, faces, eyeOpen } = renderFaces(opts.seed, start, count, r, { blinkFraction: opts.blinkFraction ?? 0 });
     const x = tf.tensor4d(images, [count, r, r, 3]);
     try {
-      accumulate(accs, judge.judge(x), faces);
+      accumulate(accs, judge.judge(x), faces, eyeOpen);
     } finally {
       x.dispose();
     }
   }
-  const report: JudgeReport = { perAttribute: {}, perIdentityTrait: {}, data: { seed: opts.seed, n: opts.n, resolution: r } };
+  const report: JudgeReport = {
+    perAttribute: {},
+    perIdentityTrait: {},
+    data: { seed: opts.seed, n: opts.n, resolution: r, ...(opts.blinkFraction ? { blinkFraction: opts.blinkFraction } : {}) },
+  };
   for (const a of accs) {
     const m: EntryMetrics = { kind: a.kind, n: a.n };
     if (a.kind !== 'continuous' && a.kind !== 'circular') m.accuracy = a.correct / a.n;

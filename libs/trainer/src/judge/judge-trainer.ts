@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Provenance } from '@lfe/face-pipeline';
 import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
-import { renderFaces } from './face-batch';
-import { encodeTargets } from './heads';
+import { eyeHeadReadable, renderFaces } from './face-batch';
+import { encodeTargets, type HeadLayout } from './heads';
+import type { FaceDescription } from '@lfe/edit-language';
 import { DEFAULT_JUDGE_CONFIG, Judge, validateJudgeConfig, type JudgeConfig } from './judge';
 
 export const JUDGE_STATE_KIND = 'judge-training-state';
@@ -27,6 +28,10 @@ export interface JudgeTrainConfig {
   validateEvery: number;
   validateN: number;
   reportN: number;
+  /** Share of training faces rendered mid-blink (face-batch.ts); 0 = eyes always open. */
+  blinkFraction: number;
+  /** Start from this judge's weights (a folder such as models/judge) instead of a random init: fine-tuning. */
+  init: string | null;
 }
 
 export const DEFAULT_JUDGE_TRAIN_CONFIG: JudgeTrainConfig = {
@@ -44,7 +49,10 @@ export const DEFAULT_JUDGE_TRAIN_CONFIG: JudgeTrainConfig = {
   validateEvery: 500,
   validateN: 500,
   reportN: 2000,
+  blinkFraction: 0,
+  init: null,
 };
+
 
 export function resolveJudgeTrainConfig(user: Partial<JudgeTrainConfig> = {}): JudgeTrainConfig {
   const known = new Set(Object.keys(DEFAULT_JUDGE_TRAIN_CONFIG));
@@ -58,6 +66,8 @@ export function resolveJudgeTrainConfig(user: Partial<JudgeTrainConfig> = {}): J
   for (const k of ['lr', 'finalLrFraction', 'regressionWeight'] as const) {
     if (!Number.isFinite(c[k]) || c[k] < 0) throw new TypeError(`judge train config: ${k} must be a non-negative number`);
   }
+  if (!(c.blinkFraction >= 0 && c.blinkFraction <= 1)) throw new TypeError('judge train config: blinkFraction must be in [0, 1]');
+  if (c.init !== null && (typeof c.init !== 'string' || c.init === '')) throw new TypeError('judge train config: init must be a judge folder or null');
   const seeds = new Set([c.seed, c.validationSeed, c.reportSeed]);
   if (seeds.size !== 3) throw new TypeError('judge train config: seed, validationSeed and reportSeed must differ (held-out sets)');
   return c;
@@ -79,6 +89,20 @@ export interface JudgeGradients {
   crossEntropy: number;
   regression: number;
   lr: number;
+}
+
+/**
+ * Training targets of a batch: `encodeTargets`, with the one-hot rows of the heads a face's eyes
+ * hide (eye size and colour below half open) left all zero, so those heads get no loss on it.
+ */
+export function judgeTargets(faces: readonly FaceDescription[], eyeOpen: readonly number[], layout: HeadLayout): { onehot: Float32Array; regression: Float32Array } {
+  const t = encodeTargets(faces, layout);
+  eyeOpen.forEach((open, i) => {
+    for (const h of layout.heads) {
+      if (h.kind === 'softmax' && !eyeHeadReadable(h.name, open)) t.onehot.fill(0, i * layout.softmaxWidth + h.targetOffset, i * layout.softmaxWidth + h.targetOffset + h.width);
+    }
+  });
+  return t;
 }
 
 /** Learning rate at a step: linear warm-up, then cosine decay. */
@@ -126,7 +150,35 @@ export class JudgeTrainer {
   constructor(config: JudgeTrainConfig) {
     this.config = resolveJudgeTrainConfig(config);
     this.judge = new Judge(this.config.model, this.config.seed);
+    if (this.config.init !== null) {
+      const from = Judge.load(this.config.init);
+      try {
+        const a = JSON.stringify(validateJudgeConfig(from.config));
+        const b = JSON.stringify(this.config.model);
+        if (a !== b) throw new TypeError(`judge train config: init ${this.config.init} has model ${a}, the config asks for ${b}`);
+        this.judge.params.copyFrom(from.params);
+      } catch (e) {
+        this.judge.dispose();
+        throw e;
+      } finally {
+        from.dispose();
+      }
+    }
     this.opt = tf.train.adam(this.config.lr, 0.9, 0.999, 1e-8);
+  }
+
+  /** Rows [start, start + n) of step s's batch: images and targets, eye heads masked on closed eyes. */
+  #batch(s: number, start: number, n: number): { x: tf.Tensor4D; onehot: tf.Tensor2D; reg: tf.Tensor2D } {
+    const c = this.config;
+    const r = c.model.resolution;
+    const L = this.judge.layout;
+    const { images, faces, eyeOpen } = renderFaces(c.seed, s * c.batchSize + start, n, r, { blinkFraction: c.blinkFraction });
+    const t = judgeTargets(faces, eyeOpen, L);
+    return {
+      x: tf.tensor4d(images, [n, r, r, 3]),
+      onehot: tf.tensor2d(t.onehot, [n, L.softmaxWidth]),
+      reg: tf.tensor2d(t.regression, [n, L.regressionWidth]),
+    };
   }
 
   get step(): number {
@@ -137,12 +189,7 @@ export class JudgeTrainer {
     const c = this.config;
     const s = this.#step;
     const t0 = performance.now();
-    const r = c.model.resolution;
-    const { images, faces } = renderFaces(c.seed, s * c.batchSize, c.batchSize, r);
-    const t = encodeTargets(faces, this.judge.layout);
-    const x = tf.tensor4d(images, [c.batchSize, r, r, 3]);
-    const onehot = tf.tensor2d(t.onehot, [c.batchSize, this.judge.layout.softmaxWidth]);
-    const reg = tf.tensor2d(t.regression, [c.batchSize, this.judge.layout.regressionWidth]);
+    const { x, onehot, reg } = this.#batch(s, 0, c.batchSize);
     const lr = learningRateAt(c, s);
     (this.opt as unknown as { learningRate: number }).learningRate = lr;
     let ce: tf.Scalar | null = null;
@@ -177,12 +224,7 @@ export class JudgeTrainer {
   gradients(s: number, start: number, n: number): JudgeGradients {
     const c = this.config;
     if (!Number.isInteger(start) || !Number.isInteger(n) || start < 0 || n < 1 || start + n > c.batchSize) throw new RangeError(`judge gradients: rows [${start}, ${start + n}) are not in a batch of ${c.batchSize}`);
-    const r = c.model.resolution;
-    const { images, faces } = renderFaces(c.seed, s * c.batchSize + start, n, r);
-    const t = encodeTargets(faces, this.judge.layout);
-    const x = tf.tensor4d(images, [n, r, r, 3]);
-    const onehot = tf.tensor2d(t.onehot, [n, this.judge.layout.softmaxWidth]);
-    const reg = tf.tensor2d(t.regression, [n, this.judge.layout.regressionWidth]);
+    const { x, onehot, reg } = this.#batch(s, start, n);
     const vars = this.judge.trainableVariables();
     let ce: tf.Scalar | null = null;
     let rg: tf.Scalar | null = null;

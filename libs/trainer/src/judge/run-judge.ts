@@ -1,4 +1,4 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SCHEMA_VERSION } from '@lfe/edit-language';
 import { RENDERER_VERSION } from '@lfe/face-synth';
@@ -36,6 +36,8 @@ export interface FinalReport {
   /** Why this dtype. */
   dtypeDecision: string;
   failing: string[];
+  /** With blink training: the shipped weights on the report faces all rendered mid-blink (eye size and colour skipped below half open). */
+  blink?: JudgeReport;
   training: { steps: number; batchSize: number; images: number; seconds: number; seed: number; validationSeed: number; reportSeed: number };
   provenance: Provenance;
 }
@@ -98,10 +100,13 @@ export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | nul
       command: opts.command,
       seed: config.seed,
       dataManifestSha256: null,
-      data: `face-synth (renderer v${RENDERER_VERSION}) rendered on the fly: face k = sample(hashInts(${config.seed}, k)) at ${config.model.resolution}px, step s reads faces [s·${config.batchSize}, (s+1)·${config.batchSize})`,
+      data:
+        `face-synth (renderer v${RENDERER_VERSION}) rendered on the fly: face k = sample(hashInts(${config.seed}, k)) at ${config.model.resolution}px, step s reads faces [s·${config.batchSize}, (s+1)·${config.batchSize})` +
+        (config.blinkFraction > 0 ? `; ${(100 * config.blinkFraction).toFixed(1)} % of faces mid-blink (eye size and colour unscored below half open)` : ''),
+      ...(config.init === null ? {} : { init: { from: config.init, weightsSha256: weightsSha256Of(config.init) } }),
       heldOut: { validationSeed: config.validationSeed, reportSeed: config.reportSeed },
       schemaVersion: SCHEMA_VERSION,
-      optimizer: `Adam(${config.lr}, 0.9, 0.999), ${config.warmupSteps} warm-up steps, cosine to ${config.lr * config.finalLrFraction}`,
+      optimizer: `Adam(${config.lr}, 0.9, 0.999), ${config.warmupSteps} warm-up steps, cosine to ${Number((config.lr * config.finalLrFraction).toPrecision(6))}`,
       runtime: 'tfjs wasm + lfe training kernels',
       workers,
     };
@@ -154,6 +159,15 @@ export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | nul
       training: { steps: trainer.step, batchSize: config.batchSize, images: trainer.step * config.batchSize, seconds, seed: config.seed, validationSeed: config.validationSeed, reportSeed: config.reportSeed },
       provenance: { ...provenance, dtype: choice.dtype, trainingSeconds: Math.round(seconds) },
     };
+    if (config.blinkFraction > 0) {
+      const j = Judge.load(choice.dtype === 'float32' ? f32Dir : f16Dir);
+      try {
+        final.blink = evaluateJudge(j, { seed: config.reportSeed, n: config.reportN, blinkFraction: 1 });
+      } finally {
+        j.dispose();
+      }
+      progress(`\nreport faces, all mid-blink:\n${formatReport(final.blink)}`);
+    }
     trainer.judge.save(outDir, final.provenance, choice.dtype);
     writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(final, null, 2)}\n`);
     progress(`\n${formatReport(final.shipped)}\n\nshipped ${choice.dtype} (${choice.why}) to ${outDir}`);
@@ -161,6 +175,14 @@ export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | nul
   } finally {
     await trainer.dispose();
   }
+}
+
+/** sha256 of a checkpoint's weights as its manifest records it (the init of a fine-tune). */
+function weightsSha256Of(dir: string): string {
+  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { weights?: { sha256?: string } };
+  const sha = m.weights?.sha256;
+  if (typeof sha !== 'string') throw new TypeError(`judge init ${dir}: manifest.json has no weights.sha256`);
+  return sha;
 }
 
 function evalDir(dir: string, config: JudgeTrainConfig): JudgeReport {
