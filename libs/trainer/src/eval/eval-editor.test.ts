@@ -131,6 +131,13 @@ describe('evaluateEditor', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(Object.keys(withLocal.methods)).toEqual(['default', 'default +delta', 'default +local', 'patent', 'patent +delta', 'patent +local']);
     expect(withLocal.methods['default +local']!.identityKept).toBe(1);
+    // Local replace rows: the regenerated face inside the region, the input outside.
+    const withReplace = evaluateEditor({ generator: g, encoder, judge, methods: { default: fusionMethod(te, fr) }, cases, faces: 10, texts: 10, seed: 5, batchSize: 4, localReplace: true });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Object.keys(withReplace.methods)).toEqual(['default', 'default +local replace']);
+    const lr = withReplace.methods['default +local replace']!;
+    for (const v of [lr.editAccuracy, lr.identityKept]) expect(v >= 0 && v <= 1).toBe(true);
+    expect(Number.isFinite(lr.fdJudge)).toBe(true);
     for (const m of [g, encoder, judge, te, fr, fp]) m.dispose();
   });
 });
