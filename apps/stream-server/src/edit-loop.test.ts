@@ -107,6 +107,7 @@ describe.each(['inline', 'async'] as const)('edit loop (%s schedule): publisher 
     expect(text).toMatch(/^lfe_fps_out\{session="face"\} [0-9.]+$/m);
     expect(text).toMatch(/^lfe_process_ms\{session="face",quantile="0.95"\} [0-9.]+$/m);
     expect(text).toMatch(/^lfe_edit_stage_ms\{stage="generate"\} [0-9.]+$/m);
+    for (const stage of ['decode', 'wait', 'encode']) expect(text).toMatch(new RegExp(`^lfe_video_stage_ms\\{session="face",stage="${stage}",quantile="0.5"\\} [0-9.]+$`, 'm'));
     expect(text).toMatch(/^# TYPE lfe_recognizer_restarts_total counter$/m);
     if (schedule === 'async') {
       expect(text).toMatch(/^lfe_edit_model_batches_total [1-9][0-9]*$/m);

@@ -36,7 +36,16 @@ describe('media loop: werift client ⇄ server ⇄ ffmpeg (passthrough)', () => 
       expect(meanAbsDiff(f.frame, testPattern(W, H, f.n))).toBeLessThan(8);
     }
     const session = server.sessions.get('loop');
-    expect(session?.video.stats().fpsOut).toBeGreaterThan(15);
+    const stats = session?.video.stats();
+    expect(stats?.fpsOut).toBeGreaterThan(15);
+    // The stage breakdown of the server pipeline: every stage measured; each stage's median lies
+    // within the whole pipeline's spread (p95), as parts of it must.
+    for (const stage of ['decode', 'wait', 'encode'] as const) {
+      const st = stats!.stagesMs[stage];
+      expect(st.p50).toBeGreaterThanOrEqual(0);
+      expect(st.p50).toBeLessThanOrEqual(stats!.pipelineMs.p95);
+    }
+    expect(stats!.stagesMs.encode.p50).toBeGreaterThan(0);
   });
 
   it('sends the same processed video to a WHEP viewer', async () => {

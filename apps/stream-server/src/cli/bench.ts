@@ -52,7 +52,7 @@ interface Run {
   latencyP50Ms: number;
   latencyP95Ms: number;
   matchedFrames: number;
-  stagesMs: { procP50: number; procP95: number; serverPipelineP50: number; serverPipelineP95: number; edit?: Record<string, number> };
+  stagesMs: { procP50: number; procP95: number; serverPipelineP50: number; serverPipelineP95: number; decodeP50: number; waitP50: number; encodeP50: number; edit?: Record<string, number> };
   droppedPerSession: number;
 }
 
@@ -119,6 +119,9 @@ async function runOnce(effect: 'none' | 'edit', schedule: 'inline' | 'async', mo
         procP95: r1(mean(stats.map((s) => s.procMs.p95))),
         serverPipelineP50: r1(mean(stats.map((s) => s.pipelineMs.p50))),
         serverPipelineP95: r1(mean(stats.map((s) => s.pipelineMs.p95))),
+        decodeP50: r1(mean(stats.map((s) => s.stagesMs.decode.p50))),
+        waitP50: r1(mean(stats.map((s) => s.stagesMs.wait.p50))),
+        encodeP50: r1(mean(stats.map((s) => s.stagesMs.encode.p50))),
         ...(effect === 'edit' ? { edit: Object.fromEntries(Object.entries((processor as EditProcessor).stageMeans()).map(([k, v]): [string, number] => [k, r1(v as number)])) } : {}),
       },
       droppedPerSession: r1(mean(stats.map((s) => s.dropped))),
@@ -161,6 +164,8 @@ async function main(): Promise<void> {
       `| ${label(r)} | ${r.sessions} | ${r.fpsOut} | ${r.latencyP50Ms} ms | ${r.latencyP95Ms} ms | ${r.stagesMs.serverPipelineP50} / ${r.stagesMs.serverPipelineP95} ms | ${r.stagesMs.procP50} ms | ${r.droppedPerSession} | ${r.matchedFrames} |`,
     );
   }
+  lines.push('', 'server pipeline by stage, p50 (decode: compressed frame in → picture; wait: → processor; proc; encode: → packets out):');
+  for (const r of runs) lines.push(`- ${label(r)}, ${r.sessions} stream(s): decode ${r.stagesMs.decodeP50}, wait ${r.stagesMs.waitP50}, proc ${r.stagesMs.procP50}, encode ${r.stagesMs.encodeP50} ms`);
   for (const r of runs) {
     if (r.stagesMs.edit !== undefined) lines.push('', `${label(r)}, ${r.sessions} stream(s), ${r.schedule === 'async' ? 'model ms per job batch, track / paste ms per frame, age of the pasted face' : 'mean ms per model-run frame'}: ${Object.entries(r.stagesMs.edit).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }

@@ -163,6 +163,17 @@ export class StreamServer {
     metric('lfe_fps_out', 'gauge', 'Encoded frames per second.', stats.map((s) => [lab(s.id), s.v.fpsOut]));
     metric('lfe_process_ms', 'gauge', 'Frame processor time (effect), ms.', stats.flatMap((s) => [[lab(s.id, ',quantile="0.5"'), s.v.procMs.p50], [lab(s.id, ',quantile="0.95"'), s.v.procMs.p95]] as Array<[string, number]>));
     metric('lfe_pipeline_ms', 'gauge', 'Server frame-in to RTP-out, ms.', stats.flatMap((s) => [[lab(s.id, ',quantile="0.5"'), s.v.pipelineMs.p50], [lab(s.id, ',quantile="0.95"'), s.v.pipelineMs.p95]] as Array<[string, number]>));
+    metric(
+      'lfe_video_stage_ms',
+      'gauge',
+      'Server pipeline by stage, ms: decode (compressed frame in → picture), wait (→ processor), encode (→ packets out).',
+      stats.flatMap((s) =>
+        (['decode', 'wait', 'encode'] as const).flatMap((st) => [
+          [lab(s.id, `,stage="${st}",quantile="0.5"`), s.v.stagesMs[st].p50],
+          [lab(s.id, `,stage="${st}",quantile="0.95"`), s.v.stagesMs[st].p95],
+        ]),
+      ) as Array<[string, number]>,
+    );
     metric('lfe_frames_dropped_total', 'counter', 'Frames dropped (latest-frame-wins, encoder back-pressure, bad input).', stats.map((s) => [lab(s.id), s.v.dropped]));
     metric('lfe_decoder_restarts_total', 'counter', 'ffmpeg decoder restarts.', stats.map((s) => [lab(s.id), s.v.decoderRestarts]));
     metric('lfe_encoder_restarts_total', 'counter', 'ffmpeg encoder restarts (PLI, crash).', stats.map((s) => [lab(s.id), s.v.encoderRestarts]));

@@ -42,6 +42,12 @@ export interface VideoPipelineStats {
   fpsOut: number;
   procMs: { p50: number; p95: number };
   pipelineMs: { p50: number; p95: number };
+  /**
+   * Where pipelineMs goes, per frame: decode (arrival of the compressed frame → decoded picture),
+   * wait (decoded → the processor takes it), proc (above), encode (handed to the encoder → its
+   * packets sent). Percentiles of each stage separately, so they do not add up exactly.
+   */
+  stagesMs: Record<'decode' | 'wait' | 'encode', { p50: number; p95: number }>;
   dropped: number;
   decoderRestarts: number;
   encoderRestarts: number;
@@ -61,11 +67,16 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
   readonly #o: Required<Omit<VideoPipelineOptions, 'binary'>> & { binary: FfmpegBinary | undefined };
   readonly #sinks = new Set<RtpSink>();
   readonly #packetizer = new Vp8Packetizer(1200, randomInt(0x8000));
-  readonly #scheduler: LatestFrameScheduler<{ frame: RgbFrame; timestampMs: number }>;
+  readonly #scheduler: LatestFrameScheduler<{ frame: RgbFrame; timestampMs: number; decodedMs: number }>;
   readonly #fpsIn = new RateMeter();
   readonly #fpsOut = new RateMeter();
   readonly #procMs = new LatencyWindow();
   readonly #pipelineMs = new LatencyWindow();
+  readonly #decodeMs = new LatencyWindow();
+  readonly #waitMs = new LatencyWindow();
+  readonly #encodeMs = new LatencyWindow();
+  /** When each frame (keyed by its arrival time) went to the encoder; entries leave when sent. */
+  readonly #encodeStart = new Map<number, number>();
   readonly #restarts: number[] = [];
   #codec: InputVideoCodec = 'vp8';
   #decoder: VideoDecoder | undefined;
@@ -92,7 +103,7 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
       binary: options.binary,
     };
     this.#scheduler = new LatestFrameScheduler(
-      (item) => this.#process(item.frame, item.timestampMs),
+      (item) => this.#process(item.frame, item.timestampMs, item.decodedMs),
       (err) => {
         this.#processFailures++;
         if (this.#processFailures <= 3 || this.#processFailures % 100 === 0) this.#o.log.warn('frame processor failed', { error: err, failures: this.#processFailures });
@@ -166,6 +177,11 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
       fpsOut: round1(this.#fpsOut.rate(nowMs)),
       procMs: { p50: round1(this.#procMs.percentile(50)), p95: round1(this.#procMs.percentile(95)) },
       pipelineMs: { p50: round1(this.#pipelineMs.percentile(50)), p95: round1(this.#pipelineMs.percentile(95)) },
+      stagesMs: {
+        decode: { p50: round1(this.#decodeMs.percentile(50)), p95: round1(this.#decodeMs.percentile(95)) },
+        wait: { p50: round1(this.#waitMs.percentile(50)), p95: round1(this.#waitMs.percentile(95)) },
+        encode: { p50: round1(this.#encodeMs.percentile(50)), p95: round1(this.#encodeMs.percentile(95)) },
+      },
       dropped: this.#scheduler.dropped + (this.#encoder?.dropped ?? 0) + this.#droppedInput,
       decoderRestarts: this.#decoderRestarts,
       encoderRestarts: this.#encoderRestarts,
@@ -190,8 +206,10 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
     const dec = new VideoDecoder({ codec: this.#codec, width: this.#o.width, height: this.#o.height, ...(this.#o.binary ? { binary: this.#o.binary } : {}) });
     dec.ready.catch((err: unknown) => this.#giveUp(err instanceof Error ? err : new Error(String(err))));
     dec.on('frame', (frame, arrivalMs) => {
-      this.#fpsIn.record(performance.now());
-      this.#scheduler.push({ frame, timestampMs: arrivalMs });
+      const now = performance.now();
+      this.#fpsIn.record(now);
+      this.#decodeMs.record(now - arrivalMs);
+      this.#scheduler.push({ frame, timestampMs: arrivalMs, decodedMs: now });
     });
     dec.on('died', (err) => {
       if (this.#decoder !== dec || this.#closed) return;
@@ -254,12 +272,17 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
     this.safeEmit('fatal', err);
   }
 
-  async #process(frame: RgbFrame, timestampMs: number): Promise<void> {
+  async #process(frame: RgbFrame, timestampMs: number, decodedMs: number): Promise<void> {
     const t0 = performance.now();
+    this.#waitMs.record(t0 - decodedMs);
     const out = await this.#o.processor.process(frame, timestampMs, this.#o.session());
-    this.#procMs.record(performance.now() - t0);
+    const t1 = performance.now();
+    this.#procMs.record(t1 - t0);
     if (this.#closed) return;
     const enc = this.#encoder ?? this.#startEncoder();
+    // Frames the encoder drops (or loses in a restart) never come back: keep the map small.
+    if (this.#encodeStart.size >= 64) this.#encodeStart.delete(this.#encodeStart.keys().next().value as number);
+    this.#encodeStart.set(timestampMs, t1);
     enc.encode(out, timestampMs);
     if (this.listenerCount('processed') > 0) this.safeEmit('processed', out);
   }
@@ -288,5 +311,10 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
     }
     this.#fpsOut.record(now);
     this.#pipelineMs.record(now - f.timestampMs);
+    const started = this.#encodeStart.get(f.timestampMs);
+    if (started !== undefined) {
+      this.#encodeMs.record(now - started);
+      this.#encodeStart.delete(f.timestampMs);
+    }
   }
 }
