@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { StreamServer } from '../http/server';
 import { percentileOfSorted } from '../media/stats';
 import type { EditProcessor } from '../media/edit-processor';
@@ -52,7 +53,7 @@ interface Run {
   latencyP50Ms: number;
   latencyP95Ms: number;
   matchedFrames: number;
-  stagesMs: { procP50: number; procP95: number; serverPipelineP50: number; serverPipelineP95: number; decodeP50: number; waitP50: number; encodeP50: number; edit?: Record<string, number> };
+  stagesMs: { procP50: number; procP95: number; serverPipelineP50: number; serverPipelineP95: number; decodeP50: number; waitP50: number; encodeP50: number; eventLoopDelayP50: number; eventLoopDelayP99: number; edit?: Record<string, number> };
   droppedPerSession: number;
 }
 
@@ -89,7 +90,11 @@ async function runOnce(effect: 'none' | 'edit', schedule: 'inline' | 'async', mo
     const t0 = performance.now();
     const startCounts = pubs.map((p) => p.frames.length);
     const startNs = pubs.map((p) => p.frames.at(-1)?.n ?? -1);
+    // How late this process's event loop runs callbacks (the server's and the clients' I/O share it).
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
     await new Promise((r) => setTimeout(r, seconds * 1000));
+    loop.disable();
     const elapsed = (performance.now() - t0) / 1000;
     const latencies: number[] = [];
     let fpsSum = 0;
@@ -122,6 +127,8 @@ async function runOnce(effect: 'none' | 'edit', schedule: 'inline' | 'async', mo
         decodeP50: r1(mean(stats.map((s) => s.stagesMs.decode.p50))),
         waitP50: r1(mean(stats.map((s) => s.stagesMs.wait.p50))),
         encodeP50: r1(mean(stats.map((s) => s.stagesMs.encode.p50))),
+        eventLoopDelayP50: r1(loop.percentile(50) / 1e6),
+        eventLoopDelayP99: r1(loop.percentile(99) / 1e6),
         ...(effect === 'edit' ? { edit: Object.fromEntries(Object.entries((processor as EditProcessor).stageMeans()).map(([k, v]): [string, number] => [k, r1(v as number)])) } : {}),
       },
       droppedPerSession: r1(mean(stats.map((s) => s.dropped))),
@@ -165,7 +172,7 @@ async function main(): Promise<void> {
     );
   }
   lines.push('', 'server pipeline by stage, p50 (decode: compressed frame in → picture; wait: → processor; proc; encode: → packets out):');
-  for (const r of runs) lines.push(`- ${label(r)}, ${r.sessions} stream(s): decode ${r.stagesMs.decodeP50}, wait ${r.stagesMs.waitP50}, proc ${r.stagesMs.procP50}, encode ${r.stagesMs.encodeP50} ms`);
+  for (const r of runs) lines.push(`- ${label(r)}, ${r.sessions} stream(s): decode ${r.stagesMs.decodeP50}, wait ${r.stagesMs.waitP50}, proc ${r.stagesMs.procP50}, encode ${r.stagesMs.encodeP50} ms; event-loop delay p50 / p99 ${r.stagesMs.eventLoopDelayP50} / ${r.stagesMs.eventLoopDelayP99} ms`);
   for (const r of runs) {
     if (r.stagesMs.edit !== undefined) lines.push('', `${label(r)}, ${r.sessions} stream(s), ${r.schedule === 'async' ? 'model ms per job batch, track / paste ms per frame, age of the pasted face' : 'mean ms per model-run frame'}: ${Object.entries(r.stagesMs.edit).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
