@@ -32,6 +32,8 @@ export interface JudgeTrainConfig {
   blinkFraction: number;
   /** Start from this judge's weights (a folder such as models/judge) instead of a random init: fine-tuning. */
   init: string | null;
+  /** sha256 of the init judge's weights, pinned when the run starts (runJudge), so provenance names them even after the folder changes. */
+  initWeightsSha256: string | null;
 }
 
 export const DEFAULT_JUDGE_TRAIN_CONFIG: JudgeTrainConfig = {
@@ -51,6 +53,7 @@ export const DEFAULT_JUDGE_TRAIN_CONFIG: JudgeTrainConfig = {
   reportN: 2000,
   blinkFraction: 0,
   init: null,
+  initWeightsSha256: null,
 };
 
 
@@ -68,6 +71,7 @@ export function resolveJudgeTrainConfig(user: Partial<JudgeTrainConfig> = {}): J
   }
   if (!(c.blinkFraction >= 0 && c.blinkFraction <= 1)) throw new TypeError('judge train config: blinkFraction must be in [0, 1]');
   if (c.init !== null && (typeof c.init !== 'string' || c.init === '')) throw new TypeError('judge train config: init must be a judge folder or null');
+  if (c.initWeightsSha256 !== null && !/^[0-9a-f]{64}$/.test(String(c.initWeightsSha256))) throw new TypeError('judge train config: initWeightsSha256 must be a sha256 or null');
   const seeds = new Set([c.seed, c.validationSeed, c.reportSeed]);
   if (seeds.size !== 3) throw new TypeError('judge train config: seed, validationSeed and reportSeed must differ (held-out sets)');
   return c;

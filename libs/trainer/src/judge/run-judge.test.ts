@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initRuntime } from '@lfe/face-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopAndResume } from '../testing/stop-resume';
 import { resolveJudgeTrainConfig } from './judge-trainer';
+import { Judge } from './judge';
 import { runJudge } from './run-judge';
 
 let dir: string;
@@ -44,5 +45,17 @@ describe('runJudge (the shared run loop)', () => {
     expect(oneThread).toHaveLength(6);
     uninterrupted.forEach((l, i) => expect(Math.abs(l - oneThread[i]!) / oneThread[i]!).toBeLessThan(1e-3));
     expect(existsSync(join(dir, 'two', 'a-out', 'report.json'))).toBe(true);
+  }, 120_000);
+
+  it('fine-tunes on blinking faces from an init judge, pinning its weights in config.json and the provenance', async () => {
+    const base = new Judge(config.model, 9);
+    base.save(join(dir, 'init'), { command: 'test', seed: 9, steps: 0, dataManifestSha256: null, date: '2026-01-01T00:00:00Z' });
+    base.dispose();
+    const sha = (JSON.parse(readFileSync(join(dir, 'init', 'manifest.json'), 'utf8')) as { weights: { sha256: string } }).weights.sha256;
+    const fine = resolveJudgeTrainConfig({ ...config, seed: 77, init: join(dir, 'init'), blinkFraction: 0.5, steps: 2 });
+    const report = await runJudge({ outDir: join(dir, 'fine-out'), workDir: join(dir, 'fine'), config: fine, resume: false, command: 'test', progress: () => undefined });
+    expect((JSON.parse(readFileSync(join(dir, 'fine', 'config.json'), 'utf8')) as { initWeightsSha256: string }).initWeightsSha256).toBe(sha);
+    expect(report?.provenance['init']).toEqual({ from: join(dir, 'init'), weightsSha256: sha });
+    expect(report?.blink?.data.blinkFraction).toBe(1);
   }, 120_000);
 });

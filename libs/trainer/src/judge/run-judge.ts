@@ -90,7 +90,14 @@ function chooseDtype(f32: JudgeReport, f16: JudgeReport): { dtype: WeightDtype; 
 /** Train (or resume) a judge, validate along the way, and write the shipped judge + report. */
 export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | null> {
   const { outDir, workDir } = opts;
-  const { config, resuming } = runConfig(workDir, opts.config, opts.resume, resolveJudgeTrainConfig);
+  const run = runConfig(workDir, opts.config, opts.resume, resolveJudgeTrainConfig);
+  const { resuming } = run;
+  let config = run.config;
+  if (config.init !== null && config.initWeightsSha256 === null) {
+    // Pin the init's weights now: a resume later must not read whatever the folder holds by then.
+    config = { ...config, initWeightsSha256: weightsSha256Of(config.init) };
+    writeFileSync(join(workDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  }
   const workers = opts.workers ?? 1;
   const trainer = workers > 1 ? await ParallelJudgeTrainer.start(config, workers) : new JudgeTrainer(config);
   try {
@@ -103,7 +110,7 @@ export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | nul
       data:
         `face-synth (renderer v${RENDERER_VERSION}) rendered on the fly: face k = sample(hashInts(${config.seed}, k)) at ${config.model.resolution}px, step s reads faces [s·${config.batchSize}, (s+1)·${config.batchSize})` +
         (config.blinkFraction > 0 ? `; ${(100 * config.blinkFraction).toFixed(1)} % of faces mid-blink (eye size and colour unscored below half open)` : ''),
-      ...(config.init === null ? {} : { init: { from: config.init, weightsSha256: weightsSha256Of(config.init) } }),
+      ...(config.init === null ? {} : { init: { from: config.init, weightsSha256: config.initWeightsSha256 } }),
       heldOut: { validationSeed: config.validationSeed, reportSeed: config.reportSeed },
       schemaVersion: SCHEMA_VERSION,
       optimizer: `Adam(${config.lr}, 0.9, 0.999), ${config.warmupSteps} warm-up steps, cosine to ${Number((config.lr * config.finalLrFraction).toPrecision(6))}`,

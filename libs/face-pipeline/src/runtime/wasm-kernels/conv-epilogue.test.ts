@@ -115,6 +115,7 @@ describe.each(['wasm', 'cpu'])('fused conv epilogue on %s', (backend) => {
     expect(() => run({ y, d: tf.ones([2, 4]), bias: tf.zeros([3]) })).toThrow(/bias must be \[4\]/);
     expect(() => run({ y, d: tf.ones([2, 4]), bias: tf.zeros([4]), noise: tf.zeros([2, 3, 2, 1]), strength: tf.scalar(1) })).toThrow(/noise must be/);
     expect(() => run({ y, d: tf.ones([2, 4]), bias: tf.zeros([4]), noise: tf.zeros([1, 3, 3, 1]) })).toThrow(/noise and strength come together/);
+    expect(() => tf.engine().runKernel(CONV_EPILOGUE_KERNEL, { y, d: tf.ones([2, 4]), bias: tf.zeros([4]) } as tf.NamedTensorMap, { alpha: 1.5 })).toThrow(/alpha must be in \[0, 1\]/);
     tf.dispose(y);
   });
 });

@@ -64,6 +64,7 @@ function simdEpilogue(backend: HeapBackend): SimdEpilogue | null {
   }
   return fn;
 }
+
 interface CpuBackend {
   data: { get(dataId: object): { values: TypedArray } };
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
@@ -132,6 +133,8 @@ function makeKernel(backendName: string): KernelFunc {
     }
     for (const t of [yi, di, bi, noise, strength]) if (t !== undefined) check(t.dtype === 'float32', `inputs must be float32, got ${t.dtype}`);
     const alpha = (attrs as { alpha?: number } | undefined)?.alpha ?? 0.2;
+    // max(v, α·v) is the leaky ReLU only for 0 ≤ α ≤ 1 (the SIMD path computes it that way).
+    check(alpha >= 0 && alpha <= 1, `alpha must be in [0, 1], got ${alpha}`);
     const n = b * h * w * c;
 
     const run = (read: (t: TensorInfo) => TypedArray, outValues: Float32Array): void =>
