@@ -57,5 +57,8 @@ describe('runJudge (the shared run loop)', () => {
     expect((JSON.parse(readFileSync(join(dir, 'fine', 'config.json'), 'utf8')) as { initWeightsSha256: string }).initWeightsSha256).toBe(sha);
     expect(report?.provenance['init']).toEqual({ from: join(dir, 'init'), weightsSha256: sha });
     expect(report?.blink?.data.blinkFraction).toBe(1);
+    // A fresh start whose config pins other init weights than the folder holds is refused.
+    const wrong = { ...fine, initWeightsSha256: '0'.repeat(64) };
+    await expect(runJudge({ outDir: join(dir, 'wrong-out'), workDir: join(dir, 'wrong'), config: wrong, resume: false, command: 'test', progress: () => undefined })).rejects.toThrow(/not the ones the config pins/);
   }, 120_000);
 });

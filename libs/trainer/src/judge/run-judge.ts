@@ -93,10 +93,16 @@ export async function runJudge(opts: RunJudgeOptions): Promise<FinalReport | nul
   const run = runConfig(workDir, opts.config, opts.resume, resolveJudgeTrainConfig);
   const { resuming } = run;
   let config = run.config;
-  if (config.init !== null && config.initWeightsSha256 === null) {
-    // Pin the init's weights now: a resume later must not read whatever the folder holds by then.
-    config = { ...config, initWeightsSha256: weightsSha256Of(config.init) };
-    writeFileSync(join(workDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  if (config.init !== null) {
+    const now = weightsSha256Of(config.init);
+    if (config.initWeightsSha256 === null) {
+      // Pin the init's weights now: a resume later must not read whatever the folder holds by then.
+      config = { ...config, initWeightsSha256: now };
+      writeFileSync(join(workDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    } else if (!resuming && now !== config.initWeightsSha256) {
+      // A fresh start would train from other weights than the config names.
+      throw new TypeError(`judge init ${config.init}: its weights (sha256 ${now}) are not the ones the config pins (${config.initWeightsSha256})`);
+    }
   }
   const workers = opts.workers ?? 1;
   const trainer = workers > 1 ? await ParallelJudgeTrainer.start(config, workers) : new JudgeTrainer(config);
