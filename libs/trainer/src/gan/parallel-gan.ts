@@ -1,4 +1,4 @@
-import { ReplicaPool, type ReplicaReply } from '../util/replica-pool';
+import { ReplicaPool, type ReplicaReply, type WithoutId } from '../util/replica-pool';
 import type { GanConfig } from './gan-config';
 import type { GradPhase, RunProvenance, StepStats } from './gan-trainer';
 
@@ -11,8 +11,7 @@ export type MainToWorker =
   | { id: number; type: 'checksum' }
   | { id: number; type: 'memory' };
 
-/** A request before it gets its id (distributes over the union). */
-type Request = MainToWorker extends infer M ? (M extends unknown ? Omit<M, 'id'> : never) : never;
+type Request = WithoutId<MainToWorker>;
 
 /** A replica's gradients of one phase, for the main thread to average. */
 type GradsMessage = { type: 'grads'; phase: GradPhase; step: number; buffer: ArrayBuffer };

@@ -1,4 +1,4 @@
-import { ReplicaPool, type ReplicaReply } from '../util/replica-pool';
+import { ReplicaPool, type ReplicaReply, type WithoutId } from '../util/replica-pool';
 import type { StepProvenance } from '../util/run-loop';
 import type { Judge } from './judge';
 import { JudgeTrainer, resolveJudgeTrainConfig, type JudgeGradients, type JudgeStepStats, type JudgeTrainConfig } from './judge-trainer';
@@ -11,7 +11,7 @@ export type JudgeMainToWorker =
   | { id: number; type: 'checksum' }
   | { id: number; type: 'memory' };
 
-type Request = JudgeMainToWorker extends infer M ? (M extends unknown ? Omit<M, 'id'> : never) : never;
+type Request = WithoutId<JudgeMainToWorker>;
 
 export type JudgeWorkerToMain = ReplicaReply;
 

@@ -1,6 +1,9 @@
 import { Worker } from 'node:worker_threads';
 
 /** What every replica thread sends: its start-up result, and the answer to each request by id. */
+/** A request message before the pool gives it its id (distributes over a union of messages). */
+export type WithoutId<M> = M extends unknown ? Omit<M, 'id'> : never;
+
 export type ReplicaReply = { type: 'ready' } | { type: 'fatal'; message: string } | { type: 'done'; id: number; result: unknown } | { type: 'error'; id: number; message: string };
 
 interface Replica {
