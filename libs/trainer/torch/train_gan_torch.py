@@ -115,6 +115,9 @@ def main() -> int:
     log(f"rendered {len(data)} faces ({data.nbytes / 1e9:.2f} GB)")
     data_t = torch.from_numpy(data).to(dev)
     del data
+    if dev.type == "cuda":
+        torch.cuda.synchronize(dev)
+    log(f"faces on {dev}")
 
     G = Generator(gcfg, take_prefix(arrays, "G"), dev)
     Gema = Generator(gcfg, take_prefix(arrays, "Gema"), dev)
@@ -127,6 +130,7 @@ def main() -> int:
     gen.manual_seed(args.seed)
     pyrng = random.Random(args.seed)  # host-side draws (style-mixing cut) without a device sync
     B, zdim, n_ws = args.batch, gcfg["zDim"], G.num_ws
+    log("G, G_ema, D and the optimisers loaded; the first step also runs cuDNN's algorithm search")
 
     def mixed_ws():
         z = torch.randn((B, zdim), device=dev, generator=gen)
