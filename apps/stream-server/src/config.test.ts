@@ -16,6 +16,7 @@ describe('parseServeArgs', () => {
       token: 't',
     });
     expect(parseServeArgs(['--composite', 'replace'], {}).composite).toBe('replace');
+    expect(parseServeArgs(['--composite', 'local-replace'], {}).composite).toBe('local-replace');
     expect(parseServeArgs([], {}).localize).toBe(true);
     expect(parseServeArgs(['--no-localize'], {}).localize).toBe(false);
     expect(parseServeArgs([], { LFE_COMPOSITE: 'replace' }).composite).toBe('replace');

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BadInputError } from './errors';
+import type { LiveComposite } from '@lfe/face-pipeline';
 import type { LogLevel } from './util/log';
 
 export const HELP = `stream-server — live face editing over WebRTC (WHIP in, WHEP/ws out)
@@ -25,7 +26,10 @@ Usage: npx nx run stream-server:serve -- [options]
                         invert → fuse → generate every --model-every N frames (env LFE_SCHEDULE)
   --model-every N       inline schedule: run the model every N frames (default 2; 1 = every frame)
   --composite MODE      delta (default): add only what the edit changes to the camera's own face;
-                        replace: paste the regenerated face itself (the method's paste-back)
+                        replace: paste the regenerated face itself (the method's paste-back);
+                        local-replace: the regenerated face only where the edited attributes live,
+                        the camera's own face elsewhere (shows more of an edit, keeps less identity
+                        there; env LFE_COMPOSITE)
   --no-localize         delta: add the change everywhere under the face mask, not only where the
                         edited attributes live (eyes for glasses, mouth for a smile, …)
   --max-sessions N      concurrent publishers (default 4); more get 503
@@ -53,7 +57,7 @@ export interface ServeConfig {
   detectEvery: number;
   modelEvery: number;
   schedule: 'inline' | 'async';
-  composite: 'delta' | 'replace';
+  composite: LiveComposite;
   localize: boolean;
   maxSessions: number;
   voice: boolean | undefined;
@@ -157,7 +161,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   const effect = values.effect ?? env['LFE_EFFECT'] ?? 'edit';
   if (effect !== 'none' && effect !== 'edit') throw new BadInputError(`--effect: must be none or edit (got ${effect})`);
   const composite = values.composite ?? env['LFE_COMPOSITE'] ?? 'delta';
-  if (composite !== 'delta' && composite !== 'replace') throw new BadInputError(`--composite: must be delta or replace (got ${composite})`);
+  if (composite !== 'delta' && composite !== 'replace' && composite !== 'local-replace') throw new BadInputError(`--composite: must be delta, replace or local-replace (got ${composite})`);
   const schedule = values.schedule ?? env['LFE_SCHEDULE'] ?? 'async';
   if (schedule !== 'inline' && schedule !== 'async') throw new BadInputError(`--schedule: must be inline or async (got ${schedule})`);
   const logLevel = values['log-level'] ?? env['LFE_LOG_LEVEL'] ?? 'info';

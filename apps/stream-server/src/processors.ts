@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { LiveComposite } from '@lfe/face-pipeline';
 import { EditProcessor } from './media/edit-processor';
 import { type FrameProcessor, PassthroughProcessor } from './media/frame-processor';
 import { createLogger, type Logger } from './util/log';
@@ -23,7 +24,7 @@ export interface ProcessorOptions {
   /** When the model runs (LiveEditOptions.schedule; default async, as the server's). */
   schedule?: 'inline' | 'async';
   /** How the edited face goes back into the frame (LiveEditOptions.composite; default delta). */
-  composite?: 'delta' | 'replace';
+  composite?: LiveComposite;
   log?: Logger;
 }
 

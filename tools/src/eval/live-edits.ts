@@ -3,7 +3,7 @@
  * inversion, fusion, smoothing, paste-back) on moving test clips of several faces, read back by the
  * judge at each frame's ground-truth face position — the same check the browser E2E makes on the
  * page's video, without the browser, for several commands and faces.
- *   npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--commands "add glasses;long hair;…"] [--composite delta|replace] [--strength 1] [--schedule inline|async] [--lag 7] [--json out.json] [--png sheet.png]
+ *   npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--commands "add glasses;long hair;…"] [--composite delta|replace|local-replace] [--strength 1] [--schedule inline|async] [--lag 7] [--json out.json] [--png sheet.png]
  * --schedule async: the server's async schedule with the model's latency replayed deterministically:
  * each generated face arrives `--lag` frames after the frame it was made from (the live bench
  * measures the real age; ~7 frames at 30 fps on this machine) and is pasted, tracked, until then.
@@ -82,8 +82,8 @@ if (!Number.isFinite(strength) || strength < 0 || strength > 4) {
   console.error('eval-live: --strength must be a number in 0…4');
   process.exit(2);
 }
-if (composite !== 'delta' && composite !== 'replace') {
-  console.error('eval-live: --composite delta|replace');
+if (composite !== 'delta' && composite !== 'replace' && composite !== 'local-replace') {
+  console.error('eval-live: --composite delta|replace|local-replace');
   process.exit(2);
 }
 const frames = Number(values.frames);
@@ -117,7 +117,7 @@ for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) =>
     if (wanted.every((x) => levelOf(x.a, face.attributes[x.a]) === x.level)) continue; // already so
     used++;
     const clip = new TestClip(face, { width: W, height: H, fps: 30 });
-    const lagged = schedule === 'async' ? new LaggedFaceModel(new LocalFaceModel(editor, { composite })) : null;
+    const lagged = schedule === 'async' ? new LaggedFaceModel(new LocalFaceModel(editor, { composite: composite === 'local-replace' ? 'replace' : composite })) : null;
     const live = new LiveFaceEditor(lagged ?? editor, { detectEvery: 5, composite, schedule });
     const readAt = (img: { width: number; height: number; data: Uint8Array }, i: number): boolean => {
       const st = clip.stateAt(i);

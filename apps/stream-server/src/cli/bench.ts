@@ -4,6 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { StreamServer } from '../http/server';
 import { percentileOfSorted } from '../media/stats';
 import type { EditProcessor } from '../media/edit-processor';
+import type { LiveComposite } from '@lfe/face-pipeline';
 import { createFrameProcessor } from '../processors';
 import { createLogger } from '../util/log';
 import { faceClipSource } from '../testing/face-clip';
@@ -47,7 +48,7 @@ interface Run {
   /** When the model runs (edit runs). */
   schedule?: 'inline' | 'async';
   /** Paste-back composite (edit runs). */
-  composite?: 'delta' | 'replace';
+  composite?: LiveComposite;
   sessions: number;
   fpsOut: number;
   latencyP50Ms: number;
@@ -57,7 +58,7 @@ interface Run {
   droppedPerSession: number;
 }
 
-async function runOnce(effect: 'none' | 'edit', schedule: 'inline' | 'async', modelEvery: number, composite: 'delta' | 'replace', sessions: number, seconds: number, warmup: number, width: number, height: number, fps: number): Promise<Run> {
+async function runOnce(effect: 'none' | 'edit', schedule: 'inline' | 'async', modelEvery: number, composite: LiveComposite, sessions: number, seconds: number, warmup: number, width: number, height: number, fps: number): Promise<Run> {
   const processor = createFrameProcessor(effect, {
     composite,
     ...(values.editor !== undefined ? { editorDir: values.editor } : {}),
@@ -148,7 +149,7 @@ async function main(): Promise<void> {
   const modelEveries = (values['model-every'] ?? '1').split(',').map((s) => Number(s.trim()));
   if (modelEveries.some((n) => !Number.isInteger(n) || n < 1 || n > 30)) throw new TypeError('--model-every: comma-separated integers in [1, 30]');
   const composites = (values.composite ?? 'delta').split(',').map((s) => s.trim());
-  if (composites.some((c) => c !== 'delta' && c !== 'replace')) throw new TypeError('--composite: comma-separated delta / replace');
+  if (composites.some((c) => c !== 'delta' && c !== 'replace' && c !== 'local-replace')) throw new TypeError('--composite: comma-separated delta / replace / local-replace');
   const schedules = (values.schedule ?? 'inline').split(',').map((s) => s.trim());
   if (schedules.some((c) => c !== 'inline' && c !== 'async')) throw new TypeError('--schedule: comma-separated inline / async');
   const runs: Run[] = [];
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
     for (const effect of effects as Array<'none' | 'edit'>) {
       for (const sch of (effect === 'edit' ? schedules : ['inline']) as Array<'inline' | 'async'>) {
         for (const me of effect === 'edit' && sch === 'inline' ? modelEveries : [1]) {
-          for (const comp of (effect === 'edit' ? composites : ['delta']) as Array<'delta' | 'replace'>) {
+          for (const comp of (effect === 'edit' ? composites : ['delta']) as LiveComposite[]) {
             runs.push(await runOnce(effect, sch, me, comp, n, Number(values.seconds), Number(values.warmup), Number(values.width), Number(values.height), Number(values.fps)));
           }
         }

@@ -112,4 +112,30 @@ describe('crop and paste', () => {
     // @ts-expect-error: checked at run time too
     expect(() => pasteAligned(f, a, up, 32, { mode: 'add' })).toThrow(/mode/);
   });
+
+  it('a crop-space mask limits the paste to its region: all-ones equals no mask, zeros keep the frame, a half mask pastes one half', () => {
+    const a = { cx: 80, cy: 60, scale: 80, roll: 0.2 };
+    const white = new Float32Array(32 * 32 * 3).fill(1);
+    const plain = frame();
+    pasteAligned(plain, a, white, 32, { colorMatch: false });
+    const ones = frame();
+    pasteAligned(ones, a, white, 32, { colorMatch: false, mask: new Float32Array(32 * 32).fill(1) });
+    expect(ones.data).toEqual(plain.data);
+    const zeros = frame();
+    const orig = Uint8Array.from(zeros.data);
+    pasteAligned(zeros, a, white, 32, { mask: new Float32Array(32 * 32) });
+    expect(zeros.data).toEqual(orig);
+    // Top half of the crop only (rows 0–15 at 1, the rest 0): the eyes (crop y ≈ 0.4) get it, the mouth (≈ 0.58) does not.
+    const half = new Float32Array(32 * 32);
+    half.fill(1, 0, 16 * 32);
+    const f = frame();
+    pasteAligned(f, a, white, 32, { colorMatch: false, mask: half });
+    const at = (u: number, v: number): number => {
+      const p = cropToFrame(a, u, v);
+      return (Math.round(p.y) * W + Math.round(p.x)) * 3;
+    };
+    expect(f.data[at(0.5, 0.3)]).toBe(255);
+    expect(f.data[at(0.5, 0.75)]).toBe(orig[at(0.5, 0.75)]);
+    expect(() => pasteAligned(f, a, white, 32, { mask: new Float32Array(10) })).toThrow(/mask/);
+  });
 });

@@ -118,6 +118,13 @@ export interface PasteOptions {
    * resolution and everything the edit does not touch. Colour matching does not apply to a delta.
    */
   mode?: 'replace' | 'delta';
+  /**
+   * A per-pixel opacity over the crop (`size`² floats in [0, 1], row-major), multiplied into the
+   * ellipse: only where it is above 0 does the crop reach the frame (a local replace pastes the
+   * regenerated face inside the edited attributes' region, `regionMask`, and keeps the frame's own
+   * pixels elsewhere). Colour matching still measures the ellipse's ring.
+   */
+  mask?: Float32Array;
 }
 
 /**
@@ -135,6 +142,8 @@ export function pasteAligned(frame: { width: number; height: number; data: Uint8
   const feather = opts.feather ?? 0.08;
   const { width: W, height: H, data } = frame;
   if (crop.length !== size * size * 3) throw new TypeError(`paste: crop must be ${size}×${size}×3`);
+  const mk = opts.mask;
+  if (mk !== undefined && mk.length !== size * size) throw new TypeError(`paste: mask must be ${size}×${size} floats`);
   // Bounding box of the mask ellipse in the frame.
   let minX = Infinity;
   let minY = Infinity;
@@ -235,6 +244,14 @@ export function pasteAligned(frame: { width: number; height: number; data: Uint8
       const i01 = (ya * size + xb) * 3;
       const i10 = (yb * size + xa) * 3;
       const i11 = (yb * size + xb) * 3;
+      if (mk !== undefined) {
+        const q0 = ya * size;
+        const q1 = yb * size;
+        const mt = mk[q0 + xa]! + (mk[q0 + xb]! - mk[q0 + xa]!) * tx;
+        const mb = mk[q1 + xa]! + (mk[q1 + xb]! - mk[q1 + xa]!) * tx;
+        m *= mt + (mb - mt) * ty;
+        if (!(m > 0)) continue;
+      }
       const p = (y * W + x) * 3;
       for (let k = 0; k < 3; k++) {
         const top = crop[i00 + k]! + (crop[i01 + k]! - crop[i00 + k]!) * tx;

@@ -29,7 +29,7 @@ try {
       ...(init.fusion !== undefined ? { fusion: init.fusion } : {}),
       ...(init.backend !== undefined ? { backend: init.backend } : {}),
       ...(opts.latentFilter !== undefined ? { latentFilter: opts.latentFilter } : {}),
-      composite: opts.composite ?? 'delta',
+      composite: opts.composite === 'local-replace' ? 'replace' : (opts.composite ?? 'delta'),
       nice: opts.modelNice ?? 10,
       ...(opts.localize !== undefined ? { localize: opts.localize } : {}),
     });

@@ -204,6 +204,59 @@ describe('LiveFaceEditor', () => {
     editor.dispose();
   });
 
+  it("composite 'local-replace' pastes the regenerated face only in the edited attributes' region, inline and async (and cross-fades the regions)", async () => {
+    const editor = Editor.load(bundle.editorDir, bundle.generatorDir);
+    const st = clip.stateAt(5);
+    const gt = faceLandmarks(face, st.placement, st.nuisance);
+    // A 3×3 patch's summed change around a frame point.
+    const patch = (a: Uint8Array, b: Uint8Array, p: { x: number; y: number }): number => {
+      let d = 0;
+      for (let y = Math.round(p.y) - 1; y <= Math.round(p.y) + 1; y++) {
+        for (let x = Math.round(p.x) - 1; x <= Math.round(p.x) + 1; x++) for (let k = 0; k < 3; k++) d += Math.abs(a[(y * 320 + x) * 3 + k]! - b[(y * 320 + x) * 3 + k]!);
+      }
+      return d;
+    };
+    const orig = frameAt(5).data;
+    const replace = new LiveFaceEditor(editor, { rampMs: 0, composite: 'replace' });
+    const g = frameAt(5);
+    await replace.process('r', g, 0, 'add glasses', 1);
+    expect(patch(g.data, orig, gt.mouth)).toBeGreaterThan(0);
+    const local = new LiveFaceEditor(editor, { rampMs: 0, composite: 'local-replace' });
+    const f = frameAt(5);
+    expect((await local.process('l', f, 0, 'add glasses', 1)).edited).toBe(true);
+    expect(patch(f.data, orig, gt.leftEye)).toBeGreaterThan(0); // glasses live around the eyes
+    expect(patch(f.data, orig, gt.mouth)).toBe(0); // the mouth stays the camera's
+    expect(sumDiff(f.data, orig)).toBeLessThan(sumDiff(g.data, orig));
+
+    // Async: the glasses face arrives, then "a smile" cross-fades in over the ramp: mid-fade both
+    // regions show, at the end only the mouth's.
+    const live = new LiveFaceEditor(editor, { rampMs: 100, schedule: 'async', composite: 'local-replace' });
+    let t = 0;
+    const step = async (command: string): Promise<Uint8Array> => {
+      const h = frameAt(5);
+      await live.process('a', h, (t += 33), command, 1);
+      return h.data;
+    };
+    let last = orig;
+    for (let i = 0; i < 6; i++) last = await step('add glasses');
+    expect(patch(last, orig, gt.leftEye)).toBeGreaterThan(0);
+    expect(patch(last, orig, gt.mouth)).toBe(0);
+    await step('a smile'); // submits the smile's crop; its face arrives for the next frame
+    await step('a smile'); // the cross-fade starts on the first frame the smile's face could show
+    const mid = await step('a smile'); // a third of the way
+    expect(patch(mid, orig, gt.leftEye)).toBeGreaterThan(0);
+    expect(patch(mid, orig, gt.mouth)).toBeGreaterThan(0);
+    for (let i = 0; i < 6; i++) last = await step('a smile');
+    // At most the smile region's feathered edge reaches the eyes (this test face's eyes sit close to it).
+    expect(patch(last, orig, gt.leftEye)).toBeLessThan(0.02 * patch(mid, orig, gt.leftEye));
+    expect(patch(last, orig, gt.mouth)).toBeGreaterThan(0);
+
+    // It needs a model that generates faces, not changes.
+    expect(() => new LiveFaceEditor(new LocalFaceModel(editor, { composite: 'delta' }), { composite: 'local-replace' })).toThrow(/local-replace/);
+    for (const l of [replace, local, live]) l.dispose();
+    editor.dispose();
+  });
+
   it('fades an edit in over the ramp', async () => {
     const editor = Editor.load(bundle.editorDir, bundle.generatorDir);
     const live = new LiveFaceEditor(editor, { rampMs: 300 });
