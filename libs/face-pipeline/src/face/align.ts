@@ -122,7 +122,8 @@ export interface PasteOptions {
    * A per-pixel opacity over the crop (`size`² floats in [0, 1], row-major), multiplied into the
    * ellipse: only where it is above 0 does the crop reach the frame (a local replace pastes the
    * regenerated face inside the edited attributes' region, `regionMask`, and keeps the frame's own
-   * pixels elsewhere). Colour matching still measures the ellipse's ring.
+   * pixels elsewhere). Colour matching then measures where the pasted region meets the frame (the
+   * combined mask's feather), so the crop need not hold a face outside the mask.
    */
   mask?: Float32Array;
 }
@@ -191,6 +192,18 @@ export function pasteAligned(frame: { width: number; height: number; data: Uint8
     const t = (1 - rho) / fr;
     return t * t * (3 - 2 * t);
   };
+  // The mask (when given) at crop point (u, v), bilinear.
+  const maskSample = (u: number, v: number): number => {
+    const fx = Math.min(size - 1, Math.max(0, u * size - 0.5));
+    const fy = Math.min(size - 1, Math.max(0, v * size - 0.5));
+    const xa = Math.floor(fx);
+    const ya = Math.floor(fy);
+    const xb = Math.min(size - 1, xa + 1);
+    const yb = Math.min(size - 1, ya + 1);
+    const top = mk![ya * size + xa]! + (mk![ya * size + xb]! - mk![ya * size + xa]!) * (fx - xa);
+    const bot = mk![yb * size + xa]! + (mk![yb * size + xb]! - mk![yb * size + xa]!) * (fx - xa);
+    return top + (bot - top) * (fy - ya);
+  };
   const shift = [0, 0, 0];
   if (!delta && (opts.colorMatch ?? true)) {
     // The ring mean on a 4-px grid: plenty of samples for three numbers.
@@ -200,8 +213,8 @@ export function pasteAligned(frame: { width: number; height: number; data: Uint8
     for (let y = y0; y < y1; y += 4) {
       for (let x = x0; x < x1; x += 4) {
         const [u, v] = toCrop(x + 0.5, y + 0.5);
-        const m = maskAt(u, v);
-        if (m <= 0 || m >= 1) continue; // the feather ring only
+        const m = maskAt(u, v) * (mk === undefined ? 1 : maskSample(u, v));
+        if (m <= 0 || m >= 1) continue; // the feather ring only (with a mask: where the pasted region meets the frame)
         const p = (y * W + x) * 3;
         for (let k = 0; k < 3; k++) {
           sumF[k]! += data[p + k]!;
