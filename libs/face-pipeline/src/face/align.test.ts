@@ -138,4 +138,26 @@ describe('crop and paste', () => {
     expect(f.data[at(0.5, 0.75)]).toBe(orig[at(0.5, 0.75)]);
     expect(() => pasteAligned(f, a, white, 32, { mask: new Float32Array(10) })).toThrow(/mask/);
   });
+
+  it('with a mask, colour matching reads only where the masked crop meets the frame (the crop outside the mask may be anything)', () => {
+    const a = { cx: 80, cy: 60, scale: 80, roll: 0 };
+    const grey = 100;
+    const f = { width: W, height: H, data: new Uint8Array(W * H * 3).fill(grey) };
+    // A mask of 1 on a box, fading to 0 over 4 px around it; where it is above 0 the crop is 30
+    // levels brighter than the frame, elsewhere black.
+    const crop = new Float32Array(32 * 32 * 3).fill(-1);
+    const mask = new Float32Array(32 * 32);
+    for (let y = 0; y < 32; y++) {
+      for (let x = 0; x < 32; x++) {
+        const d = Math.max(6 - x, x - 25, 8 - y, y - 19, 0);
+        mask[y * 32 + x] = Math.max(0, 1 - d / 4);
+        if (mask[y * 32 + x]! > 0) for (let k = 0; k < 3; k++) crop[(y * 32 + x) * 3 + k] = (grey + 30) / 127.5 - 1;
+      }
+    }
+    pasteAligned(f, a, crop, 32, { mask, colorMatch: true });
+    // The shift takes out the 30 levels (the crop's black outside the mask plays no part).
+    const centre = cropToFrame(a, 16 / 32, 14 / 32);
+    const p = (Math.round(centre.y) * W + Math.round(centre.x)) * 3;
+    expect(Math.abs(f.data[p]! - grey)).toBeLessThanOrEqual(1);
+  });
 });

@@ -192,7 +192,7 @@ export function pasteAligned(frame: { width: number; height: number; data: Uint8
     const t = (1 - rho) / fr;
     return t * t * (3 - 2 * t);
   };
-  // The mask (when given) at crop point (u, v), bilinear.
+  // Colour matching: the mask (when given) at crop point (u, v), bilinear; 0 where a tap is outside it.
   const maskSample = (u: number, v: number): number => {
     const fx = Math.min(size - 1, Math.max(0, u * size - 0.5));
     const fy = Math.min(size - 1, Math.max(0, v * size - 0.5));
@@ -200,8 +200,14 @@ export function pasteAligned(frame: { width: number; height: number; data: Uint8
     const ya = Math.floor(fy);
     const xb = Math.min(size - 1, xa + 1);
     const yb = Math.min(size - 1, ya + 1);
-    const top = mk![ya * size + xa]! + (mk![ya * size + xb]! - mk![ya * size + xa]!) * (fx - xa);
-    const bot = mk![yb * size + xa]! + (mk![yb * size + xb]! - mk![yb * size + xa]!) * (fx - xa);
+    const m00 = mk![ya * size + xa]!;
+    const m01 = mk![ya * size + xb]!;
+    const m10 = mk![yb * size + xa]!;
+    const m11 = mk![yb * size + xb]!;
+    // Where a tap is outside the mask the crop is not defined there: no colour sample.
+    if (!(m00 > 0 && m01 > 0 && m10 > 0 && m11 > 0)) return 0;
+    const top = m00 + (m01 - m00) * (fx - xa);
+    const bot = m10 + (m11 - m10) * (fx - xa);
     return top + (bot - top) * (fy - ya);
   };
   const shift = [0, 0, 0];
