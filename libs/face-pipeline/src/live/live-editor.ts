@@ -167,7 +167,7 @@ export class LiveFaceEditor {
   }
 
   readonly #local: boolean;
-  /** Region masks by the sorted attributes they cover (local-replace). */
+  /** Local-replace: region masks by the commands whose faces they cover. */
   readonly #masks = new Map<string, Float32Array>();
 
   get #mode(): 'delta' | 'replace' {
@@ -177,10 +177,11 @@ export class LiveFaceEditor {
   /** Local-replace: the paste mask of the faces generated for these commands (the union of their regions); undefined otherwise. */
   #maskFor(commands: ReadonlyArray<string | null>): Float32Array | undefined {
     if (!this.#local) return undefined;
-    const attrs = [...new Set(commands.flatMap((c) => (c === null ? [] : editedAttributes(c))))].sort();
-    const key = attrs.join(',');
+    // Keyed by the command texts: a frame's lookup parses nothing.
+    const key = commands.join('\u0000');
     let m = this.#masks.get(key);
     if (m === undefined) {
+      const attrs = [...new Set(commands.flatMap((c) => (c === null ? [] : editedAttributes(c))))];
       m = regionMask(attrs, this.#model.resolution);
       if (this.#masks.size > 256) this.#masks.clear();
       this.#masks.set(key, m);
