@@ -17,6 +17,7 @@ export { evaluateJudge, formatReport } from './judge/evaluate';
 export type { JudgeReport } from './judge/evaluate';
 export { evaluateGan, formatGanReport } from './eval/eval-gan';
 export type { GanEvalReport } from './eval/eval-gan';
+export { identityKept } from './eval/eval-editor';
 export { Captioner, CAPTIONER_KIND, DEFAULT_CAPTIONER_CONFIG } from './captioner/captioner';
 export type { Caption, CaptionerConfig, DecodeOptions } from './captioner/captioner';
 export { captionIds, padCaptionIds } from './captioner/caption-ids';

@@ -10,7 +10,9 @@
  * --png: per command and face, the judge's crop of the last untouched and edited frame, side by side.
  * Per command: faces whose clip does not already show the requested level (first frames skipped
  * for the edit's fade-in), the share of edited frames the judge reads at the requested level, and
- * the same share on the untouched frames (the floor).
+ * the same share on the untouched frames (the floor); and identity kept: of everything the command
+ * did not ask for (other attributes' levels, identity traits), the share the judge reads the same
+ * on the edited frame as on the untouched one (`identityKept`, as in the editor report).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,7 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import { applyEdits, levelOf, parseCommand, type EditableAttributeName } from '@lfe/edit-language';
 import { Editor, LiveFaceEditor, LocalFaceModel, alignmentFromLandmarks, cropAligned, initRuntime, type FaceModel, type ModelJob, type ModelOutput } from '@lfe/face-pipeline';
 import { TestClip, faceLandmarks, hashInts, sample } from '@lfe/face-synth';
-import { Judge, encodePng, imageGrid } from '@lfe/trainer';
+import { Judge, encodePng, identityKept, imageGrid, type JudgeVerdict } from '@lfe/trainer';
 import { table } from '../bench/timing';
 
 const { values } = parseArgs({
@@ -101,7 +103,7 @@ const SKIP = 10 + (schedule === 'async' ? lag : 0);
 const r = judge.config.resolution;
 const sheet: Uint8Array[] = [];
 const toBytes = (crop: Float32Array): Uint8Array => Uint8Array.from(crop, (v) => Math.max(0, Math.min(255, Math.round((v + 1) * 127.5))));
-const rows: Array<{ command: string; faces: number; frames: number; edited: number; untouched: number }> = [];
+const rows: Array<{ command: string; faces: number; frames: number; edited: number; untouched: number; identityKept: number }> = [];
 const t0 = performance.now();
 for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) => s !== '')) {
   const cmd = parseCommand(text);
@@ -109,6 +111,7 @@ for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) =>
   let hit = 0;
   let floor = 0;
   let judged = 0;
+  const kept = [0, 0];
   let used = 0;
   for (let k = 0; used < faces && k < faces * 20; k++) {
     const face = sample(hashInts(4242, k));
@@ -119,7 +122,8 @@ for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) =>
     const clip = new TestClip(face, { width: W, height: H, fps: 30 });
     const lagged = schedule === 'async' ? new LaggedFaceModel(new LocalFaceModel(editor, { composite: composite === 'local-replace' ? 'replace' : composite })) : null;
     const live = new LiveFaceEditor(lagged ?? editor, { detectEvery: 5, composite, schedule });
-    const readAt = (img: { width: number; height: number; data: Uint8Array }, i: number): boolean => {
+    const requested = new Set(wanted.map((x) => x.a));
+    const readAt = (img: { width: number; height: number; data: Uint8Array }, i: number): JudgeVerdict => {
       const st = clip.stateAt(i);
       const lm = faceLandmarks(face, st.placement, st.nuisance);
       const crop = cropAligned(img, alignmentFromLandmarks(lm.leftEye, lm.rightEye, lm.mouth), r);
@@ -127,8 +131,9 @@ for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) =>
       const x = tf.tensor4d(crop, [1, r, r, 3]);
       const v = judge.judge(x)[0]!;
       x.dispose();
-      return wanted.every((w) => v.levels[w.a] === w.level);
+      return v;
     };
+    const asked = (v: JudgeVerdict): boolean => wanted.every((w) => v.levels[w.a] === w.level);
     for (let i = 0; i < frames; i++) {
       const f = clip.frame(i);
       const original = { width: W, height: H, data: Uint8Array.from(f.data) };
@@ -137,17 +142,23 @@ for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) =>
       lagged?.tick();
       if (i < SKIP) continue;
       judged++;
-      if (readAt(original, i)) floor++;
-      if (readAt(edited, i)) hit++;
+      const vo = readAt(original, i);
+      const ve = readAt(edited, i);
+      if (asked(vo)) floor++;
+      if (asked(ve)) hit++;
+      // Identity kept: everything not asked for reads the same on the edited frame as on the camera's.
+      const k = identityKept(ve, vo, requested);
+      kept[0]! += k.kept;
+      kept[1]! += k.items;
     }
     live.dispose();
   }
-  rows.push({ command: text, faces: used, frames: judged, edited: hit / Math.max(1, judged), untouched: floor / Math.max(1, judged) });
+  rows.push({ command: text, faces: used, frames: judged, edited: hit / Math.max(1, judged), untouched: floor / Math.max(1, judged), identityKept: kept[0]! / Math.max(1, kept[1]!) });
   console.error(`${text}: ${hit}/${judged} edited frames read as asked (untouched ${floor}/${judged})`);
 }
 console.log(`live edit accuracy (${rt.backend}; composite ${composite}, strength ${strength}, schedule ${schedule === 'async' ? `async, faces ${lag} frames late` : 'inline'}; ${faces} faces × ${frames - SKIP} judged frames per command, ${W}×${H} clips, first ${SKIP} frames skipped; ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
-console.log(table(['command', 'faces', 'judged frames', 'edited frames read as asked', 'untouched frames (floor)'], rows.map((x) => [x.command, String(x.faces), String(x.frames), pct(x.edited), pct(x.untouched)])));
+console.log(table(['command', 'faces', 'judged frames', 'edited frames read as asked', 'untouched frames (floor)', 'identity kept'], rows.map((x) => [x.command, String(x.faces), String(x.frames), pct(x.edited), pct(x.untouched), pct(x.identityKept)])));
 if (values.png !== undefined && sheet.length > 0) {
   const cols = 2 * faces;
   const grid = imageGrid(Uint8Array.from(sheet.flatMap((b) => Array.from(b))), sheet.length, r, cols);

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { VOCABULARY_SIZE, parseCommand } from '@lfe/edit-language';
+import { EDITABLE_ATTRIBUTE_NAMES, IDENTITY_TRAITS, VOCABULARY_SIZE, parseCommand } from '@lfe/edit-language';
 import { Encoder, Fusion, Generator, TextEncoder, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { editAtomKey } from '../editor/edit-pairs';
-import { Judge } from '../judge/judge';
-import { atomTeacherMethod, buildCases, caseTargets, evaluateEditor, formatEditorReport, fusionMethod, interFaceGanMethod } from './eval-editor';
+import { Judge, type JudgeVerdict } from '../judge/judge';
+import { atomTeacherMethod, buildCases, caseTargets, evaluateEditor, formatEditorReport, fusionMethod, identityKept, interFaceGanMethod } from './eval-editor';
 import { fitInterFaceGan, interFaceGanEdit } from './eval-interfacegan';
 
 const G_CFG: GeneratorConfig = { resolution: 32, zDim: 16, wDim: 16, mappingLayers: 2, mappingLrMul: 0.01, channelBase: 128, channelMax: 16 };
@@ -139,5 +139,30 @@ describe('evaluateEditor', () => {
     for (const v of [lr.editAccuracy, lr.identityKept]) expect(v >= 0 && v <= 1).toBe(true);
     expect(Number.isFinite(lr.fdJudge)).toBe(true);
     for (const m of [g, encoder, judge, te, fr, fp]) m.dispose();
+  });
+});
+
+describe('identityKept', () => {
+  // A verdict with every level 0 and every identity trait 0 (only the fields identityKept reads).
+  const verdict = (): JudgeVerdict => {
+    const levels = Object.fromEntries(EDITABLE_ATTRIBUTE_NAMES.map((a) => [a, 0])) as JudgeVerdict['levels'];
+    const identity = Object.fromEntries(IDENTITY_TRAITS.map((t) => [t.name, 0])) as unknown as JudgeVerdict['identity'];
+    return { attributes: {} as JudgeVerdict['attributes'], identity, levels, confidence: {} };
+  };
+
+  it('counts the unrequested levels and identity traits that read the same; a requested attribute is not counted', () => {
+    const ref = verdict();
+    const all = identityKept(verdict(), ref, new Set());
+    expect(all.kept).toBe(all.items);
+    const changed = verdict();
+    changed.levels.eyewear = 1;
+    expect(identityKept(changed, ref, new Set())).toEqual({ kept: all.items - 1, items: all.items });
+    expect(identityKept(changed, ref, new Set(['eyewear']))).toEqual({ kept: all.items - 1, items: all.items - 1 });
+    // Continuous traits within the tolerance (0.1) count as kept; beyond it they do not.
+    const skin = verdict();
+    (skin.identity as unknown as Record<string, number>)['skinTone'] = 0.05;
+    expect(identityKept(skin, ref, new Set()).kept).toBe(all.items);
+    (skin.identity as unknown as Record<string, number>)['skinTone'] = 0.2;
+    expect(identityKept(skin, ref, new Set()).kept).toBe(all.items - 1);
   });
 });

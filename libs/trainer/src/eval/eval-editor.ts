@@ -177,17 +177,29 @@ function scoreCase(c: EditCase, targets: ReadonlyArray<{ attribute: EditableAttr
     const p = per.get(attribute) ?? [0, 0];
     per.set(attribute, [p[0] + ok, p[1] + 1]);
   }
-  let all = true;
-  const keep = (ok: boolean): void => {
-    t.keep[0] += ok ? 1 : 0;
-    t.keep[1]++;
-    all &&= ok;
-  };
-  for (const a of EDITABLE_ATTRIBUTE_NAMES) if (!requested.has(a)) keep(edited.levels[a] === rec.levels[a]);
-  for (const tr of IDENTITY_TRAITS) if (tr.kind === 'categorical') keep(edited.identity[tr.name] === rec.identity[tr.name]);
-  for (const name of CONTINUOUS_IDENTITY) keep(Math.abs(edited.identity[name] - rec.identity[name]) <= CONTINUOUS_TOLERANCE);
-  t.keepAll[0] += all ? 1 : 0;
+  const k = identityKept(edited, rec, requested);
+  t.keep[0] += k.kept;
+  t.keep[1] += k.items;
+  t.keepAll[0] += k.kept === k.items ? 1 : 0;
   t.keepAll[1]++;
+}
+
+/**
+ * What "identity kept" counts: of the items the edit did not ask for — every unrequested
+ * attribute's level, each categorical identity trait, each continuous one within a tolerance —
+ * how many the judge reads the same on `edited` as on `reference`.
+ */
+export function identityKept(edited: JudgeVerdict, reference: JudgeVerdict, requested: ReadonlySet<EditableAttributeName>): { kept: number; items: number } {
+  let kept = 0;
+  let items = 0;
+  const keep = (ok: boolean): void => {
+    kept += ok ? 1 : 0;
+    items++;
+  };
+  for (const a of EDITABLE_ATTRIBUTE_NAMES) if (!requested.has(a)) keep(edited.levels[a] === reference.levels[a]);
+  for (const tr of IDENTITY_TRAITS) if (tr.kind === 'categorical') keep(edited.identity[tr.name] === reference.identity[tr.name]);
+  for (const name of CONTINUOUS_IDENTITY) keep(Math.abs(edited.identity[name] - reference.identity[name]) <= CONTINUOUS_TOLERANCE);
+  return { kept, items };
 }
 
 /**
