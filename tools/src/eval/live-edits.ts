@@ -3,7 +3,7 @@
  * inversion, fusion, smoothing, paste-back) on moving test clips of several faces, read back by the
  * judge at each frame's ground-truth face position — the same check the browser E2E makes on the
  * page's video, without the browser, for several commands and faces.
- *   npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--commands "add glasses;long hair;…"] [--composite delta|replace|local-replace] [--strength 1] [--schedule inline|async] [--lag 7] [--json out.json] [--png sheet.png]
+ *   npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--edits "add glasses;long hair;…"] [--composite delta|replace|local-replace] [--strength 1] [--schedule inline|async] [--lag 7] [--json out.json] [--png sheet.png]
  * --schedule async: the server's async schedule with the model's latency replayed deterministically:
  * each generated face arrives `--lag` frames after the frame it was made from (the live bench
  * measures the real age; ~7 frames at 30 fps on this machine) and is pasted, tracked, until then.
@@ -27,7 +27,9 @@ const { values } = parseArgs({
   options: {
     faces: { type: 'string', default: '6' },
     frames: { type: 'string', default: '24' },
-    commands: { type: 'string', default: 'add glasses;long hair;give her a beard;blond hair;big eyes;a smile;wear a hat' },
+    // `--edits` (not `--commands`, which `nx run` takes as its own option); `--commands` still works without nx.
+    edits: { type: 'string' },
+    commands: { type: 'string' },
     editor: { type: 'string', default: '../models/default/editor' },
     generator: { type: 'string', default: '../models/default/generator' },
     judge: { type: 'string', default: '../models/judge' },
@@ -105,7 +107,8 @@ const sheet: Uint8Array[] = [];
 const toBytes = (crop: Float32Array): Uint8Array => Uint8Array.from(crop, (v) => Math.max(0, Math.min(255, Math.round((v + 1) * 127.5))));
 const rows: Array<{ command: string; faces: number; frames: number; edited: number; untouched: number; identityKept: number }> = [];
 const t0 = performance.now();
-for (const text of values.commands.split(';').map((s) => s.trim()).filter((s) => s !== '')) {
+const DEFAULT_EDITS = 'add glasses;long hair;give her a beard;blond hair;big eyes;a smile;wear a hat';
+for (const text of (values.edits ?? values.commands ?? DEFAULT_EDITS).split(';').map((s) => s.trim()).filter((s) => s !== '')) {
   const cmd = parseCommand(text);
   if (cmd.kind !== 'edit') throw new Error(`eval-live: "${text}" is not an edit`);
   let hit = 0;
