@@ -170,17 +170,20 @@ export function pasteAligned(frame: { width: number; height: number; data: Uint8
     const dy = y - a.cy;
     return [TEMPLATE.eyeMid.x + c * dx + s * dy, TEMPLATE.eyeMid.y - s * dx + c * dy];
   };
-  const sample = (u: number, v: number, k: number): number => {
+  // Bilinear taps at crop point (u, v): the four pixel indices and the fractions between them.
+  const taps = (u: number, v: number): [number, number, number, number, number, number] => {
     const fx = Math.min(size - 1, Math.max(0, u * size - 0.5));
     const fy = Math.min(size - 1, Math.max(0, v * size - 0.5));
     const xa = Math.floor(fx);
     const ya = Math.floor(fy);
     const xb = Math.min(size - 1, xa + 1);
     const yb = Math.min(size - 1, ya + 1);
-    const tx = fx - xa;
-    const ty = fy - ya;
-    const top = crop[(ya * size + xa) * 3 + k]! + (crop[(ya * size + xb) * 3 + k]! - crop[(ya * size + xa) * 3 + k]!) * tx;
-    const bot = crop[(yb * size + xa) * 3 + k]! + (crop[(yb * size + xb) * 3 + k]! - crop[(yb * size + xa) * 3 + k]!) * tx;
+    return [ya * size + xa, ya * size + xb, yb * size + xa, yb * size + xb, fx - xa, fy - ya];
+  };
+  const sample = (u: number, v: number, k: number): number => {
+    const [p00, p01, p10, p11, tx, ty] = taps(u, v);
+    const top = crop[p00 * 3 + k]! + (crop[p01 * 3 + k]! - crop[p00 * 3 + k]!) * tx;
+    const bot = crop[p10 * 3 + k]! + (crop[p11 * 3 + k]! - crop[p10 * 3 + k]!) * tx;
     return ((top + (bot - top) * ty) + 1) * 127.5;
   };
   // Mask value from the normalised elliptical radius ρ: 1 inside, fading to 0 over the feather.
@@ -194,21 +197,16 @@ export function pasteAligned(frame: { width: number; height: number; data: Uint8
   };
   // Colour matching: the mask (when given) at crop point (u, v), bilinear; 0 where a tap is outside it.
   const maskSample = (u: number, v: number): number => {
-    const fx = Math.min(size - 1, Math.max(0, u * size - 0.5));
-    const fy = Math.min(size - 1, Math.max(0, v * size - 0.5));
-    const xa = Math.floor(fx);
-    const ya = Math.floor(fy);
-    const xb = Math.min(size - 1, xa + 1);
-    const yb = Math.min(size - 1, ya + 1);
-    const m00 = mk![ya * size + xa]!;
-    const m01 = mk![ya * size + xb]!;
-    const m10 = mk![yb * size + xa]!;
-    const m11 = mk![yb * size + xb]!;
+    const [p00, p01, p10, p11, tx, ty] = taps(u, v);
+    const m00 = mk![p00]!;
+    const m01 = mk![p01]!;
+    const m10 = mk![p10]!;
+    const m11 = mk![p11]!;
     // Where a tap is outside the mask the crop is not defined there: no colour sample.
     if (!(m00 > 0 && m01 > 0 && m10 > 0 && m11 > 0)) return 0;
-    const top = m00 + (m01 - m00) * (fx - xa);
-    const bot = m10 + (m11 - m10) * (fx - xa);
-    return top + (bot - top) * (fy - ya);
+    const top = m00 + (m01 - m00) * tx;
+    const bot = m10 + (m11 - m10) * tx;
+    return top + (bot - top) * ty;
   };
   const shift = [0, 0, 0];
   if (!delta && (opts.colorMatch ?? true)) {
