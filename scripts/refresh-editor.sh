@@ -2,6 +2,8 @@
 # Re-derive the whole editor from the current GAN run, in order:
 #   1. export the run's EMA generator to models/default/generator (float16)
 #   2. train the inversion encoder for it            (~45 min on 2 cores)
+#   2b. continue it to step 3500 with half its batch renders (dataFraction 0.5), as the shipped
+#      encoder was (session 5: held-out MSE 0.0535 → 0.0447)   (~25 min)
 #   3. joint-train the residual and patent variants  (~5 min each)
 #   4. captioner-optimised offsets for 3072 edit pairs (~40 min: two processes, one core each)
 #      and the distilled residual variant (~15 min)
@@ -52,6 +54,10 @@ export_generator() {
     --note "snapshot of $RUN at step $STEP; models/default/editor was retrained for exactly these weights by scripts/refresh-editor.sh"
 }
 encoder() { $TSX libs/trainer/src/cli/train-encoder.ts --out models/default/editor/encoder --work training/encoder-run --steps 2000 "${RESUME[@]}"; }
+encoder_more() {
+  node -e "const f='training/encoder-run/config.json',fs=require('fs'),j=JSON.parse(fs.readFileSync(f,'utf8'));j.dataFraction=0.5;fs.writeFileSync(f,JSON.stringify(j,null,2)+'\n')"
+  $TSX libs/trainer/src/cli/train-encoder.ts --out models/default/editor/encoder --work training/encoder-run --steps 3500 --resume
+}
 residual() { $TSX libs/trainer/src/cli/train-editor.ts --out models/default/editor --mode residual "${RESUME[@]}"; }
 patent() { $TSX libs/trainer/src/cli/train-editor.ts --out models/default/editor --mode patent "${RESUME[@]}"; }
 # two processes, one core each; the first creates targets.json, the second adds to it
@@ -86,6 +92,7 @@ report() {
 
 step 1-export-generator export_generator
 step 2-encoder encoder
+step 2b-encoder-3500 encoder_more
 step 3a-residual residual
 step 3b-patent patent
 step 4-edit-targets targets
