@@ -44,3 +44,4 @@ export type { DescribeOptions } from './captions';
 export { commandForEdits, describeAttributes, describeFace, editCommandFor, editsBetween, randomEdits } from './captions';
 export { speechGrammar, speechWords, spokenCommands } from './speech-grammar';
 export type { SpokenCommand } from './speech-grammar';
+export { attributesFromCaptions } from './read-captions';

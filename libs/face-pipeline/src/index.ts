@@ -2,6 +2,7 @@
 export * from './runtime/index';
 export * from './checkpoint/index';
 export * from './models/index';
+export * from './captioner/index';
 export * from './editor/index';
 export * from './face/index';
 export * from './temporal/index';

@@ -1,7 +1,7 @@
 import { END_ID, VOCABULARY, parseCommand, tokenize } from '@lfe/edit-language';
 import { describe, expect, it } from 'vitest';
 import { captionBatch } from './caption-batch';
-import { languageOf } from './caption-style';
+import { languageOf } from '@lfe/face-pipeline';
 
 const MIX = { fullFraction: 0.5, zhFraction: 0.5 };
 

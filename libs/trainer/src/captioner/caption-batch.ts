@@ -1,7 +1,6 @@
 import { describeFace, seededRandom, type FaceDescription } from '@lfe/edit-language';
 import { hashInts, render, sample } from '@lfe/face-synth';
-import { captionIds } from './caption-ids';
-import type { CaptionStyle } from './caption-style';
+import { captionIds, type CaptionStyle } from '@lfe/face-pipeline';
 
 export interface CaptionMix {
   /** Fraction of full descriptions (the rest are partial). */

@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Provenance } from '@lfe/face-pipeline';
+import { Captioner, DEFAULT_CAPTIONER_CONFIG, padCaptionIds, validateCaptionerConfig, type CaptionerConfig, type Provenance } from '@lfe/face-pipeline';
 import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
 import { captionBatch } from './caption-batch';
-import { padCaptionIds } from './caption-ids';
-import { Captioner, DEFAULT_CAPTIONER_CONFIG, validateCaptionerConfig, type CaptionerConfig } from './captioner';
 
 export const CAPTIONER_STATE_KIND = 'captioner-training-state';
 

@@ -10,8 +10,7 @@ import {
   type Lang,
 } from '@lfe/edit-language';
 import { captionBatch, type CaptionMix } from './caption-batch';
-import { padCaptionIds } from './caption-ids';
-import type { Captioner } from './captioner';
+import { padCaptionIds, type Captioner } from '@lfe/face-pipeline';
 
 export interface AttributeRecovery {
   /** Claims about this attribute in decoded full captions, and how many matched the true level. */

@@ -10,10 +10,9 @@ import * as tf from '@tensorflow/tfjs';
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeFace, joinTokens, seededRandom } from '@lfe/edit-language';
-import { initRuntime } from '@lfe/face-pipeline';
+import { Captioner, initRuntime, type Caption } from '@lfe/face-pipeline';
 import { ImageFolderDataset } from '@lfe/face-synth';
 import { captionBatch } from '../captioner/caption-batch';
-import { Captioner, type Caption } from '../captioner/captioner';
 
 const { values } = parseArgs({
   options: {

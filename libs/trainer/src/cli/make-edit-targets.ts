@@ -11,8 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { initRuntime, loadEncoder, loadGenerator } from '@lfe/face-pipeline';
-import { Captioner } from '../captioner/captioner';
+import { Captioner, initRuntime, loadEncoder, loadGenerator } from '@lfe/face-pipeline';
 import {
   listShards,
   makeEditTargetShard,

@@ -1,14 +1,9 @@
 import {
-  EDITABLE_ATTRIBUTES,
-  IDENTITY_TRAITS,
+  attributesFromCaptions,
   applyEdits,
   canonicalEdit,
   editableAttribute,
   levelOf,
-  parseCommand,
-  valueOfLevel,
-  type FaceAttributes,
-  type IdentityTraits,
   describeAttributes,
   describeFace,
   editCommandFor,
@@ -23,8 +18,7 @@ import {
 } from '@lfe/edit-language';
 import { hashInts, render, sample, type FaceDataset } from '@lfe/face-synth';
 import { DatasetSource } from '../gan/image-source';
-import { captionIds } from '../captioner/caption-ids';
-import type { CaptionStyle } from '../captioner/caption-style';
+import { captionIds, type CaptionStyle } from '@lfe/face-pipeline';
 
 /** What the captioner must read back from the edited face. */
 export type TargetCaption =
@@ -187,33 +181,6 @@ export function renderPairs(pairs: readonly EditPair[], size: number): Float32Ar
     for (let j = 0; j < px; j++) out[i * px + j] = img[j]! / 127.5 - 1;
   });
   return out;
-}
-
-/**
- * What a photo's captions say about it: each caption is parsed as a command ("a woman with long
- * hair and glasses" → hairLength long, eyewear glasses, gender 0); attributes no caption mentions
- * keep their default level and are marked unknown. Captions that do not parse are skipped.
- */
-export function attributesFromCaptions(captions: readonly string[]): { face: FaceDescription; known: Set<EditableAttributeName> } {
-  const attributes = Object.fromEntries(EDITABLE_ATTRIBUTES.map((a) => [a.name, valueOfLevel(a.name, a.defaultLevel)])) as FaceAttributes;
-  const identity = Object.fromEntries(IDENTITY_TRAITS.map((t) => [t.name, t.kind === 'categorical' ? 0 : 0.5])) as IdentityTraits;
-  const known = new Set<EditableAttributeName>();
-  for (const text of captions) {
-    let parsed;
-    try {
-      parsed = parseCommand(text);
-    } catch {
-      continue;
-    }
-    if (parsed.kind !== 'edit') continue;
-    if (parsed.identity.gender !== undefined) identity.gender = parsed.identity.gender;
-    for (const e of parsed.edits) {
-      if (e.op !== 'set' && e.op !== 'remove') continue;
-      Object.assign(attributes, applyEdits(attributes, [e]));
-      known.add(e.attribute);
-    }
-  }
-  return { face: { attributes, identity }, known };
 }
 
 /**

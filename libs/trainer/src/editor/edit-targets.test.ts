@@ -2,9 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { CheckpointError, Encoder, Generator, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
+import { Captioner, CheckpointError, Encoder, Generator, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Captioner } from '../captioner/captioner';
 import { atomPair, editAtomKey, editAtoms, editPair, sharedCommandPair } from './edit-pairs';
 import {
   EDIT_TARGETS_KIND,

@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { CheckpointError, loadCheckpoint, saveCheckpoint, type Encoder, type Generator, type Provenance } from '@lfe/face-pipeline';
-import type { Captioner } from '../captioner/captioner';
-import { padCaptionIds } from '../captioner/caption-ids';
+import { CheckpointError, loadCheckpoint, optimiseLatentOffset, padCaptionIds, saveCheckpoint, type Captioner, type Encoder, type Generator, type Provenance } from '@lfe/face-pipeline';
 import { atomFor, atomPair, editAtomKey, editAtoms, renderPairs, sharedCommandPair, type EditPair, type EditPairOptions, type TargetCaption } from './edit-pairs';
 
 export const EDIT_TARGETS_KIND = 'lfe-edit-targets';
@@ -111,46 +109,6 @@ export type OffsetOptimiseConfig = Pick<EditTargetConfig, 'steps' | 'lr' | 'late
   /** One offset [1,numWs,wDim] for the whole batch instead of one per row. */
   shared?: boolean;
 };
-
-/**
- * Minimise objective(G(w + Δ)) + λ·mean(c_l·Δ²) over a W+ offset Δ (from 0) with Adam. Returns Δ
- * ([B,numWs,wDim], or [1,numWs,wDim] when `shared`) and the objective before and after (one extra
- * forward). Disposes everything else.
- */
-export function optimiseLatentOffset(
-  generator: Generator,
-  w: tf.Tensor3D,
-  objective: (images: tf.Tensor4D) => tf.Scalar,
-  c: OffsetOptimiseConfig,
-): { delta: tf.Tensor3D; before: number; after: number } {
-  const nw = w.shape[1];
-  const layerWeight = tf.tensor(Array.from({ length: nw }, (_, i) => (i < c.coarseLayers ? c.coarseWeight : 1)), [1, nw, 1]);
-  const zero = c.shared === true ? tf.zeros([1, nw, w.shape[2]]) : tf.zerosLike(w);
-  const d = tf.variable(zero, true);
-  zero.dispose();
-  const opt = tf.train.adam(c.lr);
-  const objectiveNow = (): tf.Scalar => objective(generator.synthesis(tf.add(w, d) as tf.Tensor3D, { noise: c.noise }));
-  let before = NaN;
-  try {
-    for (let i = 0; i < c.steps; i++) {
-      const cost = opt.minimize(
-        () => {
-          const l = objectiveNow();
-          if (i === 0) before = l.dataSync()[0]!;
-          return tf.add(l, tf.mul(c.latentWeight, tf.mean(tf.mul(layerWeight, tf.square(d))))) as tf.Scalar;
-        },
-        false,
-        [d],
-      );
-      cost?.dispose();
-    }
-    const after = tf.tidy(() => objectiveNow().dataSync()[0]!);
-    return { delta: tf.clone(d) as tf.Tensor3D, before: c.steps === 0 ? after : before, after };
-  } finally {
-    tf.dispose([layerWeight, d]);
-    opt.dispose();
-  }
-}
 
 /**
  * Δ* for a batch: the offset that makes the captioner read each pair's target caption, i.e.

@@ -2,14 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Encoder, Generator, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
+import { Captioner, Encoder, Generator, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
 import { describeFace, parseCommand, seededRandom } from '@lfe/edit-language';
 import { hashInts, openImageFolder, render, sample } from '@lfe/face-synth';
 import { createCanvas } from '@napi-rs/canvas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Captioner } from '../captioner/captioner';
 import { SyntheticFaceSource } from '../gan/image-source';
-import { FolderPairSource, attributesFromCaptions, editPair, editPairFromCaptions } from './edit-pairs';
+import { attributesFromCaptions } from '@lfe/edit-language';
+import { FolderPairSource, editPair, editPairFromCaptions } from './edit-pairs';
 import { EditorTrainer, resolveEditorTrainConfig } from './editor-trainer';
 import { EncoderTrainer, resolveEncoderTrainConfig } from './encoder-trainer';
 

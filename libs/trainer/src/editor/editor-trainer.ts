@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { VOCABULARY_SIZE } from '@lfe/edit-language';
-import { Fusion, TextEncoder, type Encoder, type FusionMode, type Generator, type Provenance } from '@lfe/face-pipeline';
-import type { Captioner } from '../captioner/captioner';
-import { padCaptionIds } from '../captioner/caption-ids';
+import { Fusion, padCaptionIds, TextEncoder, type Captioner, type Encoder, type FusionMode, type Generator, type Provenance } from '@lfe/face-pipeline';
 import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
 import { hashInts } from '@lfe/face-synth';
 import { SyntheticPairSource, editAtomKey, editPair, renderPairs, type EditPair, type PairSource, type TargetCaption } from './edit-pairs';

@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { applyEdits, describeAttributes, seededRandom, valueOfLevel, type EditableAttributeName } from '@lfe/edit-language';
-import type { Generator } from '@lfe/face-pipeline';
-import type { Captioner } from '../captioner/captioner';
-import { captionIds } from '../captioner/caption-ids';
-import { optimiseEditOffsets, optimiseLatentOffset, type OffsetOptimiseConfig } from '../editor/edit-targets';
+import { captionIds, optimiseLatentOffset, type Captioner, type Generator } from '@lfe/face-pipeline';
+import { optimiseEditOffsets, type OffsetOptimiseConfig } from '../editor/edit-targets';
 import type { Judge } from '../judge/judge';
 import { caseTargets, type EditCase, type EditMethod } from './eval-editor';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { initRuntime } from '@lfe/face-pipeline';
+import { initRuntime } from '../runtime/index';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FORGET_BIAS, lstmCell } from './lstm-cell';
 import { finiteDifference, pickIndices } from './testing';
