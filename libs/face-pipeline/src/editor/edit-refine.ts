@@ -116,3 +116,22 @@ export function refineEditLatent(generator: Generator, captioner: Captioner, sta
     ids.dispose();
   }
 }
+
+/**
+ * Edit refinement as the editor runs it: row i of `edited` (the fusion's output for row i of `w`
+ * and command `texts[i]`) refined so that the captioner reads the command's target caption, whose
+ * starting levels are the captioner's reading of G(w) (`editTargetCaption`). Returns a new tensor.
+ */
+export function refineEdits(generator: Generator, captioner: Captioner, w: tf.Tensor3D, edited: tf.Tensor3D, texts: readonly string[], opts: EditRefineOptions = DEFAULT_EDIT_REFINE): tf.Tensor3D {
+  if (texts.length !== w.shape[0] || edited.shape[0] !== w.shape[0]) throw new TypeError(`refineEdit: ${texts.length} texts, ${w.shape[0]} latents, ${edited.shape[0]} edited latents`);
+  for (const t of texts) editTargetCaption(t, ''); // every command is checked before anything runs
+  if (opts.steps === 0) return tf.clone(edited);
+  const rec = generator.synthesis(w, { noise: opts.noise });
+  let readings: string[];
+  try {
+    readings = readFaces(captioner, rec);
+  } finally {
+    rec.dispose();
+  }
+  return refineEditLatent(generator, captioner, edited, readings.map((r, i) => editTargetCaption(texts[i]!, r)), opts);
+}

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { InvalidCommandError, encodeTokens, parseCommand } from '@lfe/edit-language';
+import { Captioner } from '../captioner/captioner';
 import { CheckpointError } from '../checkpoint/errors';
 import { editedAttributes, regionMask } from '../face/regions';
 import type { Encoder } from '../models/encoder';
@@ -9,6 +10,7 @@ import type { Fusion } from '../models/fusion';
 import type { Generator } from '../models/generator';
 import { loadGenerator } from '../models/generator-checkpoint';
 import type { TextEncoder } from '../models/text-encoder';
+import { DEFAULT_EDIT_REFINE, refineEdits } from './edit-refine';
 import { checkVariantEncoder, loadEncoder, loadFusion, loadTextEncoder, readEditorInfo } from './editor-checkpoint';
 
 export interface InvertOptions {
@@ -37,6 +39,12 @@ export interface EditOptions extends InvertOptions {
    * what the generator changes elsewhere along with them does not reach the picture. Default true.
    */
   localize?: boolean;
+  /**
+   * Edit refinement: this many Adam steps on the fused latent so that the captioner reads the
+   * command's target from the regenerated face (`refineEditLatent`; needs a captioner). 0 = the
+   * fusion alone (default).
+   */
+  refineEdit?: number;
 }
 
 export interface EditorParts {
@@ -44,6 +52,8 @@ export interface EditorParts {
   encoder: Encoder;
   textEncoder: TextEncoder;
   fusion: Fusion;
+  /** The grounded captioner, for edit refinement (optional). */
+  captioner?: Captioner;
   /** Generator noise when generating: its stored constant maps (default) or none. */
   noise?: 'const' | 'none';
 }
@@ -90,6 +100,7 @@ export class Editor {
   readonly encoder: Encoder;
   readonly textEncoder: TextEncoder;
   readonly fusion: Fusion;
+  readonly captioner: Captioner | null;
   readonly noise: 'const' | 'none';
   #disposed = false;
 
@@ -105,15 +116,21 @@ export class Editor {
     this.encoder = encoder;
     this.textEncoder = textEncoder;
     this.fusion = fusion;
+    if (parts.captioner !== undefined) {
+      const cr = parts.captioner.config.resolution;
+      if (cr !== generator.config.resolution) throw new TypeError(`editor: the captioner reads ${cr}px images, the generator makes ${generator.config.resolution}px`);
+    }
+    this.captioner = parts.captioner ?? null;
   }
 
   /**
    * Load an editor bundle and the generator it was trained for: `editor.json`, `encoder/`, and one
    * folder per trained fusion variant (`residual/`, `patent/`), each with its own `text-encoder/`
    * and `fusion/` (they were trained together). Refuses a generator whose weights differ from the
-   * bundle's. `fusion` picks a variant other than the bundle's default.
+   * bundle's. `fusion` picks a variant other than the bundle's default; `captioner` (a captioner
+   * checkpoint folder) enables edit refinement.
    */
-  static load(editorDir: string, generatorDir: string, opts: { fusion?: string } = {}): Editor {
+  static load(editorDir: string, generatorDir: string, opts: { fusion?: string; captioner?: string } = {}): Editor {
     const info = readEditorInfo(editorDir);
     const genManifest = join(generatorDir, 'manifest.json');
     let sha: unknown;
@@ -141,7 +158,9 @@ export class Editor {
       made.push(textEncoder);
       const fusion = loadFusion(join(editorDir, fusionDir, 'fusion'));
       made.push(fusion);
-      return new Editor({ generator, encoder, textEncoder, fusion, ...(info.noise !== undefined ? { noise: info.noise } : {}) });
+      const captioner = opts.captioner === undefined ? undefined : Captioner.load(opts.captioner);
+      if (captioner !== undefined) made.push(captioner);
+      return new Editor({ generator, encoder, textEncoder, fusion, ...(captioner !== undefined ? { captioner } : {}), ...(info.noise !== undefined ? { noise: info.noise } : {}) });
     } catch (e) {
       for (const m of made) m.dispose();
       throw e;
@@ -195,19 +214,40 @@ export class Editor {
     return this.generator.synthesis(w, { noise: this.noise });
   }
 
+  /**
+   * Edit refinement: `steps` Adam steps from the edited latent `edited` (e.g. `fuse`'s output) so
+   * that the captioner reads `text`'s target caption from the regenerated face. The target's
+   * starting levels are the captioner's own reading of G(w), the unedited face (for relative edits
+   * such as "a bit bigger eyes"). Returns the refined latent; the inputs stay the caller's.
+   */
+  refineEdit(w: tf.Tensor3D, edited: tf.Tensor3D, text: string, steps: number = DEFAULT_EDIT_REFINE.steps): tf.Tensor3D {
+    this.#live();
+    if (this.captioner === null) throw new TypeError('editor: edit refinement needs a captioner (Editor.load(…, { captioner: DIR }))');
+    return refineEdits(this.generator, this.captioner, w, edited, Array.from({ length: w.shape[0] }, () => text), { ...DEFAULT_EDIT_REFINE, steps, noise: this.noise });
+  }
+
   /** image(s) + command → edited image(s). */
   edit(images: tf.Tensor4D, text: string, opts: EditOptions = {}): tf.Tensor4D {
     this.#live();
     const composite = opts.composite ?? 'replace';
     if (composite !== 'replace' && composite !== 'delta') throw new TypeError(`edit: composite must be 'replace' or 'delta', got ${JSON.stringify(composite)}`);
+    const steps = opts.refineEdit ?? 0;
+    if (steps !== 0 && this.captioner === null) throw new TypeError('edit: refineEdit needs a captioner (Editor.load(…, { captioner: DIR }))');
     const f = this.encodeText(text);
     const w = this.invert(images, opts);
+    let fused: tf.Tensor3D | null = null;
     try {
+      fused = this.fuse(w, f, opts.strength ?? 1);
+      if (steps !== 0) {
+        const refined = this.refineEdit(w, fused, text, steps);
+        fused.dispose();
+        fused = refined;
+      }
+      const target = fused;
       return tf.tidy(() => {
-        const fused = this.fuse(w, f, opts.strength ?? 1);
-        if (composite === 'replace') return this.generate(fused);
+        if (composite === 'replace') return this.generate(target);
         const b = images.shape[0];
-        const both = this.generate(tf.concat([fused, w], 0));
+        const both = this.generate(tf.concat([target, w], 0));
         const [edited, rec] = tf.split(both, [b, b], 0) as [tf.Tensor4D, tf.Tensor4D];
         const change = tf.sub(edited, rec);
         if (opts.localize === false) return tf.clipByValue(tf.add(images, change), -1, 1) as tf.Tensor4D;
@@ -218,6 +258,7 @@ export class Editor {
     } finally {
       f.dispose();
       w.dispose();
+      fused?.dispose();
     }
   }
 
@@ -228,5 +269,6 @@ export class Editor {
     this.encoder.dispose();
     this.textEncoder.dispose();
     this.fusion.dispose();
+    this.captioner?.dispose();
   }
 }

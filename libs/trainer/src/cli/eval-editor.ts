@@ -10,6 +10,8 @@
  * --localize adds "+local" rows: the delta kept where the edited attributes live (regionMask).
  * --local-replace adds "+local replace" rows: the regenerated face inside that region, the input outside.
  * --strengths adds rows "default@s" for the default variant at other edit strengths.
+ * --refine-edit N[,M…] adds rows "default +refine N": the default variant followed by N steps of edit
+ * refinement against the captioner (--captioner), as `face-pipeline:edit --refine-edit N` runs it.
  * --atoms DIR adds the row "atom-teacher": the parsed edits' summed atom directions of an atoms
  * targets folder (the ceiling of a fusion distilled from it; not a text model).
  * --paired: every generated case is also said in the other language (same face, same edits), so the
@@ -21,9 +23,9 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { checkVariantEncoder, initRuntime, loadEncoder, loadFusion, loadGenerator, loadTextEncoder, readEditorInfo } from '@lfe/face-pipeline';
+import { Captioner, checkVariantEncoder, initRuntime, loadEncoder, loadFusion, loadGenerator, loadTextEncoder, readEditorInfo } from '@lfe/face-pipeline';
 import { atomDirections, loadEditTargets } from '../editor/edit-targets';
-import { atomTeacherMethod, buildCases, evaluateEditor, formatEditorReport, fusionMethod, interFaceGanMethod, type EditMethod } from '../eval/eval-editor';
+import { atomTeacherMethod, buildCases, evaluateEditor, formatEditorReport, fusionMethod, interFaceGanMethod, refinedMethod, type EditMethod } from '../eval/eval-editor';
 import { evaluateInversion, formatInversionReport } from '../eval/eval-inversion';
 import { fitInterFaceGan } from '../eval/eval-interfacegan';
 import { Judge } from '../judge/judge';
@@ -47,6 +49,8 @@ const { values } = parseArgs({
     strengths: { type: 'string', default: '' },
     atoms: { type: 'string' },
     paired: { type: 'boolean', default: false },
+    'refine-edit': { type: 'string', default: '' },
+    captioner: { type: 'string', default: 'models/default/captioner' },
   },
 });
 const int = (name: string, v: string, min: number): number => {
@@ -113,6 +117,15 @@ checkVariantEncoder(values.editor, info.defaultFusion);
 const def = variant('default', join(values.editor, info.defaultFusion), strengths);
 if (def === null) throw new Error(`eval-editor: the default variant ${info.defaultFusion} has no fusion`);
 for (const [k, m] of def) methods[k] = m;
+const refineEdit = values['refine-edit']
+  .split(',')
+  .filter((x) => x.trim() !== '')
+  .map((x) => int('refine-edit', x.trim(), 1));
+if (refineEdit.length > 0) {
+  const captioner = Captioner.load(values.captioner);
+  owned.push(captioner);
+  for (const n of refineEdit) methods[`default +refine ${n}`] = refinedMethod(def[0]![1], g, captioner, n, info.noise ?? 'const');
+}
 // Every other variant of the bundle (patent, residual, their distilled versions…), under its folder name.
 for (const name of readdirSync(values.editor).sort()) {
   if (name === info.defaultFusion || !/^[a-z0-9-]+$/.test(name)) continue;

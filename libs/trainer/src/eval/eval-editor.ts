@@ -13,7 +13,7 @@ import {
   type FaceDescription,
   type Lang,
 } from '@lfe/edit-language';
-import { commandIds, invertLatent, regionMask, type Encoder, type Fusion, type Generator, type TextEncoder } from '@lfe/face-pipeline';
+import { DEFAULT_EDIT_REFINE, commandIds, invertLatent, refineEdits, regionMask, type Captioner, type Encoder, type Fusion, type Generator, type TextEncoder } from '@lfe/face-pipeline';
 import { hashInts, sample } from '@lfe/face-synth';
 import { editAtomKey, editPair } from '../editor/edit-pairs';
 import { renderFaces } from '../judge/face-batch';
@@ -126,6 +126,29 @@ export function fusionMethod(textEncoder: TextEncoder, fusion: Fusion, strength 
       const f = textEncoder.encode(tf.tensor2d(ids, [rows.length, t], 'int32'));
       return fusion.fuse(w, f, strength);
     });
+}
+
+/**
+ * `base` followed by edit refinement exactly as the editor runs it (`refineEdits`): the target
+ * caption's starting levels come from the captioner's reading of the reconstruction, not from the
+ * case's ground truth.
+ */
+export function refinedMethod(base: EditMethod, generator: Generator, captioner: Captioner, steps: number, noise: 'const' | 'none'): EditMethod {
+  return (w, cases) => {
+    const start = base(w, cases);
+    try {
+      return refineEdits(
+        generator,
+        captioner,
+        w,
+        start,
+        cases.map((c) => c.text),
+        { ...DEFAULT_EDIT_REFINE, steps, noise },
+      );
+    } finally {
+      start.dispose();
+    }
+  };
 }
 
 /** Target (attribute, level) lists of cases, from their ground-truth source attributes. */
