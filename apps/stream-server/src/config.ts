@@ -32,6 +32,11 @@ Usage: npx nx run stream-server:serve -- [options]
                         there; env LFE_COMPOSITE)
   --no-localize         delta: add the change everywhere under the face mask, not only where the
                         edited attributes live (eyes for glasses, mouth for a smile, …)
+  --refine-edit N       edit refinement: N captioner-guided steps on a person's first face with a
+                        new command, reused for that command afterwards (stronger edits, a bit less
+                        identity; the first face of a command comes ~0.1 s × N later; default 0 =
+                        off; env LFE_REFINE_EDIT)
+  --captioner DIR       captioner for --refine-edit (default models/default/captioner)
   --max-sessions N      concurrent publishers (default 4); more get 503
   --voice / --no-voice  voice commands via pocketsphinx (default: on when it is installed)
   --width W --height H  processing size (default 640x480) --fps N (default 30)
@@ -59,6 +64,8 @@ export interface ServeConfig {
   schedule: 'inline' | 'async';
   composite: LiveComposite;
   localize: boolean;
+  refineEdit: number;
+  captionerDir: string | undefined;
   maxSessions: number;
   voice: boolean | undefined;
   width: number;
@@ -82,7 +89,7 @@ function int(name: string, v: string | undefined, def: number, min: number, max:
 
 /** Flags over env over defaults. Throws BadInputError naming the flag. */
 /** Options whose environment variable wins over the config file. */
-const ENV_OF: Record<string, string> = { port: 'PORT', token: 'LFE_TOKEN', effect: 'LFE_EFFECT', schedule: 'LFE_SCHEDULE', composite: 'LFE_COMPOSITE', 'log-level': 'LFE_LOG_LEVEL' };
+const ENV_OF: Record<string, string> = { port: 'PORT', token: 'LFE_TOKEN', effect: 'LFE_EFFECT', schedule: 'LFE_SCHEDULE', composite: 'LFE_COMPOSITE', 'refine-edit': 'LFE_REFINE_EDIT', 'log-level': 'LFE_LOG_LEVEL' };
 
 /**
  * The options of a `--config` JSON file as flag values: strings for string options (numbers are
@@ -134,6 +141,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     schedule: { type: 'string' },
     composite: { type: 'string' },
     'no-localize': { type: 'boolean' },
+    'refine-edit': { type: 'string' },
+    captioner: { type: 'string' },
     'max-sessions': { type: 'string' },
     voice: { type: 'boolean' },
     'no-voice': { type: 'boolean' },
@@ -188,6 +197,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     schedule,
     composite,
     localize: values['no-localize'] !== true,
+    refineEdit: int('refine-edit', values['refine-edit'] ?? env['LFE_REFINE_EDIT'], 0, 0, 200),
+    captionerDir: values.captioner,
     maxSessions: int('max-sessions', values['max-sessions'], 4, 1, 64),
     voice: values['no-voice'] === true ? false : values.voice === true ? true : undefined,
     width,

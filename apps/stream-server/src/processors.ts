@@ -9,6 +9,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The bundled model (committed under models/default). */
 export const DEFAULT_EDITOR_DIR = resolve(here, '../../../models/default/editor');
 export const DEFAULT_GENERATOR_DIR = resolve(here, '../../../models/default/generator');
+export const DEFAULT_CAPTIONER_DIR = resolve(here, '../../../models/default/captioner');
 
 export interface ProcessorOptions {
   editorDir?: string;
@@ -25,6 +26,10 @@ export interface ProcessorOptions {
   schedule?: 'inline' | 'async';
   /** How the edited face goes back into the frame (LiveEditOptions.composite; default delta). */
   composite?: LiveComposite;
+  /** Edit refinement steps per person and command (LiveEditOptions.refineEdit; default 0 = off). */
+  refineEdit?: number;
+  /** Captioner for the refinement (default the bundled one). */
+  captionerDir?: string;
   log?: Logger;
 }
 
@@ -39,7 +44,9 @@ export function createFrameProcessor(effect: 'none' | 'edit', opts: ProcessorOpt
       editorDir: opts.editorDir ?? DEFAULT_EDITOR_DIR,
       generatorDir: opts.generatorDir ?? DEFAULT_GENERATOR_DIR,
       ...(opts.fusion !== undefined ? { fusion: opts.fusion } : {}),
+      ...((opts.refineEdit ?? 0) > 0 ? { captioner: opts.captionerDir ?? DEFAULT_CAPTIONER_DIR } : {}),
       options: {
+        ...(opts.refineEdit !== undefined ? { refineEdit: opts.refineEdit } : {}),
         ...(opts.detectEvery !== undefined ? { detectEvery: opts.detectEvery } : {}),
         ...(opts.modelEvery !== undefined ? { modelEvery: opts.modelEvery } : {}),
         ...(opts.composite !== undefined ? { composite: opts.composite } : {}),

@@ -47,6 +47,8 @@ async function main(): Promise<number> {
       schedule: config.schedule,
       localize: config.localize,
       composite: config.composite,
+      refineEdit: config.refineEdit,
+      ...(config.captionerDir !== undefined ? { captionerDir: config.captionerDir } : {}),
       log,
     });
     await processor.start?.();

@@ -1,29 +1,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { InvalidCommandError, UnknownWordError, VOCABULARY_SIZE, applyEdits, attributesFromCaptions, levelOf, parseCommand } from '@lfe/edit-language';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Captioner, type CaptionerConfig } from '../captioner/captioner';
+import { Captioner } from '../captioner/captioner';
 import { padCaptionIds } from '../captioner/caption-ids';
 import { Encoder } from '../models/encoder';
 import { Fusion } from '../models/fusion';
 import { Generator } from '../models/generator';
 import { TextEncoder } from '../models/text-encoder';
 import { initRuntime } from '../runtime/init-runtime';
-import { TINY_GENERATOR } from '../testing/tiny-editor';
+import { TINY_CAPTIONER, TINY_GENERATOR } from '../testing/tiny-editor';
 import { DEFAULT_EDIT_REFINE, editTargetCaption, refineEditLatent, refineEdits } from './edit-refine';
 import { Editor } from './editor';
 
-const TINY_CAPTIONER: CaptionerConfig = {
-  resolution: 32,
-  stages: [
-    { channels: 4, convs: 1 },
-    { channels: 6, convs: 1 },
-  ],
-  featureDim: 16,
-  contextDim: 8,
-  embeddingDim: 6,
-  styleDim: 3,
-  hiddenDim: 10,
-};
 
 beforeAll(async () => {
   await initRuntime({ backend: 'wasm' });

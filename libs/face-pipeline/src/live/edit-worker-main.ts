@@ -27,6 +27,8 @@ try {
       editorDir: init.editorDir,
       generatorDir: init.generatorDir,
       ...(init.fusion !== undefined ? { fusion: init.fusion } : {}),
+      ...(init.captioner !== undefined ? { captioner: init.captioner } : {}),
+      ...(opts.refineEdit !== undefined ? { refineEdit: opts.refineEdit } : {}),
       ...(init.backend !== undefined ? { backend: init.backend } : {}),
       ...(opts.latentFilter !== undefined ? { latentFilter: opts.latentFilter } : {}),
       composite: opts.composite === 'local-replace' ? 'replace' : (opts.composite ?? 'delta'),
@@ -36,7 +38,10 @@ try {
     resolution = (await modelThread.start()).resolution;
     live = new LiveFaceEditor(modelThread, opts);
   } else {
-    const editor = Editor.load(init.editorDir, init.generatorDir, init.fusion !== undefined ? { fusion: init.fusion } : {});
+    const editor = Editor.load(init.editorDir, init.generatorDir, {
+      ...(init.fusion !== undefined ? { fusion: init.fusion } : {}),
+      ...((opts.refineEdit ?? 0) > 0 && init.captioner !== undefined ? { captioner: init.captioner } : {}),
+    });
     resolution = editor.resolution;
     live = new LiveFaceEditor(editor, opts);
   }

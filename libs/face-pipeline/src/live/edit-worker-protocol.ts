@@ -6,6 +6,8 @@ export interface WorkerInit {
   editorDir: string;
   generatorDir: string;
   fusion?: string;
+  /** Captioner checkpoint folder: loaded when `options.refineEdit` > 0. */
+  captioner?: string;
   backend?: BackendName;
   options?: LiveEditOptions;
 }

@@ -7,6 +7,10 @@ export interface ModelWorkerInit {
   editorDir: string;
   generatorDir: string;
   fusion?: string;
+  /** Captioner checkpoint folder, for `refineEdit`. */
+  captioner?: string;
+  /** `LocalFaceModelOptions.refineEdit` (default 0). */
+  refineEdit?: number;
   backend?: BackendName;
   latentFilter?: OneEuroOptions;
   composite?: 'delta' | 'replace';

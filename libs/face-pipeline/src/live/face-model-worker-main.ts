@@ -21,8 +21,11 @@ try {
   // Lowering one's own priority needs no privilege; setpriority(2) on Linux affects only this thread.
   if (init.nice !== undefined && init.nice !== 0) setPriority(init.nice);
   const rt = await initRuntime(init.backend !== undefined ? { backend: init.backend } : {});
-  const editor = Editor.load(init.editorDir, init.generatorDir, init.fusion !== undefined ? { fusion: init.fusion } : {});
-  model = new LocalFaceModel(editor, { ...(init.latentFilter !== undefined ? { latentFilter: init.latentFilter } : {}), ...(init.composite !== undefined ? { composite: init.composite } : {}), ...(init.localize !== undefined ? { localize: init.localize } : {}) });
+  const editor = Editor.load(init.editorDir, init.generatorDir, {
+    ...(init.fusion !== undefined ? { fusion: init.fusion } : {}),
+    ...((init.refineEdit ?? 0) > 0 && init.captioner !== undefined ? { captioner: init.captioner } : {}),
+  });
+  model = new LocalFaceModel(editor, { ...(init.refineEdit !== undefined ? { refineEdit: init.refineEdit } : {}), ...(init.latentFilter !== undefined ? { latentFilter: init.latentFilter } : {}), ...(init.composite !== undefined ? { composite: init.composite } : {}), ...(init.localize !== undefined ? { localize: init.localize } : {}) });
   post({ type: 'ready', backend: rt.backend, resolution: editor.resolution });
 } catch (e) {
   post({ type: 'fatal', message: (e as Error).message });

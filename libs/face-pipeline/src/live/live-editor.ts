@@ -53,6 +53,12 @@ export interface LiveEditOptions extends TrackerOptions {
    * frames. 0 = same priority as everything else.
    */
   modelNice?: number;
+  /**
+   * Edit refinement per person (`LocalFaceModelOptions.refineEdit`): steps of captioner-guided
+   * refinement on a session's first face with a command, reused as an offset afterwards. Needs an
+   * editor with a captioner. Default 0 (off).
+   */
+  refineEdit?: number;
 }
 
 /** Milliseconds per stage of one frame (0 for stages that did not run). */
@@ -158,7 +164,7 @@ export class LiveFaceEditor {
     if (opts.schedule !== undefined && opts.schedule !== 'inline' && opts.schedule !== 'async') {
       throw new TypeError(`live: schedule must be 'inline' or 'async', got ${JSON.stringify(opts.schedule)}`);
     }
-    this.#model = model instanceof Editor ? new LocalFaceModel(model, { ...(opts.latentFilter !== undefined ? { latentFilter: opts.latentFilter } : {}), composite: opts.composite === 'local-replace' ? 'replace' : (opts.composite ?? 'delta'), ...(opts.localize !== undefined ? { localize: opts.localize } : {}) }) : model;
+    this.#model = model instanceof Editor ? new LocalFaceModel(model, { ...(opts.refineEdit !== undefined ? { refineEdit: opts.refineEdit } : {}), ...(opts.latentFilter !== undefined ? { latentFilter: opts.latentFilter } : {}), composite: opts.composite === 'local-replace' ? 'replace' : (opts.composite ?? 'delta'), ...(opts.localize !== undefined ? { localize: opts.localize } : {}) }) : model;
     this.#opts = opts;
     this.#local = opts.composite === 'local-replace';
     if (this.#local && this.#model.composite !== 'replace') {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { TestClip, faceLandmarks, hashInts, sample } from '@lfe/face-synth';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Editor } from '../editor/editor';
 import { alignmentFromLandmarks } from '../face/align';
 import { FaceTracker, alignmentFromFix } from '../face/tracker';
@@ -15,7 +15,7 @@ import { ThreadFaceModel } from './face-model-worker';
 import { LiveFaceEditor, type LiveResult } from './live-editor';
 
 let dir: string;
-let bundle: { generatorDir: string; editorDir: string };
+let bundle: { generatorDir: string; editorDir: string; captionerDir: string };
 beforeAll(async () => {
   await initRuntime({ backend: 'wasm' });
   dir = mkdtempSync(join(tmpdir(), 'live-'));
@@ -340,6 +340,51 @@ describe('LocalFaceModel', () => {
     model.dispose();
     editor.dispose();
   });
+
+  it('refineEdit: refines a command once per person and reuses the offset; a lost face, another command or the session end drop it', () => {
+    const editor = Editor.load(bundle.editorDir, bundle.generatorDir, { captioner: bundle.captionerDir });
+    const plainModel = new LocalFaceModel(editor);
+    const model = new LocalFaceModel(editor, { refineEdit: 3 });
+    const r = model.resolution;
+    const crop = new Float32Array(r * r * 3).map((_, k) => Math.sin(k * 0.7) * 0.5);
+    const job = (command: string, t: number, reset = false): Parameters<LocalFaceModel['runSync']>[0][0] => ({ id: 's', crop, timestampMs: t, targets: [{ command, strength: 1, weight: 1 }], reset });
+    const plain = plainModel.runSync([job('add glasses', 0)]).faces[0]!;
+    plainModel.dispose();
+    const spy = vi.spyOn(editor, 'refineEdit');
+    const before = tf.memory().numTensors;
+    const a = model.runSync([job('add glasses', 0)]).faces[0]!;
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(a.some((v, k) => Math.abs(v - plain[k]!) > 1e-4)).toBe(true);
+    expect(tf.memory().numTensors).toBe(before + 2); // the text code and the offset
+    const b = model.runSync([job('add glasses', 0)]).faces[0]!;
+    expect(spy).toHaveBeenCalledTimes(1); // reused
+    expect(Math.max(...b.map((v, k) => Math.abs(v - a[k]!)))).toBeLessThan(1e-5);
+    model.runSync([job('add glasses', 33, true)]); // the face was lost: another person may be there
+    expect(spy).toHaveBeenCalledTimes(2);
+    model.runSync([job('long hair', 66)]);
+    expect(spy).toHaveBeenCalledTimes(3);
+    expect(tf.memory().numTensors).toBe(before + 2); // the old command's code and offset are gone
+    model.endSession('s');
+    expect(tf.memory().numTensors).toBe(before);
+    spy.mockRestore();
+    editor.dispose();
+    const bare = Editor.load(bundle.editorDir, bundle.generatorDir);
+    expect(() => new LocalFaceModel(bare, { refineEdit: 3 })).toThrow(/needs an editor loaded with a captioner/);
+    expect(() => new LocalFaceModel(bare, { refineEdit: -1 })).toThrow(/refineEdit/);
+    bare.dispose();
+  });
+
+  it('refineEdit runs in the model thread too (the server path)', async () => {
+    const model = new ThreadFaceModel({ editorDir: bundle.editorDir, generatorDir: bundle.generatorDir, captioner: bundle.captionerDir, refineEdit: 2, backend: 'wasm' });
+    await model.start();
+    const r = model.resolution;
+    const out = await model.run([{ id: 't', crop: new Float32Array(r * r * 3).fill(0.1), timestampMs: 0, targets: [{ command: 'add glasses', strength: 1, weight: 1 }] }]);
+    expect(out.faces[0]!.length).toBe(r * r * 3);
+    model.dispose();
+    const noCaptioner = new ThreadFaceModel({ editorDir: bundle.editorDir, generatorDir: bundle.generatorDir, refineEdit: 2, backend: 'wasm' });
+    await expect(noCaptioner.start()).rejects.toThrow(/captioner/);
+    noCaptioner.dispose();
+  }, 60_000);
 
   it('localize (default) keeps the change where the edited attributes live: glasses change nothing at the mouth', () => {
     const editor = Editor.load(bundle.editorDir, bundle.generatorDir);

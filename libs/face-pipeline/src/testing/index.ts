@@ -1,1 +1,1 @@
-export { TINY_GENERATOR, writeTinyEditorBundle } from './tiny-editor';
+export { TINY_CAPTIONER, TINY_GENERATOR, writeTinyEditorBundle } from './tiny-editor';
