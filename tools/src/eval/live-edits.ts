@@ -3,7 +3,9 @@
  * inversion, fusion, smoothing, paste-back) on moving test clips of several faces, read back by the
  * judge at each frame's ground-truth face position — the same check the browser E2E makes on the
  * page's video, without the browser, for several commands and faces.
- *   npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--edits "add glasses;long hair;…"] [--composite delta|replace|local-replace] [--strength 1] [--schedule inline|async] [--lag 7] [--json out.json] [--png sheet.png]
+ *   npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--edits "add glasses;long hair;…"] [--composite delta|replace|local-replace] [--strength 1] [--schedule inline|async] [--lag 7] [--refine-edit 0] [--json out.json] [--png sheet.png]
+ * --refine-edit N: the live loop's per-person edit refinement (LiveEditOptions.refineEdit, with the
+ * bundled captioner --captioner).
  * --schedule async: the server's async schedule with the model's latency replayed deterministically:
  * each generated face arrives `--lag` frames after the frame it was made from (the live bench
  * measures the real age; ~7 frames at 30 fps on this machine) and is pasted, tracked, until then.
@@ -39,6 +41,8 @@ const { values } = parseArgs({
     strength: { type: 'string', default: '1' },
     schedule: { type: 'string', default: 'inline' },
     lag: { type: 'string', default: '7' },
+    'refine-edit': { type: 'string', default: '0' },
+    captioner: { type: 'string', default: '../models/default/captioner' },
   },
 });
 const schedule = values.schedule;
@@ -96,7 +100,12 @@ if (!Number.isInteger(faces) || faces < 1 || !Number.isInteger(frames) || frames
   process.exit(2);
 }
 const rt = await initRuntime();
-const editor = Editor.load(values.editor, values.generator);
+const refineEdit = Number(values['refine-edit']);
+if (!Number.isInteger(refineEdit) || refineEdit < 0 || refineEdit > 1000) {
+  console.error('eval-live: --refine-edit wants an integer in 0…1000');
+  process.exit(2);
+}
+const editor = Editor.load(values.editor, values.generator, refineEdit > 0 ? { captioner: values.captioner } : {});
 const judge = Judge.load(values.judge);
 const W = 640;
 const H = 480;
@@ -123,8 +132,8 @@ for (const text of (values.edits ?? values.commands ?? DEFAULT_EDITS).split(';')
     if (wanted.every((x) => levelOf(x.a, face.attributes[x.a]) === x.level)) continue; // already so
     used++;
     const clip = new TestClip(face, { width: W, height: H, fps: 30 });
-    const lagged = schedule === 'async' ? new LaggedFaceModel(new LocalFaceModel(editor, { composite: composite === 'local-replace' ? 'replace' : composite })) : null;
-    const live = new LiveFaceEditor(lagged ?? editor, { detectEvery: 5, composite, schedule });
+    const lagged = schedule === 'async' ? new LaggedFaceModel(new LocalFaceModel(editor, { composite: composite === 'local-replace' ? 'replace' : composite, refineEdit })) : null;
+    const live = new LiveFaceEditor(lagged ?? editor, { detectEvery: 5, composite, schedule, refineEdit });
     const requested = new Set(wanted.map((x) => x.a));
     const readAt = (img: { width: number; height: number; data: Uint8Array }, i: number): JudgeVerdict => {
       const st = clip.stateAt(i);
@@ -159,7 +168,7 @@ for (const text of (values.edits ?? values.commands ?? DEFAULT_EDITS).split(';')
   rows.push({ command: text, faces: used, frames: judged, edited: hit / Math.max(1, judged), untouched: floor / Math.max(1, judged), identityKept: kept[0]! / Math.max(1, kept[1]!) });
   console.error(`${text}: ${hit}/${judged} edited frames read as asked (untouched ${floor}/${judged})`);
 }
-console.log(`live edit accuracy (${rt.backend}; composite ${composite}, strength ${strength}, schedule ${schedule === 'async' ? `async, faces ${lag} frames late` : 'inline'}; ${faces} faces × ${frames - SKIP} judged frames per command, ${W}×${H} clips, first ${SKIP} frames skipped; ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+console.log(`live edit accuracy (${rt.backend}; composite ${composite}, strength ${strength}, edit refinement ${refineEdit} steps, schedule ${schedule === 'async' ? `async, faces ${lag} frames late` : 'inline'}; ${faces} faces × ${frames - SKIP} judged frames per command, ${W}×${H} clips, first ${SKIP} frames skipped; ${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 const pct = (v: number): string => `${(100 * v).toFixed(1)} %`;
 console.log(table(['command', 'faces', 'judged frames', 'edited frames read as asked', 'untouched frames (floor)', 'identity kept'], rows.map((x) => [x.command, String(x.faces), String(x.frames), pct(x.edited), pct(x.untouched), pct(x.identityKept)])));
 if (values.png !== undefined && sheet.length > 0) {
@@ -167,6 +176,6 @@ if (values.png !== undefined && sheet.length > 0) {
   const grid = imageGrid(Uint8Array.from(sheet.flatMap((b) => Array.from(b))), sheet.length, r, cols);
   writeFileSync(values.png, encodePng(grid.rgb, grid.width, grid.height));
 }
-if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ backend: rt.backend, composite, strength, schedule, ...(schedule === 'async' ? { lag } : {}), faces, frames, skip: SKIP, rows }, null, 2)}\n`);
+if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ backend: rt.backend, composite, strength, refineEdit, schedule, ...(schedule === 'async' ? { lag } : {}), faces, frames, skip: SKIP, rows }, null, 2)}\n`);
 editor.dispose();
 judge.dispose();

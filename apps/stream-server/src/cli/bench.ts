@@ -19,6 +19,8 @@ import { TestPublisher } from '../testing/werift-client';
  * Every run sends the same stamped face clip; `--effect none,edit` runs the passthrough baseline and
  * the full face pipeline (with "add glasses" active in every session) in the same invocation;
  * `--composite delta,replace` runs each edit configuration with both paste-back composites;
+ * `--refine-edit 0,10` runs each edit configuration without and with per-person edit refinement
+ * (steady state: the refined offset is made once per session, in the warm-up);
  * `--schedule inline,async` runs the inline schedule (one row per `--model-every`) and the async one
  * (the model in its own thread; no frame waits for it).
  */
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     command: { type: 'string', default: 'add glasses' },
     'model-every': { type: 'string', default: '1,2' },
     composite: { type: 'string', default: 'delta' },
+    'refine-edit': { type: 'string', default: '0' },
     schedule: { type: 'string', default: 'inline' },
     streams: { type: 'string', default: '1,2,4' },
     seconds: { type: 'string', default: '10' },
@@ -49,6 +52,8 @@ interface Run {
   schedule?: 'inline' | 'async';
   /** Paste-back composite (edit runs). */
   composite?: LiveComposite;
+  /** Edit refinement steps (edit runs). */
+  refineEdit?: number;
   sessions: number;
   fpsOut: number;
   latencyP50Ms: number;
@@ -58,13 +63,14 @@ interface Run {
   droppedPerSession: number;
 }
 
-async function runOnce(effect: 'none' | 'edit', schedule: 'inline' | 'async', modelEvery: number, composite: LiveComposite, sessions: number, seconds: number, warmup: number, width: number, height: number, fps: number): Promise<Run> {
+async function runOnce(effect: 'none' | 'edit', schedule: 'inline' | 'async', modelEvery: number, composite: LiveComposite, refineEdit: number, sessions: number, seconds: number, warmup: number, width: number, height: number, fps: number): Promise<Run> {
   const processor = createFrameProcessor(effect, {
     composite,
     ...(values.editor !== undefined ? { editorDir: values.editor } : {}),
     ...(values.generator !== undefined ? { generatorDir: values.generator } : {}),
     modelEvery,
     schedule,
+    refineEdit,
     log: createLogger({ app: 'bench' }, { level: 'warn' }),
   });
   await processor.start?.();
@@ -114,7 +120,7 @@ async function runOnce(effect: 'none' | 'edit', schedule: 'inline' | 'async', mo
     const r1 = (x: number): number => Math.round(x * 10) / 10;
     return {
       effect,
-      ...(effect === 'edit' ? { schedule, ...(schedule === 'inline' ? { modelEvery } : {}), composite } : {}),
+      ...(effect === 'edit' ? { schedule, ...(schedule === 'inline' ? { modelEvery } : {}), composite, refineEdit } : {}),
       sessions,
       fpsOut: r1(fpsSum / sessions),
       latencyP50Ms: r1(percentileOfSorted(latencies, 50)),
@@ -150,6 +156,8 @@ async function main(): Promise<void> {
   if (modelEveries.some((n) => !Number.isInteger(n) || n < 1 || n > 30)) throw new TypeError('--model-every: comma-separated integers in [1, 30]');
   const composites = (values.composite ?? 'delta').split(',').map((s) => s.trim());
   if (composites.some((c) => c !== 'delta' && c !== 'replace' && c !== 'local-replace')) throw new TypeError('--composite: comma-separated delta / replace / local-replace');
+  const refines = (values['refine-edit'] ?? '0').split(',').map((s) => Number(s.trim()));
+  if (refines.some((n) => !Number.isInteger(n) || n < 0 || n > 200)) throw new TypeError('--refine-edit: comma-separated integers in [0, 200]');
   const schedules = (values.schedule ?? 'inline').split(',').map((s) => s.trim());
   if (schedules.some((c) => c !== 'inline' && c !== 'async')) throw new TypeError('--schedule: comma-separated inline / async');
   const runs: Run[] = [];
@@ -157,14 +165,14 @@ async function main(): Promise<void> {
     for (const effect of effects as Array<'none' | 'edit'>) {
       for (const sch of (effect === 'edit' ? schedules : ['inline']) as Array<'inline' | 'async'>) {
         for (const me of effect === 'edit' && sch === 'inline' ? modelEveries : [1]) {
-          for (const comp of (effect === 'edit' ? composites : ['delta']) as LiveComposite[]) {
-            runs.push(await runOnce(effect, sch, me, comp, n, Number(values.seconds), Number(values.warmup), Number(values.width), Number(values.height), Number(values.fps)));
+          for (const [comp, refine] of (effect === 'edit' ? composites.flatMap((c) => refines.map((rf) => [c, rf] as const)) : [['delta', 0] as const]) as Array<readonly [LiveComposite, number]>) {
+            runs.push(await runOnce(effect, sch, me, comp, refine, n, Number(values.seconds), Number(values.warmup), Number(values.width), Number(values.height), Number(values.fps)));
           }
         }
       }
     }
   }
-  const label = (r: Run): string => (r.effect === 'none' ? 'none' : `edit (${r.schedule === 'async' ? 'async' : `model every ${r.modelEvery}`}, ${r.composite ?? 'delta'})`);
+  const label = (r: Run): string => (r.effect === 'none' ? 'none' : `edit (${r.schedule === 'async' ? 'async' : `model every ${r.modelEvery}`}, ${r.composite ?? 'delta'}${(r.refineEdit ?? 0) > 0 ? `, refine ${r.refineEdit}` : ''})`);
   const header = '| effect (schedule, composite) | streams | fps out / stream | frame-in → RTP-out p50 | p95 | server pipeline p50 / p95 | proc p50 | dropped / session | matched frames |';
   const lines = [header, '|---|---|---|---|---|---|---|---|---|'];
   for (const r of runs) {
