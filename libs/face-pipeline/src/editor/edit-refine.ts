@@ -19,9 +19,82 @@ export interface LatentOffsetOptions {
 }
 
 /**
- * Minimise objective(G(w + Δ)) + λ·mean(c_l·Δ²) over a W+ offset Δ (from 0) with Adam. Returns Δ
- * ([B,numWs,wDim], or [1,numWs,wDim] when `shared`) and the objective before and after (one extra
- * forward). Disposes everything else.
+ * Adam on a W+ offset Δ (from 0) against objective(G(w + Δ)) + λ·mean(c_l·Δ²), one `step()` at a
+ * time, so a caller can spread the steps over time (the live loop runs one per model job). Holds
+ * its own copy of w; `delta` is the current offset (read it, do not dispose it).
+ */
+export class LatentOffsetOptimiser {
+  readonly #generator: Generator;
+  readonly #w: tf.Tensor3D;
+  readonly #objective: (images: tf.Tensor4D) => tf.Scalar;
+  readonly #c: LatentOffsetOptions;
+  readonly #layerWeight: tf.Tensor;
+  readonly #d: tf.Variable;
+  readonly #opt: tf.AdamOptimizer;
+  #steps = 0;
+  #disposed = false;
+
+  readonly #owned: tf.Tensor[];
+
+  /** `owned`: tensors the objective reads, disposed with the optimiser. */
+  constructor(generator: Generator, w: tf.Tensor3D, objective: (images: tf.Tensor4D) => tf.Scalar, c: LatentOffsetOptions, owned: tf.Tensor[] = []) {
+    const nw = w.shape[1];
+    this.#owned = owned;
+    this.#generator = generator;
+    this.#objective = objective;
+    this.#c = c;
+    this.#w = tf.clone(w);
+    this.#layerWeight = tf.tensor(Array.from({ length: nw }, (_, i) => (i < c.coarseLayers ? c.coarseWeight : 1)), [1, nw, 1]);
+    const zero = c.shared === true ? tf.zeros([1, nw, w.shape[2]]) : tf.zerosLike(w);
+    this.#d = tf.variable(zero, true);
+    zero.dispose();
+    this.#opt = tf.train.adam(c.lr);
+  }
+
+  get steps(): number {
+    return this.#steps;
+  }
+
+  /** The current offset Δ (owned by the optimiser). */
+  get delta(): tf.Tensor3D {
+    return this.#d as unknown as tf.Tensor3D;
+  }
+
+  /** objective(G(w + Δ)) as it stands (a scalar tensor the caller disposes). */
+  objective(): tf.Scalar {
+    return this.#objective(this.#generator.synthesis(tf.add(this.#w, this.#d) as tf.Tensor3D, { noise: this.#c.noise }));
+  }
+
+  /** One Adam step; with `record`, returns the objective (without the penalty) before the step. */
+  step(record = false): number {
+    if (this.#disposed) throw new Error('latent offset: used after dispose()');
+    let value = NaN;
+    const cost = this.#opt.minimize(
+      () => {
+        const l = this.objective();
+        if (record) value = l.dataSync()[0]!;
+        return tf.add(l, tf.mul(this.#c.latentWeight, tf.mean(tf.mul(this.#layerWeight, tf.square(this.#d))))) as tf.Scalar;
+      },
+      false,
+      [this.#d],
+    );
+    cost?.dispose();
+    this.#steps++;
+    return value;
+  }
+
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    tf.dispose([this.#w, this.#layerWeight, this.#d, ...this.#owned]);
+    this.#opt.dispose();
+  }
+}
+
+/**
+ * Minimise objective(G(w + Δ)) + λ·mean(c_l·Δ²) over a W+ offset Δ (from 0) with `c.steps` Adam
+ * steps. Returns Δ ([B,numWs,wDim], or [1,numWs,wDim] when `shared`) and the objective before and
+ * after (one extra forward). Disposes everything else.
  */
 export function optimiseLatentOffset(
   generator: Generator,
@@ -29,32 +102,17 @@ export function optimiseLatentOffset(
   objective: (images: tf.Tensor4D) => tf.Scalar,
   c: LatentOffsetOptions,
 ): { delta: tf.Tensor3D; before: number; after: number } {
-  const nw = w.shape[1];
-  const layerWeight = tf.tensor(Array.from({ length: nw }, (_, i) => (i < c.coarseLayers ? c.coarseWeight : 1)), [1, nw, 1]);
-  const zero = c.shared === true ? tf.zeros([1, nw, w.shape[2]]) : tf.zerosLike(w);
-  const d = tf.variable(zero, true);
-  zero.dispose();
-  const opt = tf.train.adam(c.lr);
-  const objectiveNow = (): tf.Scalar => objective(generator.synthesis(tf.add(w, d) as tf.Tensor3D, { noise: c.noise }));
-  let before = NaN;
+  const o = new LatentOffsetOptimiser(generator, w, objective, c);
   try {
+    let before = NaN;
     for (let i = 0; i < c.steps; i++) {
-      const cost = opt.minimize(
-        () => {
-          const l = objectiveNow();
-          if (i === 0) before = l.dataSync()[0]!;
-          return tf.add(l, tf.mul(c.latentWeight, tf.mean(tf.mul(layerWeight, tf.square(d))))) as tf.Scalar;
-        },
-        false,
-        [d],
-      );
-      cost?.dispose();
+      const v = o.step(i === 0);
+      if (i === 0) before = v;
     }
-    const after = tf.tidy(() => objectiveNow().dataSync()[0]!);
-    return { delta: tf.clone(d) as tf.Tensor3D, before: c.steps === 0 ? after : before, after };
+    const after = tf.tidy(() => o.objective().dataSync()[0]!);
+    return { delta: tf.clone(o.delta), before: c.steps === 0 ? after : before, after };
   } finally {
-    tf.dispose([layerWeight, d]);
-    opt.dispose();
+    o.dispose();
   }
 }
 
@@ -96,36 +154,41 @@ export type EditRefineOptions = Omit<LatentOffsetOptions, 'shared'>;
 export const DEFAULT_EDIT_REFINE: EditRefineOptions = { steps: 10, lr: 0.05, latentWeight: 10, coarseWeight: 10, coarseLayers: 4, noise: 'const' };
 
 /**
- * Edit refinement (test-time use of the method's training signal): starting from an edited latent
- * (the fusion's output), `steps` Adam steps on an offset Δ so that the frozen, grounded captioner
- * reads each row's target caption from G(start + Δ), with the latent penalty of
- * `optimiseLatentOffset` keeping Δ small. Returns start + Δ (a new tensor); disposes the rest.
+ * Edit refinement (test-time use of the method's training signal) as a step-wise optimiser: from
+ * an edited latent `start` (the fusion's output), Adam steps on an offset Δ so that the frozen,
+ * grounded captioner reads each row's target caption from G(start + Δ), with the latent penalty of
+ * `LatentOffsetOptimiser` keeping Δ small. The caller steps it and disposes it.
  */
+export function captionOffsetOptimiser(generator: Generator, captioner: Captioner, start: tf.Tensor3D, targets: readonly CaptionTarget[], opts: EditRefineOptions = DEFAULT_EDIT_REFINE): LatentOffsetOptimiser {
+  if (targets.length !== start.shape[0]) throw new TypeError(`refineEdit: ${targets.length} targets for a batch of ${start.shape[0]}`);
+  const ids = padCaptionIds(targets.map((t) => t.ids));
+  const styles = targets.map((t) => t.style);
+  return new LatentOffsetOptimiser(generator, start, (img) => captioner.loss(img, ids, styles), opts, [ids]);
+}
+
+/** `captionOffsetOptimiser` run for `opts.steps` steps: returns start + Δ (a new tensor); disposes the rest. */
 export function refineEditLatent(generator: Generator, captioner: Captioner, start: tf.Tensor3D, targets: readonly CaptionTarget[], opts: EditRefineOptions = DEFAULT_EDIT_REFINE): tf.Tensor3D {
   if (targets.length !== start.shape[0]) throw new TypeError(`refineEdit: ${targets.length} targets for a batch of ${start.shape[0]}`);
   if (!Number.isInteger(opts.steps) || opts.steps < 0 || opts.steps > 1000) throw new TypeError(`refineEdit: steps must be an integer in 0…1000, got ${String(opts.steps)}`);
   if (opts.steps === 0) return tf.clone(start);
-  const ids = padCaptionIds(targets.map((t) => t.ids));
-  const styles = targets.map((t) => t.style);
+  const o = captionOffsetOptimiser(generator, captioner, start, targets, opts);
   try {
-    const { delta } = optimiseLatentOffset(generator, start, (img) => captioner.loss(img, ids, styles), opts);
-    const out = tf.add(start, delta) as tf.Tensor3D;
-    delta.dispose();
-    return out;
+    for (let i = 0; i < opts.steps; i++) o.step();
+    return tf.add(start, o.delta) as tf.Tensor3D;
   } finally {
-    ids.dispose();
+    o.dispose();
   }
 }
 
 /**
- * Edit refinement as the editor runs it: row i of `edited` (the fusion's output for row i of `w`
- * and command `texts[i]`) refined so that the captioner reads the command's target caption, whose
- * starting levels are the captioner's reading of G(w) (`editTargetCaption`). Returns a new tensor.
+ * The edit refinement optimiser as the editor builds it: row i of `edited` (the fusion's output
+ * for row i of `w` and command `texts[i]`), towards the command's target caption, whose starting
+ * levels are the captioner's reading of G(w) (`editTargetCaption`). Every command is checked
+ * before anything runs.
  */
-export function refineEdits(generator: Generator, captioner: Captioner, w: tf.Tensor3D, edited: tf.Tensor3D, texts: readonly string[], opts: EditRefineOptions = DEFAULT_EDIT_REFINE): tf.Tensor3D {
+export function editRefiner(generator: Generator, captioner: Captioner, w: tf.Tensor3D, edited: tf.Tensor3D, texts: readonly string[], opts: EditRefineOptions = DEFAULT_EDIT_REFINE): LatentOffsetOptimiser {
   if (texts.length !== w.shape[0] || edited.shape[0] !== w.shape[0]) throw new TypeError(`refineEdit: ${texts.length} texts, ${w.shape[0]} latents, ${edited.shape[0]} edited latents`);
-  for (const t of texts) editTargetCaption(t, ''); // every command is checked before anything runs
-  if (opts.steps === 0) return tf.clone(edited);
+  for (const t of texts) editTargetCaption(t, '');
   const rec = generator.synthesis(w, { noise: opts.noise });
   let readings: string[];
   try {
@@ -133,5 +196,22 @@ export function refineEdits(generator: Generator, captioner: Captioner, w: tf.Te
   } finally {
     rec.dispose();
   }
-  return refineEditLatent(generator, captioner, edited, readings.map((r, i) => editTargetCaption(texts[i]!, r)), opts);
+  return captionOffsetOptimiser(generator, captioner, edited, readings.map((r, i) => editTargetCaption(texts[i]!, r)), opts);
+}
+
+/** `editRefiner` run for `opts.steps` steps: returns edited + Δ (a new tensor). */
+export function refineEdits(generator: Generator, captioner: Captioner, w: tf.Tensor3D, edited: tf.Tensor3D, texts: readonly string[], opts: EditRefineOptions = DEFAULT_EDIT_REFINE): tf.Tensor3D {
+  if (!Number.isInteger(opts.steps) || opts.steps < 0 || opts.steps > 1000) throw new TypeError(`refineEdit: steps must be an integer in 0…1000, got ${String(opts.steps)}`);
+  if (opts.steps === 0) {
+    if (texts.length !== w.shape[0] || edited.shape[0] !== w.shape[0]) throw new TypeError(`refineEdit: ${texts.length} texts, ${w.shape[0]} latents, ${edited.shape[0]} edited latents`);
+    for (const t of texts) editTargetCaption(t, '');
+    return tf.clone(edited);
+  }
+  const o = editRefiner(generator, captioner, w, edited, texts, opts);
+  try {
+    for (let i = 0; i < opts.steps; i++) o.step();
+    return tf.add(edited, o.delta) as tf.Tensor3D;
+  } finally {
+    o.dispose();
+  }
 }

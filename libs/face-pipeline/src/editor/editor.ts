@@ -10,7 +10,7 @@ import type { Fusion } from '../models/fusion';
 import type { Generator } from '../models/generator';
 import { loadGenerator } from '../models/generator-checkpoint';
 import type { TextEncoder } from '../models/text-encoder';
-import { DEFAULT_EDIT_REFINE, refineEdits } from './edit-refine';
+import { DEFAULT_EDIT_REFINE, editRefiner, refineEdits, type LatentOffsetOptimiser } from './edit-refine';
 import { checkVariantEncoder, loadEncoder, loadFusion, loadTextEncoder, readEditorInfo } from './editor-checkpoint';
 
 export interface InvertOptions {
@@ -224,6 +224,16 @@ export class Editor {
     this.#live();
     if (this.captioner === null) throw new TypeError('editor: edit refinement needs a captioner (Editor.load(…, { captioner: DIR }))');
     return refineEdits(this.generator, this.captioner, w, edited, Array.from({ length: w.shape[0] }, () => text), { ...DEFAULT_EDIT_REFINE, steps, noise: this.noise });
+  }
+
+  /**
+   * The refinement of `refineEdit` as a step-wise optimiser (the live loop spreads its steps over
+   * model jobs): `step()` it, read `delta` (the offset to add to `edited`), `dispose()` it.
+   */
+  editRefiner(w: tf.Tensor3D, edited: tf.Tensor3D, text: string): LatentOffsetOptimiser {
+    this.#live();
+    if (this.captioner === null) throw new TypeError('editor: edit refinement needs a captioner (Editor.load(…, { captioner: DIR }))');
+    return editRefiner(this.generator, this.captioner, w, edited, Array.from({ length: w.shape[0] }, () => text), { ...DEFAULT_EDIT_REFINE, noise: this.noise });
   }
 
   /** image(s) + command → edited image(s). */

@@ -16,5 +16,5 @@ export {
   writeEditorInfo,
 } from './editor-checkpoint';
 export type { EditorBundleInfo } from './editor-checkpoint';
-export { DEFAULT_EDIT_REFINE, editTargetCaption, optimiseLatentOffset, readFaces, refineEditLatent, refineEdits } from './edit-refine';
+export { DEFAULT_EDIT_REFINE, LatentOffsetOptimiser, captionOffsetOptimiser, editRefiner, editTargetCaption, optimiseLatentOffset, readFaces, refineEditLatent, refineEdits } from './edit-refine';
 export type { CaptionTarget, EditRefineOptions, LatentOffsetOptions } from './edit-refine';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { LatentOffsetOptimiser } from '../editor/edit-refine';
 import { invertLatent, type Editor } from '../editor/editor';
 import { applyRegionMask, editedAttributes, regionMask } from '../face/regions';
 import { OneEuroFilter, type OneEuroOptions } from '../temporal/one-euro';
@@ -65,12 +66,13 @@ export interface LocalFaceModelOptions {
    */
   localize?: boolean;
   /**
-   * Edit refinement per person: the first job of a session that shows a command (at a strength)
-   * runs this many steps of `Editor.refineEdit` from the fused latent, and keeps the offset it
-   * found (refined − fused) for that command; every later job adds it to its own fused latent. The
+   * Edit refinement per person, spread over model jobs: the first job of a session that shows a
+   * command (at a strength) starts `Editor.editRefiner` from that job's fused latent, and each job
+   * (that one included) runs one of its steps until it has run this many; every job adds the offset
+   * found so far to its own fused latent. So the fused edit shows at once and strengthens over the
+   * next N model jobs, each ~0.1–0.2 s slower (one generator + captioner step at batch 1). The
    * offset is one person's: it is dropped when the face is lost (`reset`) and when no target uses
-   * the command any more. The first job costs the steps (~0.1 s each at 64 px on one core); the
-   * async schedule shows the previous face meanwhile. Needs an editor with a captioner. Default 0 (off).
+   * the command any more. Needs an editor with a captioner. Default 0 (off).
    */
   refineEdit?: number;
 }
@@ -78,8 +80,8 @@ export interface LocalFaceModelOptions {
 interface ModelSession {
   latent: OneEuroFilter;
   codes: Map<string, tf.Tensor2D>;
-  /** Edit refinement offsets [1, numWs, wDim] by `command|strength`. */
-  offsets: Map<string, tf.Tensor3D>;
+  /** Edit refinement optimisers (their offsets [1, numWs, wDim]) by `command|strength`. */
+  offsets: Map<string, LatentOffsetOptimiser>;
 }
 
 const targetKey = (t: ModelTarget): string => `${t.command ?? ''}|${t.strength}`;
@@ -161,30 +163,33 @@ export class LocalFaceModel implements FaceModel {
   }
 
   /**
-   * Edit refinement: the session's offset for each target with a command (made now from row `wi`
-   * when missing; offsets no target of this job uses are dropped). null = none (refinement off, or
-   * no command).
+   * Edit refinement: the session's offset for each target with a command, after one more step of
+   * its optimiser (started from row `wi` when missing, stepped until it ran `refineEdit` steps);
+   * optimisers no target of this job uses are dropped. null = none (refinement off, or no command).
    */
   #offsets(s: ModelSession, wi: tf.Tensor3D, targets: readonly ModelTarget[], codes: ReadonlyArray<tf.Tensor2D | null>): Array<tf.Tensor3D | null> {
     if (this.refineEdit === 0) return targets.map(() => null);
     const keep = new Set(targets.filter((t) => t.command !== null).map(targetKey));
-    for (const [k, v] of s.offsets) {
+    for (const [k, o] of s.offsets) {
       if (!keep.has(k)) {
-        v.dispose();
+        o.dispose();
         s.offsets.delete(k);
       }
     }
     return targets.map((t, k) => {
       if (t.command === null) return null;
-      let d = s.offsets.get(targetKey(t));
-      if (d === undefined) {
+      let o = s.offsets.get(targetKey(t));
+      if (o === undefined) {
         const fused = this.#editor.fuse(wi, codes[k]!, t.strength);
-        const refined = this.#editor.refineEdit(wi, fused, t.command, this.refineEdit);
-        d = tf.sub(refined, fused) as tf.Tensor3D;
-        tf.dispose([fused, refined]);
-        s.offsets.set(targetKey(t), d);
+        try {
+          o = this.#editor.editRefiner(wi, fused, t.command);
+        } finally {
+          fused.dispose();
+        }
+        s.offsets.set(targetKey(t), o);
       }
-      return d;
+      if (o.steps < this.refineEdit) o.step();
+      return o.delta;
     });
   }
 
@@ -284,7 +289,7 @@ export class LocalFaceModel implements FaceModel {
   }
 
   #dropOffsets(s: ModelSession): void {
-    for (const d of s.offsets.values()) d.dispose();
+    for (const o of s.offsets.values()) o.dispose();
     s.offsets.clear();
   }
 
