@@ -20,7 +20,8 @@ describe('parseServeArgs', () => {
     expect(parseServeArgs([], {}).localize).toBe(true);
     expect(parseServeArgs(['--no-localize'], {}).localize).toBe(false);
     expect(parseServeArgs([], { LFE_COMPOSITE: 'replace' }).composite).toBe('replace');
-    expect(parseServeArgs([], {}).refineEdit).toBe(0);
+    expect(parseServeArgs([], {}).refineEdit).toBe(10);
+    expect(parseServeArgs(['--refine-edit', '0'], {}).refineEdit).toBe(0);
     expect(parseServeArgs(['--refine-edit', '10'], {}).refineEdit).toBe(10);
     expect(parseServeArgs([], { LFE_REFINE_EDIT: '5' }).refineEdit).toBe(5);
     expect(() => parseServeArgs(['--refine-edit', 'x'], {})).toThrow(/--refine-edit/);
