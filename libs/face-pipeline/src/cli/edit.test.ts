@@ -16,7 +16,7 @@ const CLI = join(ROOT, 'libs/face-pipeline/src/cli/edit.ts');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
 
 let dir: string;
-let bundle: { editorDir: string; generatorDir: string };
+let bundle: { editorDir: string; generatorDir: string; captionerDir: string };
 beforeAll(async () => {
   await initRuntime({ backend: 'wasm' });
   dir = mkdtempSync(join(tmpdir(), 'edit-cli-'));
@@ -36,7 +36,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const edit = (args: string[]): Promise<{ code: number; stderr: string }> =>
-  run(TSX, [CLI, '--editor', bundle.editorDir, '--generator', bundle.generatorDir, ...args], { cwd: ROOT, env: { ...process.env, FACE_BACKEND: 'wasm' } }).then(
+  run(TSX, [CLI, '--editor', bundle.editorDir, '--generator', bundle.generatorDir, '--captioner', bundle.captionerDir, ...args], { cwd: ROOT, env: { ...process.env, FACE_BACKEND: 'wasm' } }).then(
     (r) => ({ code: 0, stderr: r.stderr }),
     (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
   );
