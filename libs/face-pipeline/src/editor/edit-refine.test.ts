@@ -48,6 +48,11 @@ describe('editTargetCaption', () => {
     const zh = editTargetCaption('大眼睛长头发', '');
     expect(zh.style).toEqual({ mode: 'partial', lang: 'zh' });
     expect(/\p{Script=Han}/u.test(zh.caption)).toBe(true);
+    // Said in English on request (the refinement's default): the same target levels.
+    const zhEn = editTargetCaption('大眼睛长头发', '', 'en');
+    expect(zhEn.style).toEqual({ mode: 'partial', lang: 'en' });
+    expect(/\p{Script=Han}/u.test(zhEn.caption)).toBe(false);
+    expect(statedLevel(zhEn.caption, 'eyeSize')).toBe(statedLevel(editTargetCaption('big eyes and long hair', '').caption, 'eyeSize'));
   });
 
   it('rejects unknown words and control words with the command errors', () => {

@@ -13,7 +13,7 @@ import {
   type FaceDescription,
   type Lang,
 } from '@lfe/edit-language';
-import { DEFAULT_EDIT_REFINE, commandIds, invertLatent, refineEdits, regionMask, type Captioner, type Encoder, type Fusion, type Generator, type TextEncoder } from '@lfe/face-pipeline';
+import { DEFAULT_EDIT_REFINE, commandIds, invertLatent, refineEdits, regionMask, type Captioner, type EditRefineOptions, type Encoder, type Fusion, type Generator, type TextEncoder } from '@lfe/face-pipeline';
 import { hashInts, sample } from '@lfe/face-synth';
 import { editAtomKey, editPair } from '../editor/edit-pairs';
 import { renderFaces } from '../judge/face-batch';
@@ -133,7 +133,7 @@ export function fusionMethod(textEncoder: TextEncoder, fusion: Fusion, strength 
  * caption's starting levels come from the captioner's reading of the reconstruction, not from the
  * case's ground truth.
  */
-export function refinedMethod(base: EditMethod, generator: Generator, captioner: Captioner, steps: number, noise: 'const' | 'none'): EditMethod {
+export function refinedMethod(base: EditMethod, generator: Generator, captioner: Captioner, steps: number, noise: 'const' | 'none', opts: Partial<EditRefineOptions> = {}): EditMethod {
   return (w, cases) => {
     const start = base(w, cases);
     try {
@@ -143,7 +143,7 @@ export function refinedMethod(base: EditMethod, generator: Generator, captioner:
         w,
         start,
         cases.map((c) => c.text),
-        { ...DEFAULT_EDIT_REFINE, steps, noise },
+        { ...DEFAULT_EDIT_REFINE, ...opts, steps, noise },
       );
     } finally {
       start.dispose();
