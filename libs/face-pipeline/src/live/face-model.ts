@@ -70,7 +70,7 @@ export interface LocalFaceModelOptions {
    * command (at a strength) starts `Editor.editRefiner` from that job's fused latent, and each job
    * (that one included) runs one of its steps until it has run this many; every job adds the offset
    * found so far to its own fused latent. So the fused edit shows at once and strengthens over the
-   * next N model jobs, each ~0.1–0.2 s slower (one generator + captioner step at batch 1). The
+   * next N model jobs, each ~0.1–0.3 s slower (one generator + captioner step at batch 1). The
    * offset is one person's: it is dropped when the face is lost (`reset`) and when no target uses
    * the command any more. Needs an editor with a captioner. Default 0 (off).
    */
