@@ -41,7 +41,7 @@ export interface EditOptions extends InvertOptions {
   localize?: boolean;
   /**
    * Edit refinement: this many Adam steps on the fused latent so that the captioner reads the
-   * command's target from the regenerated face (`refineEditLatent`; needs a captioner). 0 = the
+   * command's target from the regenerated face (`Editor.refineEdit`; needs a captioner). 0 = the
    * fusion alone (default).
    */
   refineEdit?: number;
@@ -221,9 +221,7 @@ export class Editor {
    * such as "a bit bigger eyes"). Returns the refined latent; the inputs stay the caller's.
    */
   refineEdit(w: tf.Tensor3D, edited: tf.Tensor3D, text: string, steps: number = DEFAULT_EDIT_REFINE.steps): tf.Tensor3D {
-    this.#live();
-    if (this.captioner === null) throw new TypeError('editor: edit refinement needs a captioner (Editor.load(…, { captioner: DIR }))');
-    return refineEdits(this.generator, this.captioner, w, edited, Array.from({ length: w.shape[0] }, () => text), { ...DEFAULT_EDIT_REFINE, steps, noise: this.noise });
+    return refineEdits(this.generator, this.#captioner(), w, edited, Array.from({ length: w.shape[0] }, () => text), { ...DEFAULT_EDIT_REFINE, steps, noise: this.noise });
   }
 
   /**
@@ -231,9 +229,14 @@ export class Editor {
    * model jobs): `step()` it, read `delta` (the offset to add to `edited`), `dispose()` it.
    */
   editRefiner(w: tf.Tensor3D, edited: tf.Tensor3D, text: string): LatentOffsetOptimiser {
+    return editRefiner(this.generator, this.#captioner(), w, edited, Array.from({ length: w.shape[0] }, () => text), { ...DEFAULT_EDIT_REFINE, noise: this.noise });
+  }
+
+  /** The captioner edit refinement needs (a clear error without one). */
+  #captioner(): Captioner {
     this.#live();
     if (this.captioner === null) throw new TypeError('editor: edit refinement needs a captioner (Editor.load(…, { captioner: DIR }))');
-    return editRefiner(this.generator, this.captioner, w, edited, Array.from({ length: w.shape[0] }, () => text), { ...DEFAULT_EDIT_REFINE, noise: this.noise });
+    return this.captioner;
   }
 
   /** image(s) + command → edited image(s). */
@@ -242,7 +245,7 @@ export class Editor {
     const composite = opts.composite ?? 'replace';
     if (composite !== 'replace' && composite !== 'delta') throw new TypeError(`edit: composite must be 'replace' or 'delta', got ${JSON.stringify(composite)}`);
     const steps = opts.refineEdit ?? 0;
-    if (steps !== 0 && this.captioner === null) throw new TypeError('edit: refineEdit needs a captioner (Editor.load(…, { captioner: DIR }))');
+    if (steps !== 0) this.#captioner(); // refuse before any work
     const f = this.encodeText(text);
     const w = this.invert(images, opts);
     let fused: tf.Tensor3D | null = null;

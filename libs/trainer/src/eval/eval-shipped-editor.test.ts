@@ -11,6 +11,7 @@ import { initRuntime } from '@lfe/face-pipeline';
 import { hashInts, render, sample } from '@lfe/face-synth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Judge } from '../judge/judge';
+import { encodePng } from '../util/png';
 
 /**
  * The shipped editor through its CLI (`nx run face-pipeline:edit`), read by the judge (which took no
@@ -37,16 +38,7 @@ afterAll(() => {
 });
 
 function writeFace(k: number, file: string): void {
-  const img = render(sample(hashInts(606, k)), 64);
-  const c = createCanvas(64, 64);
-  const ctx = c.getContext('2d');
-  const data = ctx.createImageData(64, 64);
-  for (let i = 0; i < 64 * 64; i++) {
-    for (let q = 0; q < 3; q++) data.data[i * 4 + q] = img.data[i * 3 + q]!;
-    data.data[i * 4 + 3] = 255;
-  }
-  ctx.putImageData(data, 0, 0);
-  writeFileSync(file, c.toBuffer('image/png'));
+  writeFileSync(file, encodePng(Uint8Array.from(render(sample(hashInts(606, k)), 64).data), 64, 64));
 }
 
 async function judgeFile(file: string): Promise<Record<string, number>> {
