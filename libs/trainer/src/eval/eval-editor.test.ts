@@ -118,7 +118,15 @@ describe('evaluateEditor', () => {
     }
     // A residual fusion with a zero last layer does not edit: identity is fully kept.
     expect(report.methods['default']!.identityKept).toBe(1);
+    // Per item: every trait counted once per case, every attribute once per case that did not request it.
+    const perItem = report.methods['patent']!.perItem;
+    expect(perItem['gender']!.n).toBe(cases.length);
+    expect(perItem['skinTone']!.n).toBe(cases.length);
+    for (const a of EDITABLE_ATTRIBUTE_NAMES) expect(perItem[a]?.n ?? 0).toBe(cases.filter((c) => !c.edits.some((e) => e.attribute === a)).length);
+    const counted = Object.values(perItem).reduce((s, p) => s + p.n, 0);
+    expect(Object.values(perItem).reduce((s, p) => s + p.kept * p.n, 0) / counted).toBeCloseTo(report.methods['patent']!.identityKept, 12);
     expect(formatEditorReport(report)).toContain('| interfacegan |');
+    expect(formatEditorReport(report)).toContain('| gender |');
     // Delta composite rows: the input plus (edited − reconstruction). A method that does not edit
     // hands back the input itself, so nothing changes from the judge's reading of the input.
     const withDelta = evaluateEditor({ generator: g, encoder, judge, methods: { default: fusionMethod(te, fr), patent: fusionMethod(te, fp) }, cases, faces: 10, texts: 10, seed: 5, batchSize: 4, delta: true });
@@ -164,5 +172,11 @@ describe('identityKept', () => {
     expect(identityKept(skin, ref, new Set()).kept).toBe(all.items);
     (skin.identity as unknown as Record<string, number>)['skinTone'] = 0.2;
     expect(identityKept(skin, ref, new Set()).kept).toBe(all.items - 1);
+    // Per item: the one that changed is the one counted as lost.
+    const items = new Map<string, [number, number]>();
+    identityKept(changed, ref, new Set(), items);
+    expect(items.get('eyewear')).toEqual([0, 1]);
+    expect(items.get('gender')).toEqual([1, 1]);
+    expect(items.size).toBe(all.items);
   });
 });

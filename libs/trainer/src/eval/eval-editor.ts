@@ -47,6 +47,8 @@ export interface MethodReport {
   msPerEdit: number;
   perAttribute: Partial<Record<EditableAttributeName, { editAccuracy: number; n: number }>>;
   byLanguage: Partial<Record<Lang, { editAccuracy: number; identityKept: number; n: number }>>;
+  /** Per identity item (an unrequested attribute or an identity trait): fraction of cases it was kept. */
+  perItem: Record<string, { kept: number; n: number }>;
 }
 
 export interface EditorReport {
@@ -189,6 +191,8 @@ interface Tally {
   edit: [number, number];
   keep: [number, number];
   keepAll: [number, number];
+  /** Per identity item: [kept, counted]. */
+  items: Map<string, [number, number]>;
 }
 
 function scoreCase(c: EditCase, targets: ReadonlyArray<{ attribute: EditableAttributeName; level: number }>, rec: JudgeVerdict, edited: JudgeVerdict, t: Tally, per: Map<string, [number, number]>): void {
@@ -200,7 +204,7 @@ function scoreCase(c: EditCase, targets: ReadonlyArray<{ attribute: EditableAttr
     const p = per.get(attribute) ?? [0, 0];
     per.set(attribute, [p[0] + ok, p[1] + 1]);
   }
-  const k = identityKept(edited, rec, requested);
+  const k = identityKept(edited, rec, requested, t.items);
   t.keep[0] += k.kept;
   t.keep[1] += k.items;
   t.keepAll[0] += k.kept === k.items ? 1 : 0;
@@ -212,16 +216,24 @@ function scoreCase(c: EditCase, targets: ReadonlyArray<{ attribute: EditableAttr
  * attribute's level, each categorical identity trait, each continuous one within a tolerance —
  * how many the judge reads the same on `edited` as on `reference`.
  */
-export function identityKept(edited: JudgeVerdict, reference: JudgeVerdict, requested: ReadonlySet<EditableAttributeName>): { kept: number; items: number } {
+export function identityKept(
+  edited: JudgeVerdict,
+  reference: JudgeVerdict,
+  requested: ReadonlySet<EditableAttributeName>,
+  perItem?: Map<string, [number, number]>,
+): { kept: number; items: number } {
   let kept = 0;
   let items = 0;
-  const keep = (ok: boolean): void => {
+  const keep = (item: string, ok: boolean): void => {
     kept += ok ? 1 : 0;
     items++;
+    if (perItem === undefined) return;
+    const p = perItem.get(item) ?? [0, 0];
+    perItem.set(item, [p[0] + (ok ? 1 : 0), p[1] + 1]);
   };
-  for (const a of EDITABLE_ATTRIBUTE_NAMES) if (!requested.has(a)) keep(edited.levels[a] === reference.levels[a]);
-  for (const tr of IDENTITY_TRAITS) if (tr.kind === 'categorical') keep(edited.identity[tr.name] === reference.identity[tr.name]);
-  for (const name of CONTINUOUS_IDENTITY) keep(Math.abs(edited.identity[name] - reference.identity[name]) <= CONTINUOUS_TOLERANCE);
+  for (const a of EDITABLE_ATTRIBUTE_NAMES) if (!requested.has(a)) keep(a, edited.levels[a] === reference.levels[a]);
+  for (const tr of IDENTITY_TRAITS) if (tr.kind === 'categorical') keep(tr.name, edited.identity[tr.name] === reference.identity[tr.name]);
+  for (const name of CONTINUOUS_IDENTITY) keep(name, Math.abs(edited.identity[name] - reference.identity[name]) <= CONTINUOUS_TOLERANCE);
   return { kept, items };
 }
 
@@ -280,12 +292,12 @@ export function evaluateEditor(opts: {
     ...(opts.localReplace === true ? [replaceName(m)] : []),
   ]);
   const dim = opts.judge.config.featureDim;
-  const tallies = new Map(names.map((m) => [m, { edit: [0, 0], keep: [0, 0], keepAll: [0, 0] } as Tally]));
+  const tallies = new Map(names.map((m) => [m, { edit: [0, 0], keep: [0, 0], keepAll: [0, 0], items: new Map() } as Tally]));
   const perAttr = new Map(names.map((m) => [m, new Map<string, [number, number]>()]));
   const perLang = new Map(names.map((m) => [m, new Map<Lang, Tally>()]));
   const feats = new Map(names.map((m) => [m, new Float32Array(cases.length * dim)]));
   const ms = new Map(names.map((m) => [m, 0]));
-  const recTally: Tally = { edit: [0, 0], keep: [0, 0], keepAll: [0, 0] };
+  const recTally: Tally = { edit: [0, 0], keep: [0, 0], keepAll: [0, 0], items: new Map() };
   for (let start = 0; start < cases.length; start += bs) {
     const batch = cases.slice(start, start + bs);
     const n = batch.length;
@@ -311,7 +323,7 @@ export function evaluateEditor(opts: {
       f.dispose();
       batch.forEach((c, i) => {
         scoreCase(c, targets[i]!, ref[i]!, v[i]!, tallies.get(m)!, perAttr.get(m)!);
-        const lt = perLang.get(m)!.get(c.lang) ?? { edit: [0, 0], keep: [0, 0], keepAll: [0, 0] };
+        const lt = perLang.get(m)!.get(c.lang) ?? { edit: [0, 0], keep: [0, 0], keepAll: [0, 0], items: new Map() };
         scoreCase(c, targets[i]!, ref[i]!, v[i]!, lt, new Map());
         perLang.get(m)!.set(c.lang, lt);
       });
@@ -380,6 +392,7 @@ export function evaluateEditor(opts: {
       msPerEdit: ms.get(m)! / Math.max(1, cases.length),
       perAttribute: Object.fromEntries([...perAttr.get(m)!].map(([a, p]) => [a, { editAccuracy: frac(p), n: p[1] }])),
       byLanguage: Object.fromEntries([...perLang.get(m)!].map(([l, lt]) => [l, { editAccuracy: frac(lt.edit), identityKept: frac(lt.keep), n: lt.keepAll[1] }])),
+      perItem: Object.fromEntries([...t.items].map(([item, p]) => [item, { kept: frac(p), n: p[1] }])),
     };
   }
   return {
@@ -417,6 +430,13 @@ export function formatEditorReport(r: EditorReport): string {
     const first = r.methods[methods[0]!]?.perAttribute[a];
     if (first === undefined) continue;
     lines.push(`| ${a} | ${methods.map((m) => pct(r.methods[m]!.perAttribute[a]?.editAccuracy)).join(' | ')} | ${first.n} |`);
+  }
+  const items = Object.keys(r.methods[methods[0]!]?.perItem ?? {});
+  if (items.length > 0) {
+    lines.push('', 'Identity kept per item (unrequested attributes, then identity traits; n: cases where the item counted):', '');
+    lines.push(`| item | ${methods.join(' | ')} | n |`);
+    lines.push(`|---|${methods.map(() => '---|').join('')}---|`);
+    for (const item of items) lines.push(`| ${item} | ${methods.map((m) => pct(r.methods[m]!.perItem[item]?.kept)).join(' | ')} | ${r.methods[methods[0]!]!.perItem[item]!.n} |`);
   }
   if (r.unknownTexts.length > 0) {
     lines.push('', `Texts not evaluated (${r.unknownTexts.length}):`);
