@@ -12,6 +12,8 @@ export interface InversionRow {
   attributeAgreement: number | null;
   /** The same for the categorical identity traits. */
   identityAgreement: number | null;
+  /** Per attribute and categorical identity trait: the fraction of faces it agrees on (empty without a judge). */
+  perItem: Record<string, number>;
   msPerImage: number;
 }
 
@@ -22,15 +24,24 @@ export interface InversionReport {
 }
 
 /** Attribute / categorical-identity agreement between two verdicts, as (matches, total). */
-export function agreement(a: JudgeVerdict, b: JudgeVerdict): { attr: [number, number]; id: [number, number] } {
+export function agreement(a: JudgeVerdict, b: JudgeVerdict, perItem?: Map<string, number>): { attr: [number, number]; id: [number, number] } {
+  const count = (item: string, ok: boolean): void => {
+    if (perItem !== undefined) perItem.set(item, (perItem.get(item) ?? 0) + (ok ? 1 : 0));
+  };
   let am = 0;
-  for (const s of EDITABLE_ATTRIBUTES) if (a.levels[s.name] === b.levels[s.name]) am++;
+  for (const s of EDITABLE_ATTRIBUTES) {
+    const ok = a.levels[s.name] === b.levels[s.name];
+    count(s.name, ok);
+    if (ok) am++;
+  }
   let im = 0;
   let it = 0;
   for (const t of IDENTITY_TRAITS) {
     if (t.kind !== 'categorical') continue;
     it++;
-    if (a.identity[t.name] === b.identity[t.name]) im++;
+    const ok = a.identity[t.name] === b.identity[t.name];
+    count(t.name, ok);
+    if (ok) im++;
   }
   return { attr: [am, EDITABLE_ATTRIBUTES.length], id: [im, it] };
 }
@@ -49,6 +60,7 @@ export function evaluateInversion(g: Generator, encoder: Encoder, judge: Judge |
     let ms = 0;
     const am = [0, 0];
     const im = [0, 0];
+    const items = new Map<string, number>();
     for (let start = 0; start < opts.faces; start += bs) {
       const n = Math.min(bs, opts.faces - start);
       const x = tf.tensor4d(renderFaces(opts.seed, start, n, r).images, [n, r, r, 3]);
@@ -61,7 +73,7 @@ export function evaluateInversion(g: Generator, encoder: Encoder, judge: Judge |
       const vx = judge?.judge(x) ?? [];
       const vy = judge?.judge(y) ?? [];
       vx.forEach((v, i) => {
-        const a = agreement(v, vy[i]!);
+        const a = agreement(v, vy[i]!, items);
         am[0]! += a.attr[0];
         am[1]! += a.attr[1];
         im[0]! += a.id[0];
@@ -69,7 +81,7 @@ export function evaluateInversion(g: Generator, encoder: Encoder, judge: Judge |
       });
       tf.dispose([x, w, y]);
     }
-    rows.push({ refineSteps: steps, mse: se / (opts.faces * r * r * 3), attributeAgreement: judge === null ? null : am[0]! / am[1]!, identityAgreement: judge === null ? null : im[0]! / im[1]!, msPerImage: ms / opts.faces });
+    rows.push({ refineSteps: steps, mse: se / (opts.faces * r * r * 3), attributeAgreement: judge === null ? null : am[0]! / am[1]!, identityAgreement: judge === null ? null : im[0]! / im[1]!, perItem: Object.fromEntries([...items].map(([k, v]) => [k, v / opts.faces])), msPerImage: ms / opts.faces });
   }
   return { faces: opts.faces, seed: opts.seed, rows };
 }
@@ -82,6 +94,11 @@ export function formatInversionReport(r: InversionReport): string {
     lines.push(
       `${String(row.refineSteps).padStart(6)}  ${row.mse.toFixed(4)}   ${pct(row.attributeAgreement).padStart(8)}    ${pct(row.identityAgreement).padStart(8)}     ${row.msPerImage.toFixed(1)}`,
     );
+  }
+  const items = Object.keys(r.rows[0]?.perItem ?? {});
+  if (items.length > 0) {
+    lines.push('agreement per item (refine steps: ' + r.rows.map((row) => row.refineSteps).join(' / ') + ')');
+    for (const item of items) lines.push(`  ${item.padEnd(12)} ${r.rows.map((row) => pct(row.perItem[item] ?? null).padStart(8)).join(' ')}`);
   }
   return lines.join('\n');
 }
