@@ -1,4 +1,4 @@
-import { EDITABLE_ATTRIBUTES } from '@lfe/edit-language';
+import { EDITABLE_ATTRIBUTES, IDENTITY_TRAITS } from '@lfe/edit-language';
 import { DEFAULT_GENERATOR_CONFIG, Generator, initRuntime } from '@lfe/face-pipeline';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +28,13 @@ describe('evaluateGan', () => {
         expect(r.rareLevels.includes(`${a.name}=${level}`)).toBe(f < 0.01);
       }
     }
+    // The categorical identity traits (gender, eye colour) too, on samples and on renders.
+    for (const t of IDENTITY_TRAITS.filter((x) => x.kind === 'categorical')) {
+      for (const cov of [r.identityCoverage, r.identityCoverageRenders]) expect(Object.values(cov[t.name]!).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 5);
+      for (const level of t.levels) expect(r.rareLevels.includes(`${t.name}=${level}`)).toBe(r.identityCoverage[t.name]![level]! < 0.01);
+    }
     expect(formatGanReport(r)).toContain('FD-judge');
+    expect(formatGanReport(r)).toMatch(/gender +woman/);
     g.dispose();
     judge.dispose();
   });

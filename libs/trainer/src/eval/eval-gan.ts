@@ -1,11 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { EDITABLE_ATTRIBUTES, type EditableAttributeName } from '@lfe/edit-language';
+import { EDITABLE_ATTRIBUTES, IDENTITY_TRAITS, type EditableAttributeName } from '@lfe/edit-language';
 import type { Generator } from '@lfe/face-pipeline';
 import { renderFaces } from '../judge/face-batch';
 import { frechetDistanceFromStats, gaussianStats, type GaussianStats } from '../judge/frechet';
 import type { Judge } from '../judge/judge';
 
 export type Coverage = Record<EditableAttributeName, Record<string, number>>;
+/** Level distribution of the categorical identity traits (gender, eye colour). */
+export type IdentityCoverage = Record<string, Record<string, number>>;
+
+const CATEGORICAL_TRAITS = IDENTITY_TRAITS.filter((t) => t.kind === 'categorical');
 
 export interface GanEvalReport {
   /** FD between judge features of `samples` generated faces and of `samples` renders (seed A). */
@@ -18,7 +22,10 @@ export interface GanEvalReport {
   coverage: Coverage;
   /** The same on renders, for comparison. */
   coverageRenders: Coverage;
-  /** Levels appearing in < 1 % of generated samples. */
+  /** The judge's distribution of the categorical identity traits over generated samples, and over renders. */
+  identityCoverage: IdentityCoverage;
+  identityCoverageRenders: IdentityCoverage;
+  /** Levels (of attributes and categorical identity traits) appearing in < 1 % of generated samples. */
   rareLevels: string[];
   samples: number;
   psi: number;
@@ -30,6 +37,7 @@ export interface GanEvalReport {
 interface Collected {
   stats: GaussianStats;
   coverage: Coverage;
+  identity: IdentityCoverage;
 }
 
 function emptyCoverage(): Coverage {
@@ -41,6 +49,7 @@ function collect(judge: Judge, n: number, batchSize: number, next: (start: numbe
   const dim = judge.config.featureDim;
   const feats = new Float32Array(n * dim);
   const coverage = emptyCoverage();
+  const identity: IdentityCoverage = Object.fromEntries(CATEGORICAL_TRAITS.map((t) => [t.name, Object.fromEntries(t.levels.map((l) => [l, 0]))]));
   for (let start = 0; start < n; start += batchSize) {
     const count = Math.min(batchSize, n - start);
     const x = next(start, count);
@@ -53,12 +62,16 @@ function collect(judge: Judge, n: number, batchSize: number, next: (start: numbe
           const level = a.levels[v.levels[a.name]]!;
           coverage[a.name][level] = (coverage[a.name][level] ?? 0) + 1 / n;
         }
+        for (const t of CATEGORICAL_TRAITS) {
+          const level = t.levels[v.identity[t.name]]!;
+          identity[t.name]![level] = (identity[t.name]![level] ?? 0) + 1 / n;
+        }
       }
     } finally {
       x.dispose();
     }
   }
-  return { stats: gaussianStats({ rows: n, cols: dim, data: feats }), coverage };
+  return { stats: gaussianStats({ rows: n, cols: dim, data: feats }), coverage, identity };
 }
 
 /**
@@ -82,8 +95,8 @@ export function evaluateGan(g: Generator, judge: Judge, opts: { samples: number;
   const b = collect(judge, n, bs, render(opts.renderSeedB ?? 777_002));
   const fdJudge = frechetDistanceFromStats(gen.stats, a.stats);
   const fdRealReal = frechetDistanceFromStats(a.stats, b.stats);
-  const rareLevels = Object.entries(gen.coverage).flatMap(([attr, levels]) => Object.entries(levels).filter(([, f]) => f < 0.01).map(([l]) => `${attr}=${l}`));
-  return { fdJudge, fdRealReal, ratio: fdJudge / fdRealReal, coverage: gen.coverage, coverageRenders: a.coverage, rareLevels, samples: n, psi, noise, checkpoint: opts.checkpoint };
+  const rareLevels = [...Object.entries(gen.coverage), ...Object.entries(gen.identity)].flatMap(([attr, levels]) => Object.entries(levels).filter(([, f]) => f < 0.01).map(([l]) => `${attr}=${l}`));
+  return { fdJudge, fdRealReal, ratio: fdJudge / fdRealReal, coverage: gen.coverage, coverageRenders: a.coverage, identityCoverage: gen.identity, identityCoverageRenders: a.identity, rareLevels, samples: n, psi, noise, checkpoint: opts.checkpoint };
 }
 
 export function formatGanReport(r: GanEvalReport): string {
@@ -94,6 +107,10 @@ export function formatGanReport(r: GanEvalReport): string {
   for (const a of EDITABLE_ATTRIBUTES) {
     const cells = a.levels.map((l) => `${l} ${(100 * (r.coverage[a.name][l] ?? 0)).toFixed(1)}/${(100 * (r.coverageRenders[a.name][l] ?? 0)).toFixed(1)}`);
     lines.push(`${a.name.padEnd(12)} ${cells.join('  ')}`);
+  }
+  for (const t of CATEGORICAL_TRAITS) {
+    const cells = t.levels.map((l) => `${l} ${(100 * (r.identityCoverage[t.name]?.[l] ?? 0)).toFixed(1)}/${(100 * (r.identityCoverageRenders[t.name]?.[l] ?? 0)).toFixed(1)}`);
+    lines.push(`${t.name.padEnd(12)} ${cells.join('  ')}   (identity trait)`);
   }
   lines.push(r.rareLevels.length === 0 ? 'every level appears in ≥ 1 % of samples' : `levels under 1 % of samples: ${r.rareLevels.join(', ')}`);
   return lines.join('\n');
