@@ -155,9 +155,11 @@ console.error(`${cases.length} cases; ${unknownTexts.length} texts not understoo
 const noise = info.noise ?? 'const';
 const report = evaluateEditor({ generator: g, encoder, judge, methods, cases, unknownTexts, faces, texts: texts?.length ?? cases.length, refineSteps: refine, seed, noise, delta: values.delta, localize: values.localize, localReplace: values['local-replace'] });
 const inversion = evaluateInversion(g, encoder, judge, { faces: Math.min(faces, 64), seed, refineSteps: [0, 20], noise });
+// The same encoder on the generator's own samples: what it loses there is the encoder's, not the generator's.
+const inversionGenerated = evaluateInversion(g, encoder, judge, { faces: Math.min(faces, 64), seed, refineSteps: [0], noise, source: 'generated' });
 const judgeSha = (JSON.parse(readFileSync(join(values.judge, 'manifest.json'), 'utf8')) as { weights: { sha256: string } }).weights.sha256;
-const full = { ...report, inversion, defaultVariant: info.defaultFusion, judge: { dir: values.judge, sha256: judgeSha }, interfacegan: { samples: dirs.samples, directions: dirs.directions.size } };
-const table = `${formatEditorReport(report)}\n\n${formatInversionReport(inversion)}`;
+const full = { ...report, inversion, inversionGenerated, defaultVariant: info.defaultFusion, judge: { dir: values.judge, sha256: judgeSha }, interfacegan: { samples: dirs.samples, directions: dirs.directions.size } };
+const table = `${formatEditorReport(report)}\n\n${formatInversionReport(inversion)}\n\n${formatInversionReport(inversionGenerated)}`;
 console.log(table);
 if (values.out !== undefined) writeFileSync(values.out, `${JSON.stringify(full, null, 2)}\n`);
 if (values.md !== undefined) {

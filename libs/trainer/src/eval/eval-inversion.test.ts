@@ -20,6 +20,7 @@ describe('evaluateInversion', () => {
     const r = evaluateInversion(g, encoder, judge, { faces: 6, seed: 3, refineSteps: [0, 2], batchSize: 4 });
     expect(tf.memory().numTensors).toBe(before);
     expect(r.rows.map((row) => row.refineSteps)).toEqual([0, 2]);
+    expect(r.source).toBe('renders');
     const categorical = IDENTITY_TRAITS.filter((t) => t.kind === 'categorical').map((t) => t.name);
     for (const row of r.rows) {
       expect(row.mse).toBeGreaterThan(0);
@@ -32,6 +33,13 @@ describe('evaluateInversion', () => {
     const text = formatInversionReport(r);
     expect(text).toContain('agreement per item');
     expect(text).toMatch(/gender +\d/);
+    // The generator's own samples as the input (their latent exists, so this isolates the encoder).
+    const gen = evaluateInversion(g, encoder, judge, { faces: 5, seed: 3, refineSteps: [0], batchSize: 4, source: 'generated' });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(gen.source).toBe('generated');
+    expect(gen.rows[0]!.mse).toBeGreaterThan(0);
+    expect(gen.rows[0]!.mse).not.toBe(r.rows[0]!.mse);
+    expect(formatInversionReport(gen)).toContain('generator samples');
     // Without a judge: pixel error only.
     const bare = evaluateInversion(g, encoder, null, { faces: 2, seed: 3, refineSteps: [0] });
     expect(bare.rows[0]!.attributeAgreement).toBeNull();

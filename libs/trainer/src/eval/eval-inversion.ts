@@ -20,6 +20,8 @@ export interface InversionRow {
 export interface InversionReport {
   faces: number;
   seed: number;
+  /** What was inverted: held-out renders, or the generator's own samples (in distribution: their latent exists). */
+  source: 'renders' | 'generated';
   rows: InversionRow[];
 }
 
@@ -50,7 +52,13 @@ export function agreement(a: JudgeVerdict, b: JudgeVerdict, perItem?: Map<string
  * Reconstruction quality of the encoder on held-out renders (stream `seed`), with and without the
  * method's refinement: pixel MSE, judge agreement of G(invert(x)) with x, and ms per image.
  */
-export function evaluateInversion(g: Generator, encoder: Encoder, judge: Judge | null, opts: { faces: number; seed: number; refineSteps: readonly number[]; batchSize?: number; noise?: 'const' | 'none' }): InversionReport {
+export function evaluateInversion(
+  g: Generator,
+  encoder: Encoder,
+  judge: Judge | null,
+  opts: { faces: number; seed: number; refineSteps: readonly number[]; batchSize?: number; noise?: 'const' | 'none'; source?: 'renders' | 'generated' },
+): InversionReport {
+  const source = opts.source ?? 'renders';
   const noise = opts.noise ?? 'const';
   const r = g.config.resolution;
   const bs = opts.batchSize ?? 16;
@@ -63,7 +71,10 @@ export function evaluateInversion(g: Generator, encoder: Encoder, judge: Judge |
     const items = new Map<string, number>();
     for (let start = 0; start < opts.faces; start += bs) {
       const n = Math.min(bs, opts.faces - start);
-      const x = tf.tensor4d(renderFaces(opts.seed, start, n, r).images, [n, r, r, 3]);
+      const x =
+        source === 'renders'
+          ? tf.tensor4d(renderFaces(opts.seed, start, n, r).images, [n, r, r, 3])
+          : tf.tidy(() => g.generate(tf.randomNormal([n, g.config.zDim], 0, 1, 'float32', opts.seed + start) as tf.Tensor2D, { noise }));
       const t0 = performance.now();
       const w = invertLatent(g, encoder, x, { refineSteps: steps, noise });
       const y = tf.tidy(() => g.synthesis(w, { noise }));
@@ -83,13 +94,13 @@ export function evaluateInversion(g: Generator, encoder: Encoder, judge: Judge |
     }
     rows.push({ refineSteps: steps, mse: se / (opts.faces * r * r * 3), attributeAgreement: judge === null ? null : am[0]! / am[1]!, identityAgreement: judge === null ? null : im[0]! / im[1]!, perItem: Object.fromEntries([...items].map(([k, v]) => [k, v / opts.faces])), msPerImage: ms / opts.faces });
   }
-  return { faces: opts.faces, seed: opts.seed, rows };
+  return { faces: opts.faces, seed: opts.seed, source, rows };
 }
 
 const pct = (v: number | null): string => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
 
 export function formatInversionReport(r: InversionReport): string {
-  const lines = [`inversion on ${r.faces} held-out renders (seed ${r.seed})`, 'refine  MSE      attr agree  identity agree  ms/image'];
+  const lines = [`inversion on ${r.faces} ${r.source === 'renders' ? 'held-out renders' : 'generator samples (ψ 1)'} (seed ${r.seed})`, 'refine  MSE      attr agree  identity agree  ms/image'];
   for (const row of r.rows) {
     lines.push(
       `${String(row.refineSteps).padStart(6)}  ${row.mse.toFixed(4)}   ${pct(row.attributeAgreement).padStart(8)}    ${pct(row.identityAgreement).padStart(8)}     ${row.msPerImage.toFixed(1)}`,
