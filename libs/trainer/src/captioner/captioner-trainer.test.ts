@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initRuntime } from '@lfe/face-pipeline';
+import { Captioner, initRuntime } from '@lfe/face-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptionerTrainer, resolveCaptionerTrainConfig, type CaptionerTrainConfig } from './captioner-trainer';
 
@@ -56,6 +56,25 @@ describe('CaptionerTrainer', () => {
     // From ≈ 5.3 nats per token (near uniform over 361 words is 5.9) to ≈ 4.1 on this seed.
     expect(mean(losses.slice(-5))).toBeLessThan(mean(losses.slice(0, 5)) - 0.5);
     t.dispose();
+  });
+
+  it('init starts from a saved captioner (its weights exactly) and refuses one of another shape', async () => {
+    const src = new CaptionerTrainer({ ...CONFIG, seed: 9 });
+    await src.trainStep();
+    const saved = join(dir, 'init-from');
+    src.captioner.save(saved, PROV, 'float32');
+    const t = new CaptionerTrainer({ ...CONFIG, init: saved });
+    const a = weights(src);
+    const b = weights(t);
+    for (const [k, v] of a) expect(Buffer.from(b.get(k)!.buffer).equals(Buffer.from(v.buffer)), k).toBe(true);
+    // The optimiser is fresh: the first step moves from those weights.
+    expect((await t.trainStep()).step).toBe(1);
+    const other = new Captioner({ ...CONFIG.model, hiddenDim: 16 });
+    const otherDir = join(dir, 'init-other');
+    other.save(otherDir, PROV, 'float32');
+    expect(() => new CaptionerTrainer({ ...CONFIG, init: otherDir })).toThrow(/init .* has model/);
+    expect(() => new CaptionerTrainer({ ...CONFIG, init: join(dir, 'missing') })).toThrow();
+    for (const m of [src, t, other]) m.dispose();
   });
 
   it('refuses configs that mix training and held-out streams, or unknown fields', () => {

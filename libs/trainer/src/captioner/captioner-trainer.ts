@@ -30,6 +30,11 @@ export interface CaptionerTrainConfig {
   validateEvery: number;
   validateN: number;
   reportN: number;
+  /**
+   * A captioner checkpoint folder to start from (same model config; the optimiser starts fresh), or
+   * null for random weights. Continuing a shipped captioner whose training state is gone.
+   */
+  init: string | null;
 }
 
 export const DEFAULT_CAPTIONER_TRAIN_CONFIG: CaptionerTrainConfig = {
@@ -50,6 +55,7 @@ export const DEFAULT_CAPTIONER_TRAIN_CONFIG: CaptionerTrainConfig = {
   validateEvery: 500,
   validateN: 200,
   reportN: 500,
+  init: null,
 };
 
 export function resolveCaptionerTrainConfig(user: Partial<CaptionerTrainConfig> = {}): CaptionerTrainConfig {
@@ -67,6 +73,7 @@ export function resolveCaptionerTrainConfig(user: Partial<CaptionerTrainConfig> 
   for (const k of ['fullFraction', 'zhFraction'] as const) {
     if (!(c[k] >= 0 && c[k] <= 1)) throw new TypeError(`captioner train config: ${k} must be in [0, 1]`);
   }
+  if (c.init !== null && (typeof c.init !== 'string' || c.init === '')) throw new TypeError('captioner train config: init must be a checkpoint folder or null');
   if (new Set([c.seed, c.validationSeed, c.reportSeed]).size !== 3) throw new TypeError('captioner train config: seed, validationSeed and reportSeed must differ (held-out sets)');
   return c;
 }
@@ -104,6 +111,20 @@ export class CaptionerTrainer {
   constructor(config: CaptionerTrainConfig) {
     this.config = resolveCaptionerTrainConfig(config);
     this.captioner = new Captioner(this.config.model, this.config.seed);
+    if (this.config.init !== null) {
+      const from = Captioner.load(this.config.init);
+      try {
+        const a = JSON.stringify(validateCaptionerConfig(from.config));
+        const b = JSON.stringify(this.config.model);
+        if (a !== b) throw new TypeError(`captioner train config: init ${this.config.init} has model ${a}, the config asks for ${b}`);
+        this.captioner.params.copyFrom(from.params);
+      } catch (e) {
+        this.captioner.dispose();
+        throw e;
+      } finally {
+        from.dispose();
+      }
+    }
     this.opt = tf.train.adam(this.config.lr, 0.9, 0.999, 1e-8);
   }
 

@@ -2,6 +2,7 @@
  * Pre-train the captioner on faces rendered on the fly with their true captions, and ship it.
  *   npx tsx libs/trainer/src/cli/train-captioner.ts --out models/default/captioner [--steps N] [--resume]
  *     [--work tmp/captioner-run] [--seed S] [--batch B] [--report-n N] [--validate-every N] [--checkpoint-every N]
+ *     [--init DIR] [--lr LR]   (start from a shipped captioner: same model, fresh optimiser and schedule)
  * State (resumable), log.jsonl and config.json go to --work; the captioner + report.json to --out.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -20,6 +21,8 @@ const { values } = parseArgs({
     'report-n': { type: 'string' },
     'validate-every': { type: 'string' },
     'checkpoint-every': { type: 'string' },
+    init: { type: 'string' },
+    lr: { type: 'string' },
     resume: { type: 'boolean', default: false },
   },
 });
@@ -46,6 +49,15 @@ set('batchSize', int('batch', values.batch));
 set('reportN', int('report-n', values['report-n']));
 set('validateEvery', int('validate-every', values['validate-every']));
 set('checkpointEvery', int('checkpoint-every', values['checkpoint-every']));
+if (values.init !== undefined) user.init = values.init;
+if (values.lr !== undefined) {
+  const lr = Number(values.lr);
+  if (!(lr > 0)) {
+    console.error(`train-captioner: --lr must be a positive number, got "${values.lr}"`);
+    process.exit(2);
+  }
+  user.lr = lr;
+}
 const config = resolveCaptionerTrainConfig(user);
 
 const rt = await initRuntime();
