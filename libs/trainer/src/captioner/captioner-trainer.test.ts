@@ -62,7 +62,7 @@ describe('CaptionerTrainer', () => {
     const src = new CaptionerTrainer({ ...CONFIG, seed: 9 });
     await src.trainStep();
     const saved = join(dir, 'init-from');
-    src.captioner.save(saved, PROV, 'float32');
+    src.captioner.save(saved, { ...PROV, steps: 1 }, 'float32');
     const t = new CaptionerTrainer({ ...CONFIG, init: saved });
     const a = weights(src);
     const b = weights(t);
@@ -71,7 +71,7 @@ describe('CaptionerTrainer', () => {
     expect((await t.trainStep()).step).toBe(1);
     const other = new Captioner({ ...CONFIG.model, hiddenDim: 16 });
     const otherDir = join(dir, 'init-other');
-    other.save(otherDir, PROV, 'float32');
+    other.save(otherDir, { ...PROV, steps: 0 }, 'float32');
     expect(() => new CaptionerTrainer({ ...CONFIG, init: otherDir })).toThrow(/init .* has model/);
     expect(() => new CaptionerTrainer({ ...CONFIG, init: join(dir, 'missing') })).toThrow();
     for (const m of [src, t, other]) m.dispose();
