@@ -156,10 +156,11 @@ export type EditRefineOptions = Omit<LatentOffsetOptions, 'shared'> & { captionL
 /**
  * 10 steps: on 48 held-out faces 10 / 20 / 40 steps reached 72 / 73 / 77 % edit accuracy for 1× /
  * 2× / 4× the time. Target captions in English whatever the command's language: the captioner
- * reads English better (held-out token accuracy 64.7 / 53.4 % full / partial against 62.4 / 51.8 %
- * in Chinese), and on 100 validation faces (seed 707, each command in both languages) the localized
- * delta composite reached 62.2 % (en 62.7 / zh 61.7 %) against 59.1 % (62.7 / 55.5 %) with the
- * command's own language (libs/face-pipeline README).
+ * reads English better (the session-11 captioner, on which this was chosen: held-out token accuracy
+ * 64.7 / 53.4 % full / partial against 62.4 / 51.8 % in Chinese; the continued one shipped since
+ * session 12: 68.8 / 54.8 % against 65.3 / 52.8 %), and on 100 validation faces (seed 707, each
+ * command in both languages) the localized delta composite reached 62.2 % (en 62.7 / zh 61.7 %)
+ * against 59.1 % (62.7 / 55.5 %) with the command's own language (libs/face-pipeline README).
  */
 export const DEFAULT_EDIT_REFINE: EditRefineOptions = { steps: 10, lr: 0.05, latentWeight: 10, coarseWeight: 10, coarseLayers: 4, noise: 'const', captionLang: 'en' };
 
