@@ -73,8 +73,12 @@ describe('CaptionerTrainer', () => {
     const otherDir = join(dir, 'init-other');
     other.save(otherDir, { ...PROV, steps: 0 }, 'float32');
     expect(() => new CaptionerTrainer({ ...CONFIG, init: otherDir })).toThrow(/init .* has model/);
-    expect(() => new CaptionerTrainer({ ...CONFIG, init: join(dir, 'missing') })).toThrow();
     for (const m of [src, t, other]) m.dispose();
+    // A refused init leaves nothing behind.
+    const before = tf.memory().numTensors;
+    expect(() => new CaptionerTrainer({ ...CONFIG, init: join(dir, 'missing') })).toThrow();
+    expect(() => new CaptionerTrainer({ ...CONFIG, init: otherDir })).toThrow(/init .* has model/);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('refuses configs that mix training and held-out streams, or unknown fields', () => {

@@ -112,8 +112,9 @@ export class CaptionerTrainer {
     this.config = resolveCaptionerTrainConfig(config);
     this.captioner = new Captioner(this.config.model, this.config.seed);
     if (this.config.init !== null) {
-      const from = Captioner.load(this.config.init);
+      let from: Captioner | null = null;
       try {
+        from = Captioner.load(this.config.init);
         const a = JSON.stringify(validateCaptionerConfig(from.config));
         const b = JSON.stringify(this.config.model);
         if (a !== b) throw new TypeError(`captioner train config: init ${this.config.init} has model ${a}, the config asks for ${b}`);
@@ -122,7 +123,7 @@ export class CaptionerTrainer {
         this.captioner.dispose();
         throw e;
       } finally {
-        from.dispose();
+        from?.dispose();
       }
     }
     this.opt = tf.train.adam(this.config.lr, 0.9, 0.999, 1e-8);

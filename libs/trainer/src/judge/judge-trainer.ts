@@ -155,8 +155,9 @@ export class JudgeTrainer {
     this.config = resolveJudgeTrainConfig(config);
     this.judge = new Judge(this.config.model, this.config.seed);
     if (this.config.init !== null) {
-      const from = Judge.load(this.config.init);
+      let from: Judge | null = null;
       try {
+        from = Judge.load(this.config.init);
         const a = JSON.stringify(validateJudgeConfig(from.config));
         const b = JSON.stringify(this.config.model);
         if (a !== b) throw new TypeError(`judge train config: init ${this.config.init} has model ${a}, the config asks for ${b}`);
@@ -165,7 +166,7 @@ export class JudgeTrainer {
         this.judge.dispose();
         throw e;
       } finally {
-        from.dispose();
+        from?.dispose();
       }
     }
     this.opt = tf.train.adam(this.config.lr, 0.9, 0.999, 1e-8);
