@@ -45,4 +45,21 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
 else
   echo "setup: node_modules up to date"
 fi
+# The PyTorch training engine (libs/trainer-torch; never needed at run time): a virtual environment
+# with the CPU wheel the machine image ships in /opt/wheels, else torch from the package index.
+# Optional: where it cannot be installed, that project's tests are reported as skipped.
+venv=.venv-torch
+pyreq="numpy pillow pytest ruff mypy"
+pystamp="$venv/.setup-ok"
+if [ ! -f "$pystamp" ] || [ "$(cat "$pystamp")" != "$pyreq" ]; then
+  wheel=$(ls /opt/wheels/torch-*+cpu-*.whl 2>/dev/null | head -n 1 || true)
+  echo "setup: PyTorch trainer venv ($venv: ${wheel:-torch} $pyreq)"
+  if python3 -m venv "$venv" && "$venv/bin/pip" install -q --retries 0 --timeout 20 "${wheel:-torch}" $pyreq; then
+    echo "$pyreq" > "$pystamp"
+  else
+    echo "setup: WARNING: could not install PyTorch into $venv; trainer-torch tests will be skipped"
+  fi
+else
+  echo "setup: PyTorch trainer venv up to date"
+fi
 echo "setup: done"
