@@ -23,6 +23,8 @@ export interface RealFaceConfig {
   resolution: number;
   /** Inclusive image-number ranges. */
   split: Record<SplitName, [number, number]>;
+  /** Optional folder of full-size faces of the test split (framing measurements, photo checks). */
+  fullSize?: string;
   /** Decoded-image cache folder (relative to the repository root; git-ignored). */
   cache: string;
 }

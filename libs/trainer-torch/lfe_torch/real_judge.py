@@ -30,7 +30,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .checkpoint import save_checkpoint
+from .checkpoint import load_checkpoint, save_checkpoint
 from .realface import REPO_ROOT, load_config, load_real_faces
 
 KIND = "lfe-real-judge"
@@ -101,6 +101,29 @@ def export_tensors(net: RealJudgeNet) -> dict[str, np.ndarray]:
         out["out/w"] = net.out.weight.t().numpy().copy()
         out["out/b"] = net.out.bias.numpy().copy()
     return out
+
+
+def parity_inputs(n: int, r: int) -> np.ndarray:
+    """Deterministic test images [n,r,r,3] in [-1,1] that the TypeScript parity test rebuilds exactly."""
+    b, y, x, c = np.meshgrid(np.arange(n), np.arange(r), np.arange(r), np.arange(3), indexing="ij")
+    return (0.9 * np.sin(0.37 * (b + 1) * x + 0.23 * (c + 1) * y + b)).astype(np.float32)
+
+
+def reference_logits(t: dict[str, np.ndarray], stages: list[tuple[int, int]], x_nhwc: np.ndarray) -> np.ndarray:
+    """The inference graph the TypeScript RealJudge runs, from exported tensors only (calibrated logits)."""
+    with torch.no_grad():
+        x = torch.from_numpy(x_nhwc).permute(0, 3, 1, 2)
+        for s, (_, n) in enumerate(stages):
+            for j in range(n):
+                w = torch.from_numpy(t[f"s{s}/conv{j}/w"]).permute(3, 2, 0, 1)
+                x = F.leaky_relu(F.conv2d(x, w, torch.from_numpy(t[f"s{s}/conv{j}/b"]), padding=1), 0.2)
+            x = F.avg_pool2d(x, 2)
+        f = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)
+        f = F.leaky_relu(f @ torch.from_numpy(t["fc/w"]) + torch.from_numpy(t["fc/b"]), 0.2)
+        z = f @ torch.from_numpy(t["out/w"]) + torch.from_numpy(t["out/b"])
+        if "calibration/scale" in t:
+            z = z * torch.from_numpy(t["calibration/scale"]) + torch.from_numpy(t["calibration/bias"])
+        return z.numpy()
 
 
 def to_input(images_u8: np.ndarray) -> torch.Tensor:
@@ -298,6 +321,11 @@ def finish(net: RealJudgeNet, faces, cfg: dict, va: np.ndarray, args: argparse.N
     }
     out = Path(args.out)
     save_checkpoint(out, KIND, config, tensors, prov, dtype=args.dtype)
+    # The hand-over check: calibrated logits of fixed inputs computed from the weights as stored
+    # (float16-rounded where shipped so); the TypeScript test recomputes them.
+    _, stored = load_checkpoint(out, kind=KIND)
+    x = parity_inputs(4, net.resolution)
+    (out / "parity.json").write_text(json.dumps({"inputs": "parity_inputs(4, resolution)", "logits": reference_logits(stored, net.stages_cfg, x).tolist()}) + "\n")
     print(f"wrote {out}")
 
 

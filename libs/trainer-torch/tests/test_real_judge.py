@@ -8,23 +8,9 @@ from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
 
 from lfe_torch.checkpoint import load_checkpoint  # noqa: E402
-from lfe_torch.real_judge import RealJudgeNet, auc, export_tensors, fit_platt, main  # noqa: E402
-
-
-def reference_forward(t: dict[str, np.ndarray], stages: list[tuple[int, int]], x_nhwc: np.ndarray) -> np.ndarray:
-    """The inference graph the TypeScript RealJudge runs, from exported tensors only (NHWC)."""
-    x = torch.from_numpy(x_nhwc).permute(0, 3, 1, 2)
-    for s, (_, n) in enumerate(stages):
-        for j in range(n):
-            w = torch.from_numpy(t[f"s{s}/conv{j}/w"]).permute(3, 2, 0, 1)
-            x = F.leaky_relu(F.conv2d(x, w, torch.from_numpy(t[f"s{s}/conv{j}/b"]), padding=1), 0.2)
-        x = F.avg_pool2d(x, 2)
-    f = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)
-    f = F.leaky_relu(f @ torch.from_numpy(t["fc/w"]) + torch.from_numpy(t["fc/b"]), 0.2)
-    return (f @ torch.from_numpy(t["out/w"]) + torch.from_numpy(t["out/b"])).numpy()
+from lfe_torch.real_judge import RealJudgeNet, auc, export_tensors, fit_platt, main, reference_logits  # noqa: E402
 
 
 def test_export_folds_batch_norm_exactly() -> None:
@@ -39,7 +25,7 @@ def test_export_folds_batch_norm_exactly() -> None:
     net.eval()
     x = np.random.default_rng(1).uniform(-1, 1, (4, 16, 16, 3)).astype(np.float32)
     want = net(torch.from_numpy(x).permute(0, 3, 1, 2)).detach().numpy()
-    got = reference_forward(export_tensors(net), stages, x)
+    got = reference_logits(export_tensors(net), stages, x)
     np.testing.assert_allclose(got, want, atol=1e-4)
 
 
@@ -62,4 +48,5 @@ def test_tiny_training_run_exports_a_loadable_checkpoint(tmp_path: Path) -> None
     assert len(cfg["attributes"]) == 40 and cfg["stages"][0] == {"channels": 8, "convs": 1}
     assert t["calibration/scale"].shape == (40,) and t["out/w"].shape == (32, 40)
     assert "non-commercial" in m["provenance"]["terms"]
+    assert len(json.loads((out / "parity.json").read_text())["logits"]) == 4
     assert json.loads((tmp_path / "work" / "log.jsonl").read_text().splitlines()[-1])["step"] == 4

@@ -20,7 +20,18 @@ export interface RgbImageLike {
   readonly data: Uint8Array;
 }
 
-export const TEMPLATE = {
+/**
+ * Where a model's crop puts a face (crop units, side = 1): the eye midpoint, the eye distance, and the
+ * mouth's distance below the eye midpoint. A property of the model: what its training images look like.
+ */
+export interface FaceTemplate {
+  readonly eyeMid: { readonly x: number; readonly y: number };
+  readonly eyeDistance: number;
+  readonly mouthDistance: number;
+}
+
+/** The synthetic world's framing (face-synth renders). The real world's is measured (models/real/framing.json). */
+export const TEMPLATE: FaceTemplate = {
   eyeMid: { x: 0.502, y: 0.529 },
   eyeDistance: 0.187,
   mouthDistance: 0.179,
@@ -35,10 +46,13 @@ export interface Alignment {
   scale: number;
   /** Radians, positive = clockwise in image coordinates. */
   roll: number;
+  /** The model framing this alignment maps to (default `TEMPLATE`, the synthetic world's). */
+  template?: FaceTemplate;
 }
 
 /** Alignment from the two eye centres (left of the image first) and the mouth centre. */
-export function alignmentFromLandmarks(leftEye: Point, rightEye: Point, mouth: Point): Alignment {
+export function alignmentFromLandmarks(leftEye: Point, rightEye: Point, mouth: Point, template?: FaceTemplate): Alignment {
+  const t = template ?? TEMPLATE;
   const cx = (leftEye.x + rightEye.x) / 2;
   const cy = (leftEye.y + rightEye.y) / 2;
   const eye = Math.hypot(rightEye.x - leftEye.x, rightEye.y - leftEye.y);
@@ -48,14 +62,15 @@ export function alignmentFromLandmarks(leftEye: Point, rightEye: Point, mouth: P
   const rollEyes = Math.atan2(rightEye.y - leftEye.y, rightEye.x - leftEye.x);
   const rollMouth = Math.atan2(-(mouth.x - cx), mouth.y - cy);
   const roll = Math.atan2(Math.sin(rollEyes) + Math.sin(rollMouth), Math.cos(rollEyes) + Math.cos(rollMouth));
-  const scale = 0.5 * (eye / TEMPLATE.eyeDistance + mouthD / TEMPLATE.mouthDistance);
-  return { cx, cy, scale, roll };
+  const scale = 0.5 * (eye / t.eyeDistance + mouthD / t.mouthDistance);
+  return template === undefined ? { cx, cy, scale, roll } : { cx, cy, scale, roll, template };
 }
 
 /** Frame coordinates of crop point (u, v) in [0, 1]². */
 export function cropToFrame(a: Alignment, u: number, v: number): Point {
-  const du = (u - TEMPLATE.eyeMid.x) * a.scale;
-  const dv = (v - TEMPLATE.eyeMid.y) * a.scale;
+  const mid = (a.template ?? TEMPLATE).eyeMid;
+  const du = (u - mid.x) * a.scale;
+  const dv = (v - mid.y) * a.scale;
   const c = Math.cos(a.roll);
   const s = Math.sin(a.roll);
   return { x: a.cx + c * du - s * dv, y: a.cy + s * du + c * dv };
@@ -69,8 +84,9 @@ export function cropAligned(frame: RgbImageLike, a: Alignment, size: number, out
   const { width: W, height: H, data } = frame;
   const c = Math.cos(a.roll) * (a.scale / size);
   const s = Math.sin(a.roll) * (a.scale / size);
-  const ox = a.cx - (c * (TEMPLATE.eyeMid.x * size - 0.5) - s * (TEMPLATE.eyeMid.y * size - 0.5)) - 0.5;
-  const oy = a.cy - (s * (TEMPLATE.eyeMid.x * size - 0.5) + c * (TEMPLATE.eyeMid.y * size - 0.5)) - 0.5;
+  const mid = (a.template ?? TEMPLATE).eyeMid;
+  const ox = a.cx - (c * (mid.x * size - 0.5) - s * (mid.y * size - 0.5)) - 0.5;
+  const oy = a.cy - (s * (mid.x * size - 0.5) + c * (mid.y * size - 0.5)) - 0.5;
   let o = 0;
   for (let j = 0; j < size; j++) {
     for (let i = 0; i < size; i++) {
@@ -168,7 +184,8 @@ export function pasteAligned(frame: { width: number; height: number; data: Uint8
   const toCrop = (x: number, y: number): [number, number] => {
     const dx = x - a.cx;
     const dy = y - a.cy;
-    return [TEMPLATE.eyeMid.x + c * dx + s * dy, TEMPLATE.eyeMid.y - s * dx + c * dy];
+    const mid = (a.template ?? TEMPLATE).eyeMid;
+    return [mid.x + c * dx + s * dy, mid.y - s * dx + c * dy];
   };
   // Bilinear taps at crop point (u, v): the four pixel indices and the fractions between them.
   const taps = (u: number, v: number): [number, number, number, number, number, number] => {

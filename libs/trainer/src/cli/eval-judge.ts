@@ -1,8 +1,11 @@
 /**
- * Held-out accuracy of a judge on fresh renders.
- *   npx nx run trainer:eval-judge -- --model models/judge --n 2000 --seed 777 [--out r.json] [--threshold 0.98]
- * Prints a table; writes {"perAttribute": {attr: {accuracy|mae, n, …}}, "perIdentityTrait": {…}} to --out.
- * Refuses the seed the judge was trained on. Exit code 1 when a discrete entry is below --threshold.
+ * Held-out accuracy of a judge.
+ *   npx nx run trainer:eval-judge -- --world real [--model models/real/judge] [--data DIR] [--split test] [--out r.json]
+ *     the real-face judge on a split of the real faces: {"meanAccuracy", "meanBalancedAccuracy",
+ *     "perAttribute": {CelebA name: {"accuracy", "balancedAccuracy", "auc", "n", "positives"}}}
+ *   npx nx run trainer:eval-judge -- --world synthetic --model models/judge --n 2000 --seed 777 [--out r.json] [--threshold 0.98]
+ *     the synthetic judge on fresh renders: {"perAttribute": {attr: {accuracy|mae, n, …}}, "perIdentityTrait": {…}};
+ *     refuses the seed the judge was trained on; exit code 1 when a discrete entry is below --threshold.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -11,10 +14,29 @@ import { parseArgs } from 'node:util';
 import { initRuntime } from '@lfe/face-pipeline';
 import { evaluateJudge, failingEntries, formatReport } from '../judge/evaluate';
 import { Judge } from '../judge/judge';
+import { RealJudge } from '../judge/real-judge';
+import { evaluateRealJudge, formatRealJudgeReport } from '../judge/evaluate-real';
+import { RealFaceDataset, SPLITS, type SplitName } from '@lfe/realface';
+
+const USAGE = `usage: nx run trainer:eval-judge -- --world real|synthetic [options]
+  --world real        the real-face judge on the real faces' split (default world: synthetic)
+    --model DIR       default models/real/judge
+    --data DIR        real-face folder (default ../shared/realface)
+    --split NAME      train | validation | test (default test)
+  --world synthetic   the synthetic judge on fresh face-synth renders
+    --model DIR       default models/judge
+    --n N --seed S    faces and their seed (required; not the training seed)
+    --threshold T     exit 1 when a discrete entry scores below T (default 0.98)
+  --out FILE          write the report as JSON
+  --batch N           batch size (default 100)`;
 
 const { values } = parseArgs({
   options: {
-    model: { type: 'string', default: 'models/judge' },
+    help: { type: 'boolean', short: 'h' },
+    world: { type: 'string', default: 'synthetic' },
+    data: { type: 'string' },
+    split: { type: 'string', default: 'test' },
+    model: { type: 'string' },
     n: { type: 'string', default: '2000' },
     seed: { type: 'string' },
     out: { type: 'string' },
@@ -22,6 +44,19 @@ const { values } = parseArgs({
     threshold: { type: 'string', default: '0.98' },
   },
 });
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (values.world !== 'real' && values.world !== 'synthetic') {
+  console.error(`eval-judge: --world must be real or synthetic, got "${values.world}"\n${USAGE}`);
+  process.exit(2);
+}
+if (values.world === 'real') {
+  await evalReal();
+  process.exit(process.exitCode ?? 0);
+}
+const model = values.model ?? 'models/judge';
 const n = Number(values.n);
 const batchSize = Number(values.batch);
 const threshold = Number(values.threshold);
@@ -32,7 +67,7 @@ if (values.seed === undefined || !Number.isInteger(Number(values.seed))) {
   process.exit(2);
 }
 const seed = Number(values.seed);
-const provenance = (JSON.parse(readFileSync(join(values.model, 'manifest.json'), 'utf8')) as { provenance?: { seed?: number; heldOut?: Record<string, number> } }).provenance;
+const provenance = (JSON.parse(readFileSync(join(model, 'manifest.json'), 'utf8')) as { provenance?: { seed?: number; heldOut?: Record<string, number> } }).provenance;
 if (provenance?.seed === seed) {
   console.error(`eval-judge: seed ${seed} is the judge's training stream; pick another`);
   process.exit(2);
@@ -43,7 +78,7 @@ if (provenance?.heldOut !== undefined && Object.values(provenance.heldOut).inclu
 
 const rt = await initRuntime();
 console.error(`runtime: ${rt.backend}`);
-const judge = Judge.load(values.model);
+const judge = Judge.load(model);
 const t0 = performance.now();
 const report = evaluateJudge(judge, { seed, n, batchSize });
 const seconds = (performance.now() - t0) / 1000;
@@ -52,10 +87,33 @@ console.log(formatReport(report, threshold));
 console.log(`\n${n} faces (seed ${seed}) in ${seconds.toFixed(1)} s; tensors left: ${tf.memory().numTensors}`);
 if (values.out !== undefined) {
   mkdirSync(dirname(values.out), { recursive: true });
-  writeFileSync(values.out, `${JSON.stringify({ model: values.model, ...report }, null, 2)}\n`);
+  writeFileSync(values.out, `${JSON.stringify({ model, ...report }, null, 2)}\n`);
 }
 const failing = failingEntries(report, threshold);
 if (failing.length > 0) {
   console.error(`eval-judge: below ${threshold}: ${failing.join(', ')}`);
   process.exitCode = 1;
+}
+
+async function evalReal(): Promise<void> {
+  const split = values.split as SplitName;
+  if (!SPLITS.includes(split)) {
+    console.error(`eval-judge: --split must be one of ${SPLITS.join(', ')}`);
+    process.exit(2);
+  }
+  if (split === 'train') console.error('eval-judge: note: the real judge was trained on the train split; report validation or test');
+  const rt = await initRuntime();
+  console.error(`runtime: ${rt.backend}`);
+  const dataset = await RealFaceDataset.open({ ...(values.data !== undefined ? { data: values.data } : {}), log: (l) => console.error(l) });
+  const modelDir = values.model ?? 'models/real/judge';
+  const judge = RealJudge.load(modelDir);
+  const t0 = performance.now();
+  const report = evaluateRealJudge(judge, dataset.split(split), Number(values.batch));
+  judge.dispose();
+  console.log(formatRealJudgeReport(report));
+  console.log(`\n${dataset.split(split).count} real faces (${split} split of ${dataset.dir}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; tensors left: ${tf.memory().numTensors}`);
+  if (values.out !== undefined) {
+    mkdirSync(dirname(values.out), { recursive: true });
+    writeFileSync(values.out, `${JSON.stringify({ model: modelDir, data: dataset.dir, ...report }, null, 2)}\n`);
+  }
 }

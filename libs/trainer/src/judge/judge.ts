@@ -74,6 +74,25 @@ function pool2x(x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /**
+ * The judges' network body: per stage, `convs` × (3×3 conv + bias + LeakyReLU 0.2), then a 2× average
+ * pool; flatten (NHWC) → dense `fc` → LeakyReLU 0.2. Parameters `s{i}/conv{j}/{w,b}`, `fc/{w,b}`.
+ * Shared by the synthetic-world judge and the real-face judge (trained in PyTorch, same graph).
+ */
+export function convStackFeatures(p: ParamStore, stages: readonly JudgeStage[], images: tf.Tensor4D): tf.Tensor2D {
+  return tf.tidy(() => {
+    let x: tf.Tensor4D = images;
+    stages.forEach((s, i) => {
+      for (let j = 0; j < s.convs; j++) {
+        x = tf.leakyRelu(tf.add(tf.conv2d(x, p.get(`s${i}/conv${j}/w`) as tf.Tensor4D, 1, 'same'), p.get(`s${i}/conv${j}/b`)), 0.2) as tf.Tensor4D;
+      }
+      x = pool2x(x);
+    });
+    const flat = tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D;
+    return tf.leakyRelu(tf.add(tf.matMul(flat, p.get('fc/w') as tf.Tensor2D), p.get('fc/b')), 0.2) as tf.Tensor2D;
+  });
+}
+
+/**
  * The judge: a plain CNN (3×3 conv + LeakyReLU stages, 2× average pooling between them, no strided
  * convs) → dense feature layer → one output group per schema entry (see heads.ts). It measures
  * generated faces against the schema; no editing model is ever trained with it (a test enforces that).
@@ -119,18 +138,7 @@ export class Judge {
   /** Penultimate layer [B, featureDim] (after LeakyReLU): the space for Fréchet distances. Caller disposes. */
   features(images: tf.Tensor4D): tf.Tensor2D {
     this.#check(images);
-    return tf.tidy(() => {
-      const p = this.params;
-      let x: tf.Tensor4D = images;
-      this.config.stages.forEach((s, i) => {
-        for (let j = 0; j < s.convs; j++) {
-          x = tf.leakyRelu(tf.add(tf.conv2d(x, p.get(`s${i}/conv${j}/w`) as tf.Tensor4D, 1, 'same'), p.get(`s${i}/conv${j}/b`)), 0.2) as tf.Tensor4D;
-        }
-        x = pool2x(x);
-      });
-      const flat = tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D;
-      return tf.leakyRelu(tf.add(tf.matMul(flat, p.get('fc/w') as tf.Tensor2D), p.get('fc/b')), 0.2) as tf.Tensor2D;
-    });
+    return convStackFeatures(this.params, this.config.stages, images);
   }
 
   /** Raw output row [B, outputWidth]: softmax logits, then pre-sigmoid values and (cos, sin) pairs. Caller disposes. */

@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { alignmentFromLandmarks, cropAligned, type Alignment, type FaceTemplate, type RgbImageLike } from './align';
+import { FaceTracker, alignmentFromFix, type FaceFix } from './tracker';
+
+/** A model folder's framing file: where its training crops put eyes and mouth (measured, see its `measured`). */
+export const FRAMING_FILE = 'framing.json';
+
+/**
+ * The framing of the model in `dir` (`framing.json`), or the synthetic world's `TEMPLATE` when the
+ * folder has none (the synthetic models were trained on face-synth's framing).
+ */
+export function loadFraming(dir: string): FaceTemplate | undefined {
+  const file = join(dir, FRAMING_FILE);
+  if (!existsSync(file)) return undefined;
+  const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<FaceTemplate>;
+  const ok = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0 && v < 1;
+  if (!raw.eyeMid || !ok(raw.eyeMid.x) || !ok(raw.eyeMid.y) || !ok(raw.eyeDistance) || !ok(raw.mouthDistance)) {
+    throw new TypeError(`${file}: needs eyeMid {x, y}, eyeDistance and mouthDistance in (0, 1)`);
+  }
+  return { eyeMid: { x: raw.eyeMid.x, y: raw.eyeMid.y }, eyeDistance: raw.eyeDistance, mouthDistance: raw.mouthDistance };
+}
+
+/** Decode an image file (PNG, JPEG, WebP, …) to RGB24. Throws a TypeError naming the file when it cannot. */
+export async function readRgbImage(file: string): Promise<RgbImageLike> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new TypeError(`${file}: cannot read (${String((e as NodeJS.ErrnoException).code)})`);
+  }
+  let img: Awaited<ReturnType<typeof loadImage>>;
+  try {
+    img = await loadImage(bytes);
+  } catch {
+    throw new TypeError(`${file}: not a decodable image (PNG, JPEG, WebP, GIF, AVIF or BMP)`);
+  }
+  const ctx = createCanvas(img.width, img.height).getContext('2d');
+  ctx.drawImage(img, 0, 0);
+  const rgba = ctx.getImageData(0, 0, img.width, img.height).data;
+  const data = new Uint8Array(img.width * img.height * 3);
+  for (let i = 0, j = 0; i < data.length; i += 3, j += 4) {
+    data[i] = rgba[j]!;
+    data[i + 1] = rgba[j + 1]!;
+    data[i + 2] = rgba[j + 2]!;
+  }
+  return { width: img.width, height: img.height, data };
+}
+
+/** Put an image in the middle of a grey canvas `pad` times its size (the detector misses faces that fill the frame). */
+function padded(img: RgbImageLike, pad: number): { frame: RgbImageLike; dx: number; dy: number } {
+  const W = Math.round(img.width * pad);
+  const H = Math.round(img.height * pad);
+  const dx = Math.floor((W - img.width) / 2);
+  const dy = Math.floor((H - img.height) / 2);
+  const data = new Uint8Array(W * H * 3).fill(128);
+  for (let y = 0; y < img.height; y++) data.set(img.data.subarray(y * img.width * 3, (y + 1) * img.width * 3), ((y + dy) * W + dx) * 3);
+  return { frame: { width: W, height: H, data }, dx, dy };
+}
+
+export interface AlignedPhotoFace {
+  /** The aligned crop, size×size×3 floats in [-1, 1]. */
+  crop: Float32Array;
+  /** Alignment in the photo's own pixel coordinates. */
+  alignment: Alignment;
+  fix: FaceFix;
+}
+
+/**
+ * Find the face in a photo and crop it the way the live path does (face-api's detector and 68
+ * landmarks, then the similarity transform into the model's framing), at `size` px. With a measured
+ * `template` (a real-face model's `framing.json`, measured with these same landmarks) the landmarks
+ * map onto it directly; without one, the synthetic framing with face-api's calibration, as live.
+ * Null when no face is found. The photo is padded first so a face that fills it is still found.
+ */
+export async function alignPhotoFace(img: RgbImageLike, size: number, template?: FaceTemplate): Promise<AlignedPhotoFace | null> {
+  const inputSize = Math.max(img.width, img.height) * 1.5 > 400 ? 416 : 320;
+  const tracker = await FaceTracker.create({ inputSize });
+  const { frame, dx, dy } = padded(img, 1.5);
+  const fix = await tracker.track(frame);
+  if (fix === null) return null;
+  const a = template !== undefined ? alignmentFromLandmarks(fix.leftEye, fix.rightEye, fix.mouth, template) : alignmentFromFix(fix);
+  const crop = cropAligned(frame, a, size);
+  const alignment: Alignment = { ...a, cx: a.cx - dx, cy: a.cy - dy };
+  const shift = (p: { x: number; y: number }): { x: number; y: number } => ({ x: p.x - dx, y: p.y - dy });
+  return { crop, alignment, fix: { ...fix, leftEye: shift(fix.leftEye), rightEye: shift(fix.rightEye), mouth: shift(fix.mouth), box: { ...fix.box, x: fix.box.x - dx, y: fix.box.y - dy } } };
+}
+
