@@ -45,3 +45,5 @@ export { commandForEdits, describeAttributes, describeFace, editCommandFor, edit
 export { speechGrammar, speechWords, spokenCommands } from './speech-grammar';
 export type { SpokenCommand } from './speech-grammar';
 export { attributesFromCaptions } from './read-captions';
+export { CELEBA_LABELS, CELEBA_FOR_LEVEL, CELEBA_FOR_IDENTITY, meetsCeleba } from './celeba';
+export type { CelebaLabel, CelebaCondition } from './celeba';

@@ -18,6 +18,10 @@
  * en / zh columns compare identical edits (2 × --faces cases).
  * --texts: one command per line (English or Chinese); lines that do not parse are listed in
  * `unknownTexts`, not fatal. Without it: one generated held-out command per face.
+ *
+ * --world real: the editor on real test faces (src/eval/eval-editor-real.ts), end to end as the
+ * product runs it, scored by the real judge (models/real/judge) and the face descriptor
+ * (models/real/identity.json): [--faces 1500] [--per-face 2] [--refine-edit 10] [--data DIR] [--out] [--md].
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,16 +33,22 @@ import { atomTeacherMethod, buildCases, evaluateEditor, formatEditorReport, fusi
 import { evaluateInversion, formatInversionReport } from '../eval/eval-inversion';
 import { fitInterFaceGan } from '../eval/eval-interfacegan';
 import { Judge } from '../judge/judge';
+import { runRealEditorEval } from './eval-editor-real';
 
 const { values } = parseArgs({
   options: {
+    help: { type: 'boolean', short: 'h' },
+    world: { type: 'string', default: 'synthetic' },
+    data: { type: 'string' },
+    identity: { type: 'string', default: 'models/real/identity.json' },
+    'per-face': { type: 'string', default: '2' },
     texts: { type: 'string' },
     out: { type: 'string' },
     md: { type: 'string' },
     editor: { type: 'string', default: 'models/default/editor' },
     generator: { type: 'string', default: 'models/default/generator' },
-    judge: { type: 'string', default: 'models/judge' },
-    faces: { type: 'string', default: '200' },
+    judge: { type: 'string' },
+    faces: { type: 'string' },
     refine: { type: 'string', default: '0' },
     'ifg-samples': { type: 'string', default: '2000' },
     seed: { type: 'string', default: '606' },
@@ -61,7 +71,33 @@ const int = (name: string, v: string, min: number): number => {
   }
   return n;
 };
-const faces = int('faces', values.faces, 1);
+if (values.help) {
+  console.log(`usage: nx run trainer:eval-editor -- [--world synthetic|real] [options]; the options are listed at the top of libs/trainer/src/cli/eval-editor.ts`);
+  process.exit(0);
+}
+if (values.world !== 'synthetic' && values.world !== 'real') {
+  console.error('eval-editor: --world must be synthetic or real');
+  process.exit(2);
+}
+if (values.world === 'real') {
+  await initRuntime();
+  await runRealEditorEval({
+    editor: values.editor,
+    generator: values.generator,
+    captioner: values.captioner,
+    judge: values.judge ?? 'models/real/judge',
+    identity: values.identity,
+    ...(values.data !== undefined ? { data: values.data } : {}),
+    faces: int('faces', values.faces ?? '1500', 1),
+    perFace: int('per-face', values['per-face'], 1),
+    seed: int('seed', values.seed, 0),
+    refineEdit: int('refine-edit', values['refine-edit'] === '' ? '10' : values['refine-edit'], 0),
+    ...(values.out !== undefined ? { out: values.out } : {}),
+    ...(values.md !== undefined ? { md: values.md } : {}),
+  });
+  process.exit(0);
+}
+const faces = int('faces', values.faces ?? '200', 1);
 const refine = int('refine', values.refine, 0);
 const ifgSamples = int('ifg-samples', values['ifg-samples'], 100);
 const seed = int('seed', values.seed, 0);
@@ -90,7 +126,8 @@ if (sha !== info.generatorSha256) {
   process.exit(2);
 }
 const encoder = loadEncoder(join(values.editor, 'encoder'));
-const judge = Judge.load(values.judge);
+const judgeDir = values.judge ?? 'models/judge';
+const judge = Judge.load(judgeDir);
 const owned: Array<{ dispose(): void }> = [g, encoder, judge];
 const methods: Record<string, EditMethod> = {};
 const strengths = values.strengths
@@ -157,8 +194,8 @@ const report = evaluateEditor({ generator: g, encoder, judge, methods, cases, un
 const inversion = evaluateInversion(g, encoder, judge, { faces: Math.min(faces, 64), seed, refineSteps: [0, 20], noise });
 // The same encoder on the generator's own samples: what it loses there is the encoder's, not the generator's.
 const inversionGenerated = evaluateInversion(g, encoder, judge, { faces: Math.min(faces, 64), seed, refineSteps: [0], noise, source: 'generated' });
-const judgeSha = (JSON.parse(readFileSync(join(values.judge, 'manifest.json'), 'utf8')) as { weights: { sha256: string } }).weights.sha256;
-const full = { ...report, inversion, inversionGenerated, defaultVariant: info.defaultFusion, judge: { dir: values.judge, sha256: judgeSha }, interfacegan: { samples: dirs.samples, directions: dirs.directions.size } };
+const judgeSha = (JSON.parse(readFileSync(join(judgeDir, 'manifest.json'), 'utf8')) as { weights: { sha256: string } }).weights.sha256;
+const full = { ...report, inversion, inversionGenerated, defaultVariant: info.defaultFusion, judge: { dir: judgeDir, sha256: judgeSha }, interfacegan: { samples: dirs.samples, directions: dirs.directions.size } };
 const table = `${formatEditorReport(report)}\n\n${formatInversionReport(inversion)}\n\n${formatInversionReport(inversionGenerated)}`;
 console.log(table);
 if (values.out !== undefined) writeFileSync(values.out, `${JSON.stringify(full, null, 2)}\n`);

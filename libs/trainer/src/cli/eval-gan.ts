@@ -3,21 +3,37 @@
  *   npx nx run trainer:eval-gan -- [--generator models/default/generator] [--judge models/judge]
  *                                  [--samples 2000] [--psi 1] [--noise const|random|none] [--out r.json]
  *                                  [--editability] [--edit-samples 160] [--multipliers 1,4,16]
+ *   npx nx run trainer:eval-gan -- --world real [--generator DIR] [--judge models/real/judge] [--data DIR] [--samples 1500] [--out r.json]
+ *     against the real faces: {"fdJudge", "fdRealReal", "fdFace", "fdFaceRealReal", "coverage": {attr: {present, absent}}, …}
+ *     (FD in the real judge's features and in face-descriptor space, floors = validation vs test split)
  * --editability adds how linearly W encodes each attribute level (src/eval/eval-editability.ts): the
  * share of samples a move along its InterFaceGAN normal (fitted step × multiplier) brings to it.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { initRuntime, loadGenerator } from '@lfe/face-pipeline';
+import { FaceDescriptor, initRuntime, loadGenerator } from '@lfe/face-pipeline';
+import { RealFaceDataset } from '@lfe/realface';
+import { evaluateGanReal, formatRealGanReport } from '../eval/eval-gan-real';
+import { RealJudge } from '../judge/real-judge';
 import { evaluateEditability, formatEditability } from '../eval/eval-editability';
 import { evaluateGan, formatGanReport } from '../eval/eval-gan';
 import { Judge } from '../judge/judge';
 
+const USAGE = `usage: nx run trainer:eval-gan -- [--world synthetic|real] [options]
+  --generator DIR   default models/default/generator
+  --judge DIR       default models/judge (synthetic) / models/real/judge (real)
+  --data DIR        real-face folder (real world; default ../shared/realface)
+  --samples N       default 2000 (synthetic) / 1500, the test split's size (real)
+  --psi P --noise const|random|none --out FILE
+  --editability [--edit-samples 160] [--multipliers 1,4,16]   (synthetic world)`;
 const { values } = parseArgs({
   options: {
+    help: { type: 'boolean', short: 'h' },
+    world: { type: 'string', default: 'synthetic' },
+    data: { type: 'string' },
     generator: { type: 'string', default: 'models/default/generator' },
-    judge: { type: 'string', default: 'models/judge' },
-    samples: { type: 'string', default: '2000' },
+    judge: { type: 'string' },
+    samples: { type: 'string' },
     psi: { type: 'string', default: '1' },
     noise: { type: 'string', default: 'const' },
     out: { type: 'string' },
@@ -26,14 +42,37 @@ const { values } = parseArgs({
     multipliers: { type: 'string', default: '1,4,16' },
   },
 });
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (values.world !== 'synthetic' && values.world !== 'real') {
+  console.error(`eval-gan: --world must be synthetic or real\n${USAGE}`);
+  process.exit(2);
+}
 if (!['const', 'random', 'none'].includes(values.noise)) {
   console.error(`eval-gan: --noise must be const, random or none, got "${values.noise}"`);
   process.exit(2);
 }
 await initRuntime();
 const g = loadGenerator(values.generator);
-const judge = Judge.load(values.judge);
-const report = evaluateGan(g, judge, { samples: Number(values.samples), psi: Number(values.psi), noise: values.noise as 'const' | 'random' | 'none', checkpoint: values.generator });
+if (values.world === 'real') {
+  const set = await RealFaceDataset.open({ ...(values.data !== undefined ? { data: values.data } : {}), log: (l) => console.error(l) });
+  const rj = RealJudge.load(values.judge ?? 'models/real/judge');
+  const report = await evaluateGanReal(g, rj, await FaceDescriptor.load(), set, {
+    samples: Number(values.samples ?? 1500),
+    psi: Number(values.psi),
+    noise: values.noise as 'const' | 'random' | 'none',
+    checkpoint: values.generator,
+  });
+  console.log(formatRealGanReport(report));
+  if (values.out !== undefined) writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
+  rj.dispose();
+  g.dispose();
+  process.exit(0);
+}
+const judge = Judge.load(values.judge ?? 'models/judge');
+const report = evaluateGan(g, judge, { samples: Number(values.samples ?? 2000), psi: Number(values.psi), noise: values.noise as 'const' | 'random' | 'none', checkpoint: values.generator });
 console.log(formatGanReport(report));
 let editability = null;
 if (values.editability) {
