@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { alignmentFromLandmarks, cropAligned, type Alignment, type FaceTemplate, type RgbImageLike } from './align';
+import { cropAligned, type Alignment, type FaceTemplate, type RgbImageLike } from './align';
 import { FaceTracker, alignmentFromFix, type FaceFix } from './tracker';
 
 /** A model folder's framing file: where its training crops put eyes and mouth (measured, see its `measured`). */
@@ -80,7 +80,7 @@ export async function alignPhotoFace(img: RgbImageLike, size: number, template?:
   const { frame, dx, dy } = padded(img, 1.5);
   const fix = await tracker.track(frame);
   if (fix === null) return null;
-  const a = template !== undefined ? alignmentFromLandmarks(fix.leftEye, fix.rightEye, fix.mouth, template) : alignmentFromFix(fix);
+  const a = alignmentFromFix(fix, template);
   const crop = cropAligned(frame, a, size);
   const alignment: Alignment = { ...a, cx: a.cx - dx, cy: a.cy - dy };
   const shift = (p: { x: number; y: number }): { x: number; y: number } => ({ x: p.x - dx, y: p.y - dy });

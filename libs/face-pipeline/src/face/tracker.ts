@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { alignmentFromLandmarks, type Alignment, type Point, type RgbImageLike } from './align';
+import { alignmentFromLandmarks, type Alignment, type FaceTemplate, type Point, type RgbImageLike } from './align';
 import { PatchFollower } from './patch-follower';
 
 /** The bits of @vladmandic/face-api this module uses (its node-wasm build shares our tfjs). */
@@ -23,8 +23,13 @@ interface FaceApi {
  */
 export const FACE_API_CALIBRATION = { scale: 1.087, dy: -0.0071 } as const;
 
-/** The alignment for a tracked face: the landmark alignment with face-api's bias removed. */
-export function alignmentFromFix(fix: FaceFix): Alignment {
+/**
+ * The alignment for a tracked face into the model's framing. With a measured `framing` (a real-face
+ * model's `framing.json`, measured with these same face-api landmarks) the landmarks map onto it
+ * directly; without one, the synthetic framing with face-api's bias against it removed.
+ */
+export function alignmentFromFix(fix: FaceFix, framing?: FaceTemplate): Alignment {
+  if (framing !== undefined) return alignmentFromLandmarks(fix.leftEye, fix.rightEye, fix.mouth, framing);
   const a = alignmentFromLandmarks(fix.leftEye, fix.rightEye, fix.mouth);
   const scale = a.scale / FACE_API_CALIBRATION.scale;
   return { cx: a.cx, cy: a.cy - FACE_API_CALIBRATION.dy * scale, scale, roll: a.roll };

@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Editor } from '../editor/editor';
 import { initRuntime } from '../runtime/init-runtime';
 import { loadFaceApi } from '../face/tracker';
+import { loadFraming } from '../face/photo-face';
+import { dirname } from 'node:path';
 import { ThreadFaceModel } from './face-model-worker';
 import { LiveFaceEditor } from './live-editor';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './edit-worker-protocol';
@@ -20,7 +22,9 @@ let live: LiveFaceEditor;
 let modelThread: ThreadFaceModel | null = null;
 try {
   const rt = await initRuntime(init.backend !== undefined ? { backend: init.backend } : {});
-  const opts = init.options ?? {};
+  // The model folder's framing (models/<name>/framing.json beside generator/), when it has one.
+  const framing = init.options?.framing ?? loadFraming(dirname(init.generatorDir));
+  const opts = { ...(init.options ?? {}), ...(framing !== undefined ? { framing } : {}) };
   let resolution: number;
   if (opts.schedule === 'async') {
     modelThread = new ThreadFaceModel({

@@ -1,5 +1,5 @@
 import { Editor } from '../editor/editor';
-import { cropAligned, pasteAligned, type Alignment, type RgbImageLike } from '../face/align';
+import { cropAligned, pasteAligned, type Alignment, type FaceTemplate, type RgbImageLike } from '../face/align';
 import { FaceTracker, alignmentFromFix, type FaceFix, type TrackerOptions } from '../face/tracker';
 import { OneEuroFilter, Ramp, type OneEuroOptions } from '../temporal/one-euro';
 import { editedAttributes, regionMask } from '../face/regions';
@@ -10,6 +10,8 @@ export type LiveComposite = 'delta' | 'replace' | 'local-replace';
 const COMPOSITES: readonly string[] = ['delta', 'replace', 'local-replace'];
 
 export interface LiveEditOptions extends TrackerOptions {
+  /** The model's framing (its folder's `framing.json`, `loadFraming`); default the synthetic world's. */
+  framing?: FaceTemplate;
   /** One-Euro on the latent (W+): smoothing at rest and how fast it opens with motion. */
   latentFilter?: OneEuroOptions;
   /** One-Euro on the alignment (centre, scale, roll). */
@@ -266,10 +268,11 @@ export class LiveFaceEditor {
 
   /** The pose-filtered alignment of a fix. */
   #align(s: SessionState, fix: FaceFix, timestampMs: number): Alignment {
-    const raw = alignmentFromFix(fix);
+    const raw = alignmentFromFix(fix, this.#opts.framing);
     // Filter roll as a unit vector so ±π does not wrap.
     const p = s.pose.filter([raw.cx, raw.cy, raw.scale, Math.cos(raw.roll), Math.sin(raw.roll)], timestampMs);
-    return { cx: p[0]!, cy: p[1]!, scale: p[2]!, roll: Math.atan2(p[4]!, p[3]!) };
+    const a: Alignment = { cx: p[0]!, cy: p[1]!, scale: p[2]!, roll: Math.atan2(p[4]!, p[3]!) };
+    return raw.template !== undefined ? { ...a, template: raw.template } : a;
   }
 
   /**

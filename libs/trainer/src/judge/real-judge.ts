@@ -73,7 +73,7 @@ export class RealJudge {
     if (!Array.isArray(attributes) || attributes.length === 0 || !attributes.every((a) => typeof a === 'string')) {
       throw new TypeError(`${dir}: real judge config.attributes must be a non-empty list of names`);
     }
-    return new RealJudge({ ...body, attributes: attributes as string[], thresholdRule: String(c['thresholdRule'] ?? 'accuracy') }, tensors);
+    return new RealJudge({ ...body, attributes: attributes as string[], thresholdRule: typeof c['thresholdRule'] === 'string' ? c['thresholdRule'] : 'accuracy' }, tensors);
   }
 
   get attributes(): readonly string[] {
