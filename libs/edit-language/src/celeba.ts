@@ -1,4 +1,6 @@
-import type { EditableAttributeName, IdentityTraitName } from './schema';
+import { EDITABLE_ATTRIBUTES, type EditableAttributeName, type IdentityTraitName } from './schema';
+import type { Edit } from './edit';
+import { UnsupportedEditError } from './errors';
 
 /** The 40 CelebA attribute labels, in the order of CelebA's attribute files. */
 export const CELEBA_LABELS = [
@@ -49,4 +51,36 @@ export const CELEBA_FOR_IDENTITY: Readonly<Partial<Record<IdentityTraitName, Rea
 /** Whether a face's labels (name → true/false) satisfy a condition. */
 export function meetsCeleba(c: CelebaCondition, labels: Readonly<Record<string, boolean>>): boolean {
   return c.present.every((l) => labels[l] === true) && c.absent.every((l) => labels[l] === false);
+}
+
+/**
+ * What the real-face model can be asked for: every level CelebA labels, plus eye size and hair
+ * length, which it measures (issue "Real faces, part 1": eye opening from landmarks, a hair-length
+ * proxy). `attribute=level` keys; ordinal attributes also move by comparatives ("bigger eyes").
+ */
+export const REAL_WORLD_LEVELS: ReadonlySet<string> = new Set([
+  ...EDITABLE_ATTRIBUTES.flatMap((a) => a.levels.filter((l) => CELEBA_FOR_LEVEL[a.name][l] != null).map((l) => `${a.name}=${l}`)),
+  'eyeSize=small',
+  'eyeSize=normal',
+  'eyeSize=big',
+  'hairLength=short',
+  'hairLength=medium',
+  'hairLength=long',
+]);
+
+/** The `attribute=level` an edit asks for, or `attribute` alone for comparatives ("a bit bigger eyes"). */
+function editKey(e: Edit): string {
+  const spec = EDITABLE_ATTRIBUTES.find((a) => a.name === e.attribute)!;
+  if (e.op === 'set') return `${e.attribute}=${spec.levels[e.level ?? 0]}`;
+  if (e.op === 'remove') return `${e.attribute}=${spec.levels[0]}`;
+  return e.attribute;
+}
+
+/**
+ * Refuse, with a clear message that names what the model can do, edits outside `levels` (a model's
+ * world); never a silent no-op. Comparatives need some level of their attribute in the world.
+ */
+export function checkSupported(edits: readonly Edit[], levels: ReadonlySet<string> = REAL_WORLD_LEVELS): void {
+  const bad = edits.map(editKey).filter((k) => (k.includes('=') ? !levels.has(k) : ![...levels].some((l) => l.startsWith(`${k}=`))));
+  if (bad.length > 0) throw new UnsupportedEditError([...new Set(bad)], [...levels]);
 }

@@ -39,3 +39,16 @@ export class UnknownWordError extends CommandError {
 export class InvalidCommandError extends CommandError {
   override readonly name = 'InvalidCommandError';
 }
+
+/** A command the loaded model cannot carry out (its world has no such attribute level); names what it can do. */
+export class UnsupportedEditError extends CommandError {
+  override readonly name = 'UnsupportedEditError';
+  constructor(
+    /** `attribute=level` of each edit it cannot do ("hairColor=red"). */
+    readonly unsupported: readonly string[],
+    /** `attribute=level` of everything it can do. */
+    readonly supported: readonly string[],
+  ) {
+    super(`command: this model cannot do ${unsupported.join(', ')}; it can do: ${supported.join(', ')}`);
+  }
+}

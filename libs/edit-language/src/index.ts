@@ -17,7 +17,7 @@ export {
   levelsOf,
   ordinalSetValue,
 } from './edit';
-export { CommandError, InputTooLongError, InvalidCommandError, UnknownWordError } from './errors';
+export { CommandError, InputTooLongError, InvalidCommandError, UnknownWordError, UnsupportedEditError } from './errors';
 export type { ControlAction, Lang } from './lexicon';
 export type { RandomSource } from './random-source';
 export { seededRandom } from './random-source';
@@ -45,5 +45,5 @@ export { commandForEdits, describeAttributes, describeFace, editCommandFor, edit
 export { speechGrammar, speechWords, spokenCommands } from './speech-grammar';
 export type { SpokenCommand } from './speech-grammar';
 export { attributesFromCaptions } from './read-captions';
-export { CELEBA_LABELS, CELEBA_FOR_LEVEL, CELEBA_FOR_IDENTITY, meetsCeleba } from './celeba';
+export { CELEBA_LABELS, CELEBA_FOR_LEVEL, CELEBA_FOR_IDENTITY, REAL_WORLD_LEVELS, checkSupported, meetsCeleba } from './celeba';
 export type { CelebaLabel, CelebaCondition } from './celeba';

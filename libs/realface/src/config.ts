@@ -25,6 +25,8 @@ export interface RealFaceConfig {
   split: Record<SplitName, [number, number]>;
   /** Optional folder of full-size faces of the test split (framing measurements, photo checks). */
   fullSize?: string;
+  /** Labels a command asks for or that decide an edit: the real judge decides these prior-free. */
+  editLabels?: string[];
   /** Decoded-image cache folder (relative to the repository root; git-ignored). */
   cache: string;
 }

@@ -290,7 +290,10 @@ def finish(net: RealJudgeNet, faces, cfg: dict, va: np.ndarray, args: argparse.N
     for i, name in enumerate(faces.names):
         a, c = fit_platt(z[:, i], y[:, i])
         p = 1 / (1 + np.exp(-(a * z[:, i] + c)))
-        thr = choose_threshold(p, y[:, i], args.threshold_rule)
+        rule = args.threshold_rule
+        if rule == "edit-balanced":
+            rule = "balanced" if name in cfg.get("editLabels", []) else "accuracy"
+        thr = choose_threshold(p, y[:, i], rule)
         calib.append((a, c))
         thresholds.append(thr)
         acc, bal = scores(p >= thr, y[:, i])
@@ -332,7 +335,8 @@ def finish(net: RealJudgeNet, faces, cfg: dict, va: np.ndarray, args: argparse.N
 def choose_threshold(p: np.ndarray, y: np.ndarray, rule: str) -> float:
     """`accuracy`: 0.5 on calibrated probabilities (the accuracy-optimal decision when calibrated).
     `balanced`: the validation threshold that maximises balanced accuracy (prior-free).
-    `mixed`: the midpoint, in logit space, of the two."""
+    `mixed`: the midpoint, in logit space, of the two.
+    (`edit-balanced`, per attribute: `balanced` for the data config's editLabels, `accuracy` for the rest.)"""
     if rule == "accuracy":
         return 0.5
     cands = np.unique(np.concatenate([p, [0.5]]))
@@ -363,7 +367,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--shift", type=int, default=3)
     ap.add_argument("--stages", help='JSON [[channels, convs], …]; default [[32,1],[64,1],[128,2],[256,2]]')
     ap.add_argument("--feature-dim", type=int, default=256)
-    ap.add_argument("--threshold-rule", default="accuracy", choices=["accuracy", "balanced", "mixed"])
+    ap.add_argument("--threshold-rule", default="accuracy", choices=["accuracy", "balanced", "mixed", "edit-balanced"])
     ap.add_argument("--dtype", default="float16", choices=["float16", "float32"])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
