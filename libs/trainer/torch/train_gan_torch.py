@@ -72,7 +72,12 @@ def main() -> int:
     ap.add_argument("--init", required=True, help="TypeScript GAN trainer state folder (G, Gema, D and the config)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--node", default="node")
-    ap.add_argument("--renderer", required=True, help="bundled render-chunk.mjs")
+    ap.add_argument("--renderer", help="bundled render-chunk.mjs (synthetic world)")
+    ap.add_argument("--real-data", nargs="?", const="", default=None,
+                    help="train on the real faces' train split instead (training/realface/dataset.json; optional DIR = --data), with random flips")
+    ap.add_argument("--augment", type=float, default=0.0,
+                    help="differentiable augmentation of every image D sees (real and fake), applied with this probability per image: "
+                         "translation up to 1/8, brightness, saturation, contrast (against D over-fitting on small data; 0 = off)")
     ap.add_argument("--images", type=int, default=600_000)
     ap.add_argument("--procs", type=int, default=os.cpu_count() or 4)
     ap.add_argument("--data-seed", type=int, default=1)
@@ -111,8 +116,20 @@ def main() -> int:
     log(f"device {dev} ({torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu'}), torch {torch.__version__}; "
         f"init {args.init} at step {start_step} ({start_images} images); batch {args.batch}, lr {lr}, R1 γ {gamma:.4g} every {interval}")
 
-    data = render(args, r)
-    log(f"rendered {len(data)} faces ({data.nbytes / 1e9:.2f} GB)")
+    if args.real_data is not None:
+        sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "trainer-torch"))
+        from lfe_torch.realface import load_config, load_real_faces  # noqa: PLC0415
+        rcfg = load_config()
+        faces = load_real_faces(args.real_data or None, rcfg, log=log)
+        if faces.images.shape[1] != r:
+            raise ValueError(f"real faces are {faces.images.shape[1]} px, the generator makes {r} px")
+        data = faces.images[faces.split("train", rcfg)]
+        log(f"real faces: train split, {len(data)} images ({data.nbytes / 1e9:.2f} GB)")
+    else:
+        if args.renderer is None:
+            raise SystemExit("--renderer is required for the synthetic world (or pass --real-data)")
+        data = render(args, r)
+        log(f"rendered {len(data)} faces ({data.nbytes / 1e9:.2f} GB)")
     data_t = torch.from_numpy(data).to(dev)
     del data
     if dev.type == "cuda":
@@ -129,6 +146,7 @@ def main() -> int:
     gen = torch.Generator(device=dev)
     gen.manual_seed(args.seed)
     pyrng = random.Random(args.seed)  # host-side draws (style-mixing cut) without a device sync
+    pyrng_t = torch.Generator().manual_seed(args.seed + 1)  # host-side shift draws of the augmentation
     B, zdim, n_ws = args.batch, gcfg["zDim"], G.num_ws
     log("G, G_ema, D and the optimisers loaded; the first step also runs cuDNN's algorithm search")
 
@@ -141,9 +159,43 @@ def main() -> int:
         w2 = G.mapping(torch.randn((B, zdim), device=dev, generator=gen))
         return torch.cat([w[:, None, :].expand(-1, cut, -1), w2[:, None, :].expand(-1, n_ws - cut, -1)], 1), w
 
+    flip = args.real_data is not None
+
     def reals():
         idx = torch.randint(0, data_t.shape[0], (B,), device=dev, generator=gen)
-        return data_t[idx].permute(0, 3, 1, 2).float().div_(127.5).sub_(1)
+        x = data_t[idx].permute(0, 3, 1, 2).float().div_(127.5).sub_(1)
+        if flip:
+            m = torch.rand((B, 1, 1, 1), device=dev, generator=gen) < 0.5
+            x = torch.where(m, x.flip(3), x)
+        return x
+
+    def aug(x):
+        """Differentiable augmentation (DiffAugment-style), per image with probability args.augment."""
+        if args.augment <= 0:
+            return x
+        n = x.shape[0]
+        on = (torch.rand((n, 1, 1, 1), device=dev, generator=gen) < args.augment).float()
+        u = lambda: torch.rand((n, 1, 1, 1), device=dev, generator=gen)  # noqa: E731
+        y = x + (u() - 0.5) * 0.4                                                  # brightness ±0.2
+        mean = y.mean(1, keepdim=True)
+        y = (y - mean) * (u() + 0.5) + mean                                        # saturation ×0.5…1.5
+        mean = y.mean((1, 2, 3), keepdim=True)
+        y = (y - mean) * (u() + 0.5) + mean                                        # contrast ×0.5…1.5
+        s = x.shape[2] // 8                                                        # translation ±1/8, zero padding
+        dx, dy = (int(v) for v in torch.randint(-s, s + 1, (2,), generator=pyrng_t))
+        y = torch.roll(y, shifts=(dy, dx), dims=(2, 3))
+        if dy or dx:
+            mask = torch.ones_like(y[:1, :1])
+            if dy > 0:
+                mask[..., :dy, :] = 0
+            elif dy < 0:
+                mask[..., dy:, :] = 0
+            if dx > 0:
+                mask[..., :, :dx] = 0
+            elif dx < 0:
+                mask[..., :, dx:] = 0
+            y = y * mask
+        return on * y + (1 - on) * x
 
     def save(step: int, final: bool) -> None:
         images = step * B
@@ -164,6 +216,8 @@ def main() -> int:
             "plInterval": args.pl_interval,
             "plMean": float(pl_mean),
             "renderedFaces": int(data_t.shape[0]),
+            "data": "real: CelebA-HQ 64 px train split (non-commercial research terms)" if args.real_data is not None else "face-synth renders",
+            "augment": args.augment,
             "dataSeed": args.data_seed,
             "dataFirst": args.data_first,
             "seconds": round(time.time() - T0, 1),
@@ -187,14 +241,14 @@ def main() -> int:
         with torch.no_grad():
             ws, _ = mixed_ws()
             fake = G.synthesis(ws, noise="random", gen=gen)
-        sr, sf = D(real), D(fake)
+        sr, sf = D(aug(real)), D(aug(fake))
         lossD = F.softplus(sf).mean() + F.softplus(-sr).mean()
         optD.zero_grad(set_to_none=True)
         lossD.backward()
         optD.step()
         r1v = None
         if gamma > 0 and step % interval == 0:
-            x = real.detach().requires_grad_(True)
+            x = aug(real).detach().requires_grad_(True)
             (g,) = torch.autograd.grad(D(x).sum(), x, create_graph=True)
             pen = g.square().sum(dim=(1, 2, 3)).mean()
             optD.zero_grad(set_to_none=True)
@@ -203,7 +257,7 @@ def main() -> int:
             r1v = float(pen.detach())
         # G step; mean w tracked from the mapped codes
         ws, w0 = mixed_ws()
-        lossG = F.softplus(-D(G.synthesis(ws, noise="random", gen=gen))).mean()
+        lossG = F.softplus(-D(aug(G.synthesis(ws, noise="random", gen=gen)))).mean()
         optG.zero_grad(set_to_none=True)
         lossG.backward()
         optG.step()
