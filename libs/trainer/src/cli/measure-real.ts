@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initRuntime, loadFraming } from '@lfe/face-pipeline';
 import { RealFaceDataset, SPLITS, type SplitName } from '@lfe/realface';
-import { rocAuc } from '../judge/evaluate-real';
+import { rocAuc } from '../util/roc-auc';
 import { eyeOpening, hairLengthProxy, loadLandmarkNet } from '../realface/measures';
 import { encodePng, imageGrid } from '../util/png';
 
