@@ -9,6 +9,7 @@ checkpoint format as `lfe-real-judge`, and run at evaluation time by the TypeScr
     after each stage: 2×2 average pool
     flatten (NHWC order) → dense featureDim → leaky_relu 0.2 → features
     dense 40 → logits;  calibrated p = sigmoid(a_k · logit + c_k)         (a, c fitted on validation)
+    with testTimeFlip: logit = mean of the logits of x and of x mirrored left-right
     decision: p ≥ threshold_k                                            (threshold picked on validation)
 
 Only the train split trains it; validation fits calibration and thresholds; test is for reports.
@@ -284,7 +285,7 @@ def train(args: argparse.Namespace) -> None:
 
 def finish(net: RealJudgeNet, faces, cfg: dict, va: np.ndarray, args: argparse.Namespace, step: int) -> None:
     """Calibrate on validation, pick thresholds, export the checkpoint."""
-    z = predict_logits(net, faces.images[va], tta_flip=False)
+    z = predict_logits(net, faces.images[va], tta_flip=args.test_time_flip)
     y = faces.labels[va]
     calib, thresholds, rows = [], [], {}
     for i, name in enumerate(faces.names):
@@ -310,6 +311,7 @@ def finish(net: RealJudgeNet, faces, cfg: dict, va: np.ndarray, args: argparse.N
         "featureDim": net.fc.out_features,
         "attributes": faces.names,
         "thresholdRule": args.threshold_rule,
+        "testTimeFlip": bool(args.test_time_flip),
     }
     prov = {
         "command": " ".join(["nx run trainer-torch:train-real-judge --"] + sys.argv[1:]),
@@ -328,7 +330,10 @@ def finish(net: RealJudgeNet, faces, cfg: dict, va: np.ndarray, args: argparse.N
     # (float16-rounded where shipped so); the TypeScript test recomputes them.
     _, stored = load_checkpoint(out, kind=KIND)
     x = parity_inputs(4, net.resolution)
-    (out / "parity.json").write_text(json.dumps({"inputs": "parity_inputs(4, resolution)", "logits": reference_logits(stored, net.stages_cfg, x).tolist()}) + "\n")
+    z = reference_logits(stored, net.stages_cfg, x)
+    if args.test_time_flip:
+        z = (z + reference_logits(stored, net.stages_cfg, x[:, :, ::-1, :].copy())) / 2
+    (out / "parity.json").write_text(json.dumps({"inputs": "parity_inputs(4, resolution)", "testTimeFlip": bool(args.test_time_flip), "logits": z.tolist()}) + "\n")
     print(f"wrote {out}")
 
 
@@ -368,6 +373,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--stages", help='JSON [[channels, convs], …]; default [[32,1],[64,1],[128,2],[256,2]]')
     ap.add_argument("--feature-dim", type=int, default=256)
     ap.add_argument("--threshold-rule", default="accuracy", choices=["accuracy", "balanced", "mixed", "edit-balanced"])
+    ap.add_argument("--test-time-flip", action=argparse.BooleanOptionalAction, default=True,
+                    help="average the logits of the face and its mirror image (calibration, thresholds and the TypeScript judge all do)")
     ap.add_argument("--dtype", default="float16", choices=["float16", "float32"])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)

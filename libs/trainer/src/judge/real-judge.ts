@@ -12,6 +12,8 @@ export interface RealJudgeConfig {
   attributes: string[];
   /** How the decision thresholds were picked on the validation split (see libs/trainer-torch). */
   thresholdRule: string;
+  /** Logits are the mean of the face's and its mirror image's (test-time flip). */
+  testTimeFlip: boolean;
 }
 
 /** What the real judge says about one face. */
@@ -73,7 +75,7 @@ export class RealJudge {
     if (!Array.isArray(attributes) || attributes.length === 0 || !attributes.every((a) => typeof a === 'string')) {
       throw new TypeError(`${dir}: real judge config.attributes must be a non-empty list of names`);
     }
-    return new RealJudge({ ...body, attributes: attributes as string[], thresholdRule: typeof c['thresholdRule'] === 'string' ? c['thresholdRule'] : 'accuracy' }, tensors);
+    return new RealJudge({ ...body, attributes: attributes as string[], thresholdRule: typeof c['thresholdRule'] === 'string' ? c['thresholdRule'] : 'accuracy', testTimeFlip: c['testTimeFlip'] === true }, tensors);
   }
 
   get attributes(): readonly string[] {
@@ -97,7 +99,8 @@ export class RealJudge {
   logits(images: tf.Tensor4D): tf.Tensor2D {
     this.#check(images);
     return tf.tidy(() => {
-      const z = tf.add(tf.matMul(this.features(images), this.params.get('out/w') as tf.Tensor2D), this.params.get('out/b'));
+      const raw = (x: tf.Tensor4D): tf.Tensor => tf.add(tf.matMul(this.features(x), this.params.get('out/w') as tf.Tensor2D), this.params.get('out/b'));
+      const z = this.config.testTimeFlip ? tf.mul(tf.add(raw(images), raw(tf.reverse(images, 2) as tf.Tensor4D)), 0.5) : raw(images);
       return tf.add(tf.mul(z, tf.tensor1d(this.scale)), tf.tensor1d(this.bias)) as tf.Tensor2D;
     });
   }
