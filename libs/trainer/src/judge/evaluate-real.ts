@@ -12,6 +12,8 @@ export interface RealAttributeScore {
   balancedAccuracy: number;
   /** Area under the ROC curve of the calibrated probability. */
   auc: number;
+  /** Accuracy of the plain decision "calibrated probability ≥ ½" (the prior-aware, accuracy-optimal one). */
+  accuracyAtHalf: number;
   /** Faces scored, and how many of them carry the label. */
   n: number;
   positives: number;
@@ -21,6 +23,8 @@ export interface RealJudgeReport {
   split: string;
   meanAccuracy: number;
   meanBalancedAccuracy: number;
+  /** Mean of `accuracyAtHalf`: the standard CelebA metric, whatever the judge's own thresholds. */
+  meanAccuracyAtHalf: number;
   perAttribute: Record<string, RealAttributeScore>;
 }
 
@@ -53,11 +57,13 @@ export function evaluateRealJudge(judge: RealJudge, split: RealFaceSplit, batchS
     let tp = 0;
     let tn = 0;
     let positives = 0;
+    let half = 0;
     for (let i = 0; i < n; i++) {
       p[i] = prob[i * judge.attributes.length + j]!;
       const y = labels[i * k + cols[j]!] === 1;
       pos.push(y);
       const d = p[i]! >= judge.threshold[j]!;
+      if (p[i]! >= 0.5 === y) half++;
       if (y) {
         positives++;
         if (d) tp++;
@@ -65,18 +71,18 @@ export function evaluateRealJudge(judge: RealJudge, split: RealFaceSplit, batchS
     }
     const tpr = positives > 0 ? tp / positives : Number.NaN;
     const tnr = n - positives > 0 ? tn / (n - positives) : Number.NaN;
-    perAttribute[name] = { accuracy: (tp + tn) / n, balancedAccuracy: (tpr + tnr) / 2, auc: rocAuc(p, pos), n, positives };
+    perAttribute[name] = { accuracy: (tp + tn) / n, balancedAccuracy: (tpr + tnr) / 2, auc: rocAuc(p, pos), accuracyAtHalf: half / n, n, positives };
   });
   const scores = Object.values(perAttribute);
   const mean = (f: (s: RealAttributeScore) => number): number => scores.reduce((s, v) => s + f(v), 0) / scores.length;
-  return { split: split.name, meanAccuracy: mean((s) => s.accuracy), meanBalancedAccuracy: mean((s) => s.balancedAccuracy), perAttribute };
+  return { split: split.name, meanAccuracy: mean((s) => s.accuracy), meanBalancedAccuracy: mean((s) => s.balancedAccuracy), meanAccuracyAtHalf: mean((s) => s.accuracyAtHalf), perAttribute };
 }
 
 /** A markdown table of the report, attributes in the given order. */
 export function formatRealJudgeReport(r: RealJudgeReport): string {
   const pct = (v: number): string => (Number.isNaN(v) ? '–' : (v * 100).toFixed(1));
-  const lines = ['| attribute | positives | accuracy % | balanced % | AUC |', '|---|---:|---:|---:|---:|'];
-  for (const [name, s] of Object.entries(r.perAttribute)) lines.push(`| ${name} | ${s.positives} / ${s.n} | ${pct(s.accuracy)} | ${pct(s.balancedAccuracy)} | ${Number.isNaN(s.auc) ? '–' : s.auc.toFixed(3)} |`);
-  lines.push(`| **mean** | | **${pct(r.meanAccuracy)}** | **${pct(r.meanBalancedAccuracy)}** | |`);
+  const lines = ['| attribute | positives | accuracy % | balanced % | AUC | accuracy at p ≥ ½ % |', '|---|---:|---:|---:|---:|---:|'];
+  for (const [name, s] of Object.entries(r.perAttribute)) lines.push(`| ${name} | ${s.positives} / ${s.n} | ${pct(s.accuracy)} | ${pct(s.balancedAccuracy)} | ${Number.isNaN(s.auc) ? '–' : s.auc.toFixed(3)} | ${pct(s.accuracyAtHalf)} |`);
+  lines.push(`| **mean** | | **${pct(r.meanAccuracy)}** | **${pct(r.meanBalancedAccuracy)}** | | **${pct(r.meanAccuracyAtHalf)}** |`);
   return lines.join('\n');
 }
