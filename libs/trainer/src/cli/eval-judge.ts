@@ -17,12 +17,15 @@ import { Judge } from '../judge/judge';
 import { RealJudge } from '../judge/real-judge';
 import { evaluateRealJudge, formatRealJudgeReport } from '../judge/evaluate-real';
 import { RealFaceDataset, SPLITS, type SplitName } from '@lfe/realface';
+import { encodePng, imageGrid } from '../util/png';
 
 const USAGE = `usage: nx run trainer:eval-judge -- --world real|synthetic [options]
   --world real        the real-face judge on the real faces' split (default world: synthetic)
     --model DIR       default models/real/judge
     --data DIR        real-face folder (default ../shared/realface)
     --split NAME      train | validation | test (default test)
+    --disagreements DIR   sheets of the faces where the judge and the label disagree (git-ignored DIR:
+                      they are copies of data-set faces), for --disagreement-labels (default the noisy ones)
   --world synthetic   the synthetic judge on fresh face-synth renders
     --model DIR       default models/judge
     --n N --seed S    faces and their seed (required; not the training seed)
@@ -36,6 +39,8 @@ const { values } = parseArgs({
     world: { type: 'string', default: 'synthetic' },
     data: { type: 'string' },
     split: { type: 'string', default: 'test' },
+    disagreements: { type: 'string' },
+    'disagreement-labels': { type: 'string', default: 'Wavy_Hair,Brown_Hair,Young,Narrow_Eyes' },
     model: { type: 'string' },
     n: { type: 'string', default: '2000' },
     seed: { type: 'string' },
@@ -109,6 +114,7 @@ async function evalReal(): Promise<void> {
   const judge = RealJudge.load(modelDir);
   const t0 = performance.now();
   const report = evaluateRealJudge(judge, dataset.split(split), Number(values.batch));
+  if (values.disagreements !== undefined) writeDisagreements(judge, dataset, split, values.disagreements, values['disagreement-labels'].split(','));
   judge.dispose();
   console.log(formatRealJudgeReport(report));
   console.log(`\n${dataset.split(split).count} real faces (${split} split of ${dataset.dir}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; tensors left: ${tf.memory().numTensors}`);
@@ -116,4 +122,39 @@ async function evalReal(): Promise<void> {
     mkdirSync(dirname(values.out), { recursive: true });
     writeFileSync(values.out, `${JSON.stringify({ model: modelDir, data: dataset.dir, ...report }, null, 2)}\n`);
   }
+}
+
+/** Per label, two sheets (≤ 48 faces each): judge yes / label no, and judge no / label yes. */
+function writeDisagreements(judge: RealJudge, dataset: RealFaceDataset, split: SplitName, dir: string, labels: string[]): void {
+  const s = dataset.split(split);
+  const r = dataset.resolution;
+  const found: Record<string, { yesNo: number[]; noYes: number[] }> = Object.fromEntries(labels.map((l) => [l, { yesNo: [], noYes: [] }]));
+  for (let start = 0; start < s.count; start += 250) {
+    const b = s.slice(start, 250);
+    const x = tf.tensor4d(b.images, b.shape);
+    const v = judge.judge(x);
+    x.dispose();
+    v.forEach((verdict, i) => {
+      const row = s.rows[start + i]!;
+      for (const l of labels) {
+        const label = dataset.label(row, l);
+        if (verdict.has[l] === undefined) throw new TypeError(`eval-judge: the judge reads no "${l}"`);
+        if (verdict.has[l] && !label) found[l]!.yesNo.push(row);
+        if (!verdict.has[l] && label) found[l]!.noYes.push(row);
+      }
+    });
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const [l, f] of Object.entries(found)) {
+    for (const [kind, rows] of [['judge-yes-label-no', f.yesNo], ['judge-no-label-yes', f.noYes]] as const) {
+      const pick = rows.slice(0, 48);
+      if (pick.length === 0) continue;
+      const all = new Uint8Array(pick.length * r * r * 3);
+      pick.forEach((row, i) => all.set(dataset.image(row), i * r * r * 3));
+      const g = imageGrid(all, pick.length, r, 8);
+      writeFileSync(join(dir, `${l}-${kind}.png`), encodePng(g.rgb, g.width, g.height));
+    }
+    console.error(`${l}: judge yes / label no ${f.yesNo.length}, judge no / label yes ${f.noYes.length}`);
+  }
+  console.error(`disagreement sheets (copies of data-set faces: git-ignored, never commit) in ${dir}/`);
 }
