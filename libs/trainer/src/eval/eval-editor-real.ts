@@ -23,13 +23,13 @@ export interface RealCommand {
   target: CelebaCondition;
 }
 
-/** Every "set" edit whose level CelebA labels (skipping absence levels: "add glasses", not "no glasses"). */
+/** Every "set" edit whose level CelebA labels, except the absence levels (`none`, `neutral`): "add glasses", not "no glasses". */
 export function realCommands(): RealCommand[] {
   const out: RealCommand[] = [];
   for (const a of EDITABLE_ATTRIBUTES) {
     a.levels.forEach((level, i) => {
       const c = CELEBA_FOR_LEVEL[a.name][level];
-      if (c === null || c === undefined || c.present.length === 0 || (a.kind === 'binary' && i === 0)) return;
+      if (c === null || c === undefined || level === 'none' || level === 'neutral') return;
       out.push({ edit: { attribute: a.name, op: 'set', level: i, degree: 0.6 }, key: `${a.name}=${level}`, target: c });
     });
   }
