@@ -5,7 +5,7 @@ export type { StepStats, RunProvenance } from './gan/gan-trainer';
 export { resolveGanConfig, DEFAULT_GAN_CONFIG } from './gan/gan-config';
 export type { GanConfig, DataConfig } from './gan/gan-config';
 export { Discriminator } from './gan/discriminator';
-export { SyntheticFaceSource, DatasetSource } from './gan/image-source';
+export { SyntheticFaceSource, DatasetSource, openImageSource } from './gan/image-source';
 export type { ImageSource } from './gan/image-source';
 export { runGan } from './gan/run-gan';
 export { encodePng, imageGrid } from './util/png';

@@ -93,6 +93,8 @@ def main() -> int:
     ap.add_argument("--checkpoint-seconds", type=float, default=90)
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (0: time only)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--bench-json", help="write the wall time of every step after the first (the warm-up) to this JSON file (tools:bench-gan)")
+    ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
     args = ap.parse_args()
 
@@ -100,6 +102,8 @@ def main() -> int:
     torch.backends.cudnn.allow_tf32 = True
     torch.backends.cudnn.benchmark = True
     dev = torch.device(args.device)
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
     manifest, arrays = read_lfe_checkpoint(args.init)
     if manifest["architecture"].get("kind") != "gan-training-state":
@@ -235,7 +239,9 @@ def main() -> int:
     logf = open(os.path.join(args.out, "log.jsonl"), "a")
     step, last_ckpt, last_log, t_train = 0, time.time(), time.time(), time.time()
     acc = {"lossD": 0.0, "lossG": 0.0, "n": 0}
+    step_times: list[float] = []
     while True:
+        t_step = time.time()
         # D step (fake made without a tape)
         real = reals()
         with torch.no_grad():
@@ -287,6 +293,9 @@ def main() -> int:
             torch._foreach_lerp_(ema_pairs[0], ema_pairs[1], 1 - beta)
             for k in fixed_names:
                 Gema.p[k].copy_(G.p[k])
+        if dev.type == "cuda" and args.bench_json:
+            torch.cuda.synchronize(dev)
+        step_times.append(time.time() - t_step)
         step += 1
         acc["lossD"] += float(lossD.detach()) if step % 10 == 0 else 0.0
         acc["lossG"] += float(lossG.detach()) if step % 10 == 0 else 0.0
@@ -309,6 +318,14 @@ def main() -> int:
         if done:
             break
     logf.close()
+    if args.bench_json:
+        times = step_times[1:] or step_times
+        med = sorted(times)[len(times) // 2]
+        mean = sum(times) / len(times)
+        with open(args.bench_json, "w") as f:
+            json.dump({"engine": f"pytorch {torch.__version__} {dev.type}", "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
+                       "threads": torch.get_num_threads(), "batch": B, "steps": len(times), "medianStepS": med, "meanStepS": mean,
+                       "imagesPerSec": B / mean, "r1Steps": sum(1 for k in range(1, step) if k % interval == 0), "augment": args.augment}, f, indent=2)
     return 0
 
 

@@ -3,18 +3,35 @@
  * against the forward-conv ceiling measured in the same run, and one G+D training step (batch 16,
  * 64×64, the shipped architecture) in seconds, in this thread (the baseline) and data-parallel on
  * worker threads (`--workers 1,2`).
- *   npx nx run tools:bench-gan [-- --json out.json] [-- --config training/gan-default.json] [-- --workers 1,2]
+ *   npx nx run tools:bench-gan [-- --json out.json] [-- --config training/gan-default.json] [-- --workers 1,2] [-- --engines wasm,torch]
  * `--workers 0` skips the training steps (forward rows only).
+ * `--engines wasm,torch` also times the same step (same G and D weights, same batch, the config's
+ * data) in the PyTorch engine (`libs/trainer/torch/train_gan_torch.py` in .venv-torch, CPU, or CUDA
+ * with `--torch-device cuda`): images/s of the full step (lazy R1 amortised over --steps) per engine
+ * in one table. The PyTorch leg reads real faces (`data.kind: realface`, e.g. training/gan-real/config.json).
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { blockResolutions, channelsAt, Generator, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
-import { GanTrainer, ParallelGanTrainer, resolveGanConfig, SyntheticFaceSource } from '@lfe/trainer';
+import { GanTrainer, openImageSource, ParallelGanTrainer, resolveGanConfig } from '@lfe/trainer';
 import { gflops, table, time } from './timing';
 
-const { values: args } = parseArgs({ options: { json: { type: 'string' }, config: { type: 'string' }, steps: { type: 'string', default: '5' }, workers: { type: 'string', default: '1,2' } } });
+const { values: args } = parseArgs({
+  options: {
+    json: { type: 'string' },
+    config: { type: 'string' },
+    steps: { type: 'string', default: '5' },
+    workers: { type: 'string', default: '1,2' },
+    engines: { type: 'string', default: 'wasm' },
+    'torch-device': { type: 'string', default: 'cpu' },
+  },
+});
 const rt = await initRuntime();
 const config = resolveGanConfig(args.config !== undefined ? JSON.parse(readFileSync(args.config, 'utf8')) : undefined);
 
@@ -73,16 +90,50 @@ const ceiling = {
 
 // One training step per worker count (1 = this thread, the baseline), same config and data.
 const workerCounts = args.workers === '0' ? [] : args.workers.split(',').map(Number);
-const steps: { workers: number; medianS: number; minS: number; steps: number; batch: number; resolution: number; includesR1Step: boolean }[] = [];
+const steps: { workers: number; meanS: number; medianS: number; minS: number; steps: number; batch: number; resolution: number; includesR1Step: boolean }[] = [];
 for (const workers of workerCounts) {
   const cfg = { ...config, batchSize: 16 };
-  const trainer = workers > 1 ? await ParallelGanTrainer.start(cfg, workers) : new GanTrainer(cfg, new SyntheticFaceSource(c.resolution, 1));
+  const trainer = workers > 1 ? await ParallelGanTrainer.start(cfg, workers) : new GanTrainer(cfg, await openImageSource(cfg));
   const stepTimes: number[] = [];
   await trainer.trainStep(); // warm-up (kernel setup, optimizer slots); step 0 is also the lazy R1 step
   for (let i = 0; i < Number(args.steps); i++) stepTimes.push((await trainer.trainStep()).seconds);
   await trainer.dispose();
   stepTimes.sort((a, b) => a - b);
-  steps.push({ workers, medianS: stepTimes[Math.floor(stepTimes.length / 2)]!, minS: stepTimes[0]!, steps: stepTimes.length, batch: 16, resolution: c.resolution, includesR1Step: stepTimes.length >= config.r1Interval });
+  const meanS = stepTimes.reduce((x, y) => x + y, 0) / stepTimes.length;
+  steps.push({ workers, meanS, medianS: stepTimes[Math.floor(stepTimes.length / 2)]!, minS: stepTimes[0]!, steps: stepTimes.length, batch: 16, resolution: c.resolution, includesR1Step: stepTimes.length >= config.r1Interval });
+}
+
+// The same step in the PyTorch engine: same config, same initial G and D (a fresh state saved here), same batch.
+interface EngineRow {
+  engine: string;
+  threads: number;
+  meanStepS: number;
+  imagesPerSec: number;
+  steps: number;
+}
+const engineRows: EngineRow[] = steps.map((x) => ({ engine: `tfjs-${rt.backend}${x.workers > 1 ? ` (${x.workers} worker threads)` : ''}`, threads: x.workers, meanStepS: x.meanS, imagesPerSec: 16 / x.meanS, steps: x.steps }));
+if (args.engines.split(',').includes('torch')) {
+  const root = resolve(fileURLToPath(import.meta.url), '../../../..');
+  const py = join(root, '.venv-torch/bin/python');
+  if (!existsSync(py)) console.log(`torch: skipped (${py} missing: run scripts/setup.sh)`);
+  else if (config.data.kind !== 'realface') console.log('torch: skipped (the PyTorch leg reads real faces: use a config with data.kind "realface", e.g. ../training/gan-real/config.json)');
+  else {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-gan-torch-'));
+    try {
+      const cfg = { ...config, batchSize: 16 };
+      const t = new GanTrainer(cfg, await openImageSource(cfg));
+      await t.save(dir, { command: 'bench-gan', seed: cfg.seed, dataManifestSha256: null, date: new Date().toISOString() });
+      t.dispose();
+      const out = join(dir, 'torch.json');
+      const n = Number(args.steps) + 1;
+      const r = spawnSync(py, [join(root, 'libs/trainer/torch/train_gan_torch.py'), '--init', join(dir, 'state'), '--real-data', '--batch', '16', '--max-steps', String(n), '--seconds', '100000', '--checkpoint-seconds', '100000', '--device', args['torch-device'], '--out', join(dir, 'run'), '--bench-json', out], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`torch leg failed (${r.status}): ${r.stderr.slice(-2000)}`);
+      const j = JSON.parse(readFileSync(out, 'utf8')) as { engine: string; threads: number; meanStepS: number; imagesPerSec: number; steps: number };
+      engineRows.push({ engine: `${j.engine} (${j.threads} threads)`, threads: j.threads, meanStepS: j.meanStepS, imagesPerSec: j.imagesPerSec, steps: j.steps });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
 }
 
 console.log(`backend ${rt.backend}; ${cpus().length} cpus; node ${process.version}; generator ${JSON.stringify(c)}`);
@@ -91,5 +142,8 @@ console.log(`conv ceiling: ${ceiling.conv2dGflops.toFixed(1)} GFLOP/s (16x64x64x
 console.log(`G+D training step (batch 16, ${c.resolution}x${c.resolution}; steps 1…${Number(args.steps)} after the warm-up, so no lazy R1 step unless --steps ≥ ${config.r1Interval}):`);
 const base = steps.find((x) => x.workers === 1);
 console.log(table(['workers', 'median s', 'min s', 'speed-up vs 1'], steps.map((x) => [x.workers, x.medianS, x.minS, base === undefined ? null : base.medianS / x.medianS])));
-const json = { machine: { cpus: cpus().length, node: process.version, backend: rt.backend }, generator: rows, flopPerImage, ceiling, trainingStep: base ?? steps[0] ?? null, trainingSteps: steps };
+console.log(`Training engines, the full G+D step (batch 16, ${c.resolution}x${c.resolution}, lazy R1 every ${config.r1Interval} and style mixing as configured; data: ${config.data.kind}; mean over ${Number(args.steps)} steps after a warm-up):`);
+const wasm1 = engineRows[0];
+console.log(table(['engine', 'mean s/step', 'images/s', '× vs first row'], engineRows.map((x) => [x.engine, x.meanStepS, x.imagesPerSec, wasm1 === undefined ? null : x.imagesPerSec / wasm1.imagesPerSec])));
+const json = { engines: engineRows, machine: { cpus: cpus().length, node: process.version, backend: rt.backend }, generator: rows, flopPerImage, ceiling, trainingStep: base ?? steps[0] ?? null, trainingSteps: steps };
 if (args.json !== undefined) writeFileSync(args.json, JSON.stringify(json, null, 2));

@@ -1,7 +1,12 @@
 import { DEFAULT_GENERATOR_CONFIG, validateGeneratorConfig, type GeneratorConfig } from '@lfe/face-pipeline';
 import type { DiscriminatorConfig } from './discriminator';
 
-export type DataConfig = { kind: 'synthetic'; seed: number } | { kind: 'dataset'; dir: string } | { kind: 'folder'; dir: string; index?: string };
+export type DataConfig =
+  | { kind: 'synthetic'; seed: number }
+  | { kind: 'dataset'; dir: string }
+  | { kind: 'folder'; dir: string; index?: string }
+  /** The real faces' train split (`@lfe/realface`, training/realface/dataset.json), with random flips; `data` = --data DIR. */
+  | { kind: 'realface'; data?: string };
 
 /** Everything a GAN run depends on; saved with the run so `--resume` needs nothing else. */
 export interface GanConfig {
@@ -85,6 +90,6 @@ export function resolveGanConfig(user: unknown): GanConfig {
   if (!(c.recon.weight >= 0)) throw new TypeError('gan config: recon.weight must be ≥ 0');
   if (!Number.isInteger(c.recon.every) || c.recon.every < 1) throw new TypeError('gan config: recon.every must be a positive integer');
   if (c.batchSize % Math.min(c.discriminator.mbstdGroup, c.batchSize) !== 0) throw new TypeError('gan config: batchSize must be a multiple of discriminator.mbstdGroup');
-  if (!['synthetic', 'dataset', 'folder'].includes(c.data.kind)) throw new TypeError('gan config: data.kind must be synthetic, dataset or folder');
+  if (!['synthetic', 'dataset', 'folder', 'realface'].includes(c.data.kind)) throw new TypeError('gan config: data.kind must be synthetic, dataset, folder or realface');
   return c;
 }

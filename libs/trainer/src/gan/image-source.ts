@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { RealFaceDataset } from '@lfe/realface';
 import { render, sample, hashInts, openDataset, openImageFolder, RENDERER_VERSION, type FaceDataset, type Batch } from '@lfe/face-synth';
 import type { GanConfig } from './gan-config';
 
@@ -81,10 +82,15 @@ export class DatasetSource implements ImageSource {
   }
 }
 
-/** The image source a GAN config names (`config.data`): on-the-fly renders, face-synth shards or a photo folder. */
+/** The image source a GAN config names (`config.data`): on-the-fly renders, face-synth shards, a photo folder or the real faces. */
 export async function openImageSource(config: GanConfig): Promise<ImageSource> {
   const d = config.data;
   if (d.kind === 'synthetic') return new SyntheticFaceSource(config.generator.resolution, d.seed);
+  if (d.kind === 'realface') {
+    const set = await RealFaceDataset.open(d.data !== undefined ? { data: d.data } : {});
+    if (set.resolution !== config.generator.resolution) throw new TypeError(`gan config: the real faces are ${set.resolution}px, the generator makes ${config.generator.resolution}px`);
+    return new DatasetSource(set.split('train', { flip: true }), config.seed, `real faces, train split of ${set.dir} (CelebA-HQ: non-commercial research terms), random flips`, null);
+  }
   if (d.kind === 'dataset') {
     const ds = await openDataset(d.dir);
     const sha = createHash('sha256').update(readFileSync(join(d.dir, 'manifest.json'))).digest('hex');
