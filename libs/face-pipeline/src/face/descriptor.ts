@@ -11,6 +11,8 @@ interface RecognitionNet {
 /** Side of the face chip the recognition net reads (it resizes anything else to this). */
 export const DESCRIPTOR_INPUT = 150;
 
+const DESCRIBE_CHUNK = 64;
+
 export interface DescriptorOptions {
   /**
    * Share of the aligned face crop's side, centred, that goes to the recognition net. The net was
@@ -60,24 +62,30 @@ export class FaceDescriptor {
    */
   async describe(images: tf.Tensor4D): Promise<Float32Array[]> {
     const b = images.shape[0];
-    if (b === 0) return [];
-    const chips = tf.tidy(() => {
-      const s = this.crop;
-      const y0 = (1 - s) / 2;
-      const boxes = tf.tensor2d(Array.from({ length: b }, () => [y0, y0, y0 + s, y0 + s]), [b, 4]);
-      const ind = tf.range(0, b, 1, 'int32') as tf.Tensor1D;
-      const pixels = tf.mul(tf.add(images, 1), 127.5) as tf.Tensor4D;
-      return tf.image.cropAndResize(pixels, boxes, ind, [DESCRIPTOR_INPUT, DESCRIPTOR_INPUT], 'bilinear');
-    });
-    // face-api takes a batch as a list of images (a Tensor4D only with batch 1).
-    const list = tf.unstack(chips) as tf.Tensor3D[];
-    chips.dispose();
-    try {
-      const out = await this.#net.computeFaceDescriptor(list);
-      return Array.isArray(out) ? out : [out];
-    } finally {
-      list.forEach((t) => t.dispose());
+    const out: Float32Array[] = [];
+    // In chunks: tfjs-wasm's cropAndResize reads wrong pixels past 2^24 input values, and the net's
+    // activations at 150 px are ~2.9 MB per face.
+    for (let i = 0; i < b; i += DESCRIBE_CHUNK) {
+      const n = Math.min(DESCRIBE_CHUNK, b - i);
+      const chips = tf.tidy(() => {
+        const s = this.crop;
+        const y0 = (1 - s) / 2;
+        const boxes = tf.tensor2d(Array.from({ length: n }, () => [y0, y0, y0 + s, y0 + s]), [n, 4]);
+        const part = n === b ? images : (tf.slice(images, [i, 0, 0, 0], [n, -1, -1, -1]) as tf.Tensor4D);
+        const pixels = tf.mul(tf.add(part, 1), 127.5) as tf.Tensor4D;
+        return tf.image.cropAndResize(pixels, boxes, tf.range(0, n, 1, 'int32') as tf.Tensor1D, [DESCRIPTOR_INPUT, DESCRIPTOR_INPUT], 'bilinear');
+      });
+      // face-api takes a batch as a list of images (a Tensor4D only with batch 1).
+      const list = tf.unstack(chips) as tf.Tensor3D[];
+      chips.dispose();
+      try {
+        const d = await this.#net.computeFaceDescriptor(list);
+        out.push(...(Array.isArray(d) ? d : [d]));
+      } finally {
+        list.forEach((t) => t.dispose());
+      }
     }
+    return out;
   }
 }
 

@@ -115,7 +115,8 @@ export async function evaluateEditorReal(
   const r = set.resolution;
   const px = r * r * 3;
   try {
-    const inputVerdicts = judge.judge(x);
+    const inputVerdicts: ReturnType<RealJudge['judge']> = [];
+    forChunks(x, (part) => inputVerdicts.push(...judge.judge(part)));
     const inputDesc = await descriptor.describe(x);
     const commands = realCommands();
     const labelSet = commandLabels(commands);
@@ -126,18 +127,24 @@ export async function evaluateEditorReal(
       opts.seed ?? 1,
     );
     // Reconstructions G(E(x)) (no edit): the realism reference and the "already there" floor.
-    const recon = tf.tidy(() => {
-      const w = editor.invert(x);
-      return editor.generate(w);
-    });
-    const reconVerdicts = judge.judge(recon);
+    const reconParts: tf.Tensor4D[] = [];
+    forChunks(x, (part) => reconParts.push(tf.tidy(() => editor.generate(editor.invert(part)))), 50);
+    const recon = tf.concat(reconParts) as tf.Tensor4D;
+    tf.dispose(reconParts);
+    const reconVerdicts: ReturnType<RealJudge['judge']> = [];
+    forChunks(recon, (part) => reconVerdicts.push(...judge.judge(part)));
     // The realism reference: as many validation faces (other people than the edited ones).
     const ref = set.split('validation').slice(0, n);
     const refX = tf.tensor4d(ref.images, ref.shape);
     const statsOf = async (imgs: tf.Tensor4D): Promise<{ j: ReturnType<typeof gaussianStats>; f: ReturnType<typeof gaussianStats> }> => {
-      const feats = judge.features(imgs);
-      const j = gaussianStats({ rows: imgs.shape[0], cols: feats.shape[1], data: feats.dataSync() as Float32Array });
-      feats.dispose();
+      const dim = judge.config.featureDim;
+      const feats = new Float32Array(imgs.shape[0] * dim);
+      forChunks(imgs, (part, start) => {
+        const f = judge.features(part);
+        feats.set(f.dataSync(), start * dim);
+        f.dispose();
+      });
+      const j = gaussianStats({ rows: imgs.shape[0], cols: dim, data: feats });
       const d = await descriptor.describe(imgs);
       const flat = new Float32Array(d.length * 128);
       d.forEach((v, i) => flat.set(v, i * 128));
@@ -170,7 +177,8 @@ export async function evaluateEditorReal(
       }
       const msPerEdit = (performance.now() - t0) / Math.max(1, cases.length);
       const ex = tf.tensor4d(edited, [cases.length, r, r, 3]);
-      const verdicts = judge.judge(ex);
+      const verdicts: ReturnType<RealJudge['judge']> = [];
+      forChunks(ex, (part) => verdicts.push(...judge.judge(part)));
       const desc = await descriptor.describe(ex);
       const st = await statsOf(ex);
       ex.dispose();
@@ -226,6 +234,18 @@ export async function evaluateEditorReal(
     return { world: 'real', split: 'test', faces: n, cases: cases.length, methods, identityThreshold };
   } finally {
     x.dispose();
+  }
+}
+
+/** Run `fn` on slices of at most `size` images (activations of thousands of faces at once would not fit). */
+function forChunks(x: tf.Tensor4D, fn: (part: tf.Tensor4D, start: number) => void, size = 200): void {
+  for (let i = 0; i < x.shape[0]; i += size) {
+    const part = tf.slice(x, [i, 0, 0, 0], [Math.min(size, x.shape[0] - i), -1, -1, -1]) as tf.Tensor4D;
+    try {
+      fn(part, i);
+    } finally {
+      part.dispose();
+    }
   }
 }
 
