@@ -8,8 +8,8 @@ import { FaceTracker, alignmentFromFix, type FaceFix } from './tracker';
 export const FRAMING_FILE = 'framing.json';
 
 /**
- * The framing of the model in `dir` (`framing.json`), or the synthetic world's `TEMPLATE` when the
- * folder has none (the synthetic models were trained on face-synth's framing).
+ * The framing of the model in `dir` (`framing.json`), or undefined when the folder has none: then
+ * the synthetic world's `TEMPLATE` applies (the synthetic models were trained on face-synth's framing).
  */
 export function loadFraming(dir: string): FaceTemplate | undefined {
   const file = join(dir, FRAMING_FILE);

@@ -6,7 +6,7 @@
 import { readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FaceTracker, initRuntime, readRgbImage } from '@lfe/face-pipeline';
+import { alignPhotoFace, initRuntime, readRgbImage } from '@lfe/face-pipeline';
 import { loadRealFaceConfig, resolveDataDir } from '@lfe/realface';
 
 const USAGE = 'usage: nx run trainer:measure-framing -- [--data DIR] [--out models/real/framing.json]';
@@ -24,22 +24,16 @@ const rows: Array<[number, number, number, number]> = [];
 let missed = 0;
 for (const f of files) {
   const img = await readRgbImage(join(dir, f));
-  // Pad to 2× (grey) so the detector sees a face that does not fill the frame, as in a camera picture.
-  const W = img.width * 2;
-  const H = img.height * 2;
-  const data = new Uint8Array(W * H * 3).fill(128);
-  const ox = img.width / 2;
-  const oy = img.height / 2;
-  for (let y = 0; y < img.height; y++) data.set(img.data.subarray(y * img.width * 3, (y + 1) * img.width * 3), ((y + oy) * W + ox) * 3);
-  const fix = await (await FaceTracker.create({ inputSize: 320 })).track({ width: W, height: H, data });
-  if (fix === null) {
+  // The live path's detector and landmarks (the photo padded, as for any photo); only the landmarks are used.
+  const face = await alignPhotoFace(img, 64);
+  if (face === null) {
     missed++;
     continue;
   }
-  const u = (p: { x: number; y: number }): [number, number] => [(p.x - ox) / img.width, (p.y - oy) / img.height];
-  const [lx, ly] = u(fix.leftEye);
-  const [rx, ry] = u(fix.rightEye);
-  const [mx, my] = u(fix.mouth);
+  const u = (p: { x: number; y: number }): [number, number] => [p.x / img.width, p.y / img.height];
+  const [lx, ly] = u(face.fix.leftEye);
+  const [rx, ry] = u(face.fix.rightEye);
+  const [mx, my] = u(face.fix.mouth);
   const cx = (lx + rx) / 2;
   const cy = (ly + ry) / 2;
   rows.push([cx, cy, Math.hypot(rx - lx, ry - ly), Math.hypot(mx - cx, my - cy)]);
