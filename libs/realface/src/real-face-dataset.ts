@@ -19,7 +19,7 @@ export interface OpenRealFacesOptions {
   data?: string;
   /** Use (and write) the decoded cache under the config's git-ignored cache folder. Default true. */
   cache?: boolean;
-  /** Decode only the images of these splits (default all). The cache always holds every image. */
+  /** The data set description (default training/realface/dataset.json); tests pass their own. */
   config?: RealFaceConfig;
   /** Progress lines while decoding (default: none). */
   log?: (line: string) => void;

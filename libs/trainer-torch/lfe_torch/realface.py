@@ -1,6 +1,6 @@
 """Real-face data set: a folder of face images plus a CelebA-format attribute file.
 
-The same format, split and cache layout as the TypeScript loader (`libs/trainer/src/data/realface`),
+The same format, split and cache layout as the TypeScript loader (`libs/realface`, `@lfe/realface`),
 both configured by `training/realface/dataset.json`:
 
 - attribute file: line 1 the image count, line 2 the attribute names, then `N.jpg v1 … vK` with
@@ -8,7 +8,8 @@ both configured by `training/realface/dataset.json`:
 - split by image number (train / validation / test ranges in the config);
 - decoded cache: `<cache>/<key>/images.u8` (N×R×R×3 uint8, rows in attribute-file order),
   `labels.i8` (N×K, ±1) and `index.json`; the key is a hash of the image folder, the attribute file's
-  bytes and the resolution, so a changed data set never reads a stale cache.
+  bytes and the resolution, so a changed data set never reads a stale cache (the TypeScript key also
+  names its decoder, so the two engines keep separate caches of slightly different JPEG decodes).
 """
 
 from __future__ import annotations
