@@ -6,6 +6,7 @@ set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 py="$root/.venv-torch/bin/python"
+caller="$PWD"
 cd "$here"
 export PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
 has() { [ -x "$py" ] && "$py" -c "import $1" >/dev/null 2>&1; }
@@ -23,6 +24,7 @@ case "$cmd" in
   run)
     if ! has torch; then echo "trainer-torch: PyTorch is not installed in $root/.venv-torch (run scripts/setup.sh)" >&2; exit 2; fi
     mod="$1"; shift
+    cd "$caller"  # paths on the command line are the caller's
     exec "$py" -m "lfe_torch.$mod" "$@" ;;
   *)
     echo "usage: py.sh lint|typecheck|test|run MODULE [ARGS…]" >&2; exit 2 ;;

@@ -6,7 +6,7 @@
  *   npx nx run tools:bench-gan [-- --json out.json] [-- --config training/gan-default.json] [-- --workers 1,2] [-- --engines wasm,torch]
  * `--workers 0` skips the training steps (forward rows only).
  * `--engines wasm,torch` also times the same step (same G and D weights, same batch, the config's
- * data) in the PyTorch engine (`libs/trainer/torch/train_gan_torch.py` in .venv-torch, CPU, or CUDA
+ * data) in the PyTorch engine (`lfe_torch.train_gan` of libs/trainer-torch in .venv-torch, CPU, or CUDA
  * with `--torch-device cuda`): images/s of the full step (lazy R1 amortised over --steps) per engine
  * in one table. The PyTorch leg reads real faces (`data.kind: realface`, e.g. training/gan-real/config.json).
  */
@@ -126,7 +126,7 @@ if (args.engines.split(',').includes('torch')) {
       t.dispose();
       const out = join(dir, 'torch.json');
       const n = Number(args.steps) + 1;
-      const r = spawnSync(py, [join(root, 'libs/trainer/torch/train_gan_torch.py'), '--init', join(dir, 'state'), '--real-data', '--batch', '16', '--max-steps', String(n), '--seconds', '100000', '--checkpoint-seconds', '100000', '--device', args['torch-device'], '--out', join(dir, 'run'), '--bench-json', out], { encoding: 'utf8' });
+      const r = spawnSync(py, ['-m', 'lfe_torch.train_gan', '--init', join(dir, 'state'), '--real-data', '--batch', '16', '--max-steps', String(n), '--seconds', '100000', '--checkpoint-seconds', '100000', '--device', args['torch-device'], '--out', join(dir, 'run'), '--bench-json', out], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: join(root, 'libs/trainer-torch') } });
       if (r.status !== 0) throw new Error(`torch leg failed (${r.status}): ${r.stderr.slice(-2000)}`);
       const j = JSON.parse(readFileSync(out, 'utf8')) as { engine: string; threads: number; meanStepS: number; imagesPerSec: number; steps: number };
       engineRows.push({ engine: `${j.engine} (${j.threads} threads)`, threads: j.threads, meanStepS: j.meanStepS, imagesPerSec: j.imagesPerSec, steps: j.steps });

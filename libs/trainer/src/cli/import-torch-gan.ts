@@ -1,5 +1,5 @@
 /**
- * Import weights trained by the PyTorch port (libs/trainer/torch/train_gan_torch.py) as a
+ * Import weights trained by the PyTorch port (libs/trainer-torch: `nx run trainer-torch:train-gan`) as a
  * TypeScript GAN run folder (generator checkpoint + resumable trainer state + sample sheet):
  *   npx nx run trainer:import-torch-gan -- --in DIR_WITH_gan.json --out training/gan-torch
  */

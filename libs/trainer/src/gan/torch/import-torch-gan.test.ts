@@ -18,7 +18,7 @@ beforeAll(async () => {
   await initRuntime({ backend: 'wasm' });
 });
 
-/** Write G, Gema and D the way libs/trainer/torch/gan_torch.py `write_flat` does. */
+/** Write G, Gema and D the way libs/trainer-torch/lfe_torch/gan.py `write_flat` does. */
 function writeFlat(dir: string, stores: Record<string, ParamStore>, meta: Record<string, unknown>): void {
   mkdirSync(dir, { recursive: true });
   const tensors: { name: string; shape: number[]; offset: number }[] = [];
@@ -55,6 +55,7 @@ describe('importing the PyTorch port\'s weights', () => {
     const prov = loadCheckpoint(join(out, 'generator')).manifest.provenance;
     expect(prov.steps).toBe(13);
     expect(String(prov['runtime'])).toContain('PyTorch');
+    expect(String(prov['data'])).toMatch(/^face-synth/);
     expect(existsSync(join(out, 'samples', 'latest.png'))).toBe(true);
     // The TypeScript trainer resumes the imported state (fresh Adam moments) and takes a finite step.
     const resumed = new GanTrainer(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as GanConfig, new SyntheticFaceSource(32, 1));
@@ -73,6 +74,21 @@ describe('importing the PyTorch port\'s weights', () => {
     src.dispose();
     resumed.dispose();
     expect(tf.memory().numTensors).toBeLessThan(50);
+  });
+
+  it('keeps where the images came from and the adaptive augmentation probability, for the next leg', async () => {
+    const src = new GanTrainer(tiny, new SyntheticFaceSource(32, 1));
+    const inDir = tmp();
+    const real = { ...meta(tiny, 52), data: 'real: CelebA-HQ 64 px train split (non-commercial research terms)', renderedFaces: 27000, augmentP: 0.37, ada: { target: 0.6, images: 100000, lastRt: 0.55 } };
+    writeFlat(inDir, { G: src.G.params, Gema: src.Gema.params, D: src.D.params }, real);
+    const out = tmp();
+    await importTorchGan(inDir, out, 'test import');
+    for (const folder of ['generator', 'state']) {
+      const prov = loadCheckpoint(join(out, folder)).manifest.provenance;
+      expect(String(prov['data'])).toBe('real: CelebA-HQ 64 px train split (non-commercial research terms), 27000 faces, random flips');
+      expect((prov['torch'] as { augmentP: number }).augmentP).toBe(0.37);
+    }
+    src.dispose();
   });
 
   it('refuses truncated, non-finite, foreign or incomplete weights with a clear error', async () => {

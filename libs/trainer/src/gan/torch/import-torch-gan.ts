@@ -10,7 +10,7 @@ import { GAN_STATE_KIND, GanTrainer } from '../gan-trainer';
 import { SyntheticFaceSource } from '../image-source';
 import { writeSamples } from '../run-gan';
 
-/** What libs/trainer/torch/train_gan_torch.py writes next to its weights (`gan.json` "meta"). */
+/** What libs/trainer-torch's lfe_torch/train_gan.py writes next to its weights (`gan.json` "meta"). */
 export interface TorchGanMeta {
   kind: 'gan-torch-weights';
   config: GanConfig;
@@ -73,10 +73,13 @@ export async function importTorchGan(inDir: string, outDir: string, command: str
       command: `${meta.command} ; ${command}`,
       seed: config.seed,
       dataManifestSha256: null,
-      data: `face-synth (renderer of this repo, bundled) pre-rendered: ${String(meta['renderedFaces'])} faces, seed ${String(meta['dataSeed'])}, first index ${String(meta['dataFirst'])}`,
+      data:
+        typeof meta['data'] === 'string' && meta['data'].startsWith('real')
+          ? `${meta['data']}, ${String(meta['renderedFaces'])} faces, random flips`
+          : `face-synth (renderer of this repo, bundled) pre-rendered: ${String(meta['renderedFaces'])} faces, seed ${String(meta['dataSeed'])}, first index ${String(meta['dataFirst'])}`,
       date: new Date().toISOString(),
-      runtime: `PyTorch ${meta.torch} on ${meta.device} (libs/trainer/torch, a port of the TypeScript step), from the TypeScript state at step ${meta.initStep}`,
-      torch: { steps: meta.torchSteps, batch: meta.batch, images: meta.torchImages, lr: meta['lr'], r1Gamma: meta['r1Gamma'], seconds: meta['seconds'] },
+      runtime: `PyTorch ${meta.torch} on ${meta.device} (libs/trainer-torch, a port of the TypeScript step), from the TypeScript state at step ${meta.initStep}`,
+      torch: { steps: meta.torchSteps, batch: meta.batch, images: meta.torchImages, lr: meta['lr'], r1Gamma: meta['r1Gamma'], seconds: meta['seconds'], augmentP: meta['augmentP'] ?? meta['augment'] ?? 0, ada: meta['ada'] ?? null },
     };
     mkdirSync(join(outDir, 'samples'), { recursive: true });
     writeFileSync(join(outDir, 'config.json'), `${JSON.stringify(runConfig, null, 2)}\n`);

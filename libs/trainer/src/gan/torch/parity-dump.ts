@@ -1,6 +1,6 @@
 /**
  * Reference outputs of the TypeScript G_ema and D for the PyTorch port's parity check
- * (libs/trainer/torch/check_parity.py):
+ * (libs/trainer-torch/lfe_torch/gan_parity.py, `nx run trainer-torch:gan-parity`):
  *   parity-dump <trainer state dir> <z.f32 [n,zDim]> <images.u8 [n,R,R,3]> <out dir>
  * writes w.f32 (mapping), img.f32 (G_ema synthesis, const noise, NHWC) and d.f32 (D logits).
  */

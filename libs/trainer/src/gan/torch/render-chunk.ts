@@ -1,10 +1,10 @@
 /**
- * Render faces of the synthetic world to a raw file, for the PyTorch GAN port (libs/trainer/torch):
+ * Render faces of the synthetic world to a raw file, for the PyTorch GAN port (libs/trainer-torch):
  *   render-chunk <seed> <first> <count> <size> <out.u8>
  * writes `count` images [size,size,3] uint8 (NHWC, no header), image i being
  * render(sample(hashInts(seed, first + i)), size): the exact images SyntheticFaceSource feeds
  * the TypeScript trainer (before its scaling to [-1, 1]). Bundled to one file by
- * `bash libs/trainer/torch/prepare-device.sh`, so a machine with node and no node_modules runs it.
+ * `bash libs/trainer-torch/device/prepare-device.sh`, so a machine with node and no node_modules runs it.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { hashInts, render, sample } from '@lfe/face-synth/render-only';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Pack what train_gan_torch.py needs on a GPU machine that has Python + PyTorch but no node_modules:
-#   bash libs/trainer/torch/prepare-device.sh [out dir, default .devcarry]
+# Pack what lfe_torch/train_gan.py needs (synthetic world) on a GPU machine that has Python + PyTorch but no node_modules:
+#   bash libs/trainer-torch/device/prepare-device.sh [out dir, default .devcarry]
 # <out>/render-chunk.mjs  the repo's renderer, bundled (no dependencies)
 # <out>/node.xz           this machine's node binary, xz-compressed (decompressed there with python's lzma)
 set -euo pipefail

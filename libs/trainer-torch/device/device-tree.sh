@@ -2,9 +2,9 @@
 # The device tool sends the whole working tree (at most 64 MiB with what `carry` names), and the
 # committed runs and models are larger than that. For the length of one device call, move them
 # aside (everything under training/ except the run the GPU continues, and models/), then back:
-#   bash libs/trainer/torch/device-tree.sh hold training/gan-torch
+#   bash libs/trainer-torch/device/device-tree.sh hold training/gan-torch
 #   … device run …
-#   bash libs/trainer/torch/device-tree.sh restore
+#   bash libs/trainer-torch/device/device-tree.sh restore
 # Stop background jobs that write to training/ or models/ first. `restore` is safe to repeat.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."

@@ -1,16 +1,22 @@
-"""Continue the GAN training of libs/trainer on a CUDA GPU with the PyTorch port.
+"""Train the GAN of libs/trainer with PyTorch (CPU here, CUDA on a lent GPU): `nx run trainer-torch:train-gan`.
 
-  python libs/trainer/torch/train_gan_torch.py --init training/gan-default/state \
+  npx nx run trainer-torch:train-gan -- --init training/gan-real/state --real-data --ada \\
+      --batch 16 --seconds 3000 --out tmp/gan-real-torch
+  npx nx run trainer-torch:train-gan -- --init training/gan-default/state \\
       --node node --renderer render-chunk.mjs --images 600000 --seconds 480 --out OUT
 
 What it does, in order:
-  1. renders `--images` faces of the synthetic world with the repo's own renderer (bundled by
-     prepare-device.sh; `--procs` node processes in parallel) and keeps them on the GPU as uint8;
+  1. loads the training images: the real faces' train split (`--real-data [DIR]`, the real-face
+     data set of lfe_torch.realface, random flips), or `--images` faces of the synthetic world
+     rendered with the repo's own renderer (bundled by device/prepare-device.sh; `--procs` node
+     processes in parallel), kept on the device as uint8;
   2. loads G, G_ema and D from a TypeScript trainer state (`--init`; its config is the run's
      architecture and hyper-parameters);
   3. trains as gan-trainer.ts does (non-saturating logistic loss, lazy R1 every r1Interval steps,
      style mixing, tracked mean w, G_ema with the same half-life and ramp-up, Adam(β1 0, β2 0.99)),
-     for a wall-clock budget, with fresh Adam moments;
+     for a wall-clock budget, with fresh Adam moments; optionally with differentiable augmentation
+     of everything D sees, at a fixed probability (`--augment P`) or an adaptive one (`--ada`,
+     StyleGAN2-ADA's rule: raise p while sign(D(real)) averages above the target, lower it below);
   4. writes `<out>/gan.json` + `gan.bin` (G, Gema, D in TypeScript layouts) every
      `--checkpoint-seconds` and at the end, and a JSON log; `nx run trainer:import-torch-gan`
      turns them into a generator checkpoint and a resumable TypeScript trainer state.
@@ -25,6 +31,7 @@ import json
 import math
 import os
 import random
+import shlex
 import subprocess
 import sys
 import time
@@ -33,10 +40,33 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(__file__))
-from gan_torch import Discriminator, Generator, read_lfe_checkpoint, take_prefix, write_flat  # noqa: E402
+from lfe_torch.checkpoint import load_checkpoint
+from lfe_torch.gan import Discriminator, Generator, take_prefix, write_flat
+from lfe_torch.realface import load_config, load_real_faces
 
 T0 = time.time()
+ADA_INTERVAL = 4  # steps between adjustments of the adaptive augmentation probability
+
+
+class Ada:
+    """StyleGAN2-ADA's augmentation controller: r_t = E[sign(D(real))] over the last few steps; p moves
+    by (images seen since the last adjustment) / `images` towards more augmentation while r_t > target
+    (`images` 0: p stays fixed)."""
+
+    def __init__(self, p: float, target: float, images: int, device: torch.device) -> None:
+        self.p, self.target, self.images = p, target, images
+        self.rt: float | None = None
+        self._sign = torch.zeros((), device=device)  # summed on the device: no sync per step
+        self._n = 0
+
+    def observe(self, real_logits: torch.Tensor, adjust: bool) -> None:
+        self._sign += torch.sign(real_logits).sum()
+        self._n += real_logits.shape[0]
+        if adjust and self.images > 0:
+            self.rt = float(self._sign) / self._n
+            self.p = min(1.0, max(0.0, self.p + math.copysign(self._n / self.images, self.rt - self.target)))
+            self._sign.zero_()
+            self._n = 0
 
 
 def log(msg: str) -> None:
@@ -67,17 +97,25 @@ def render(args, r: int) -> np.ndarray:
     return out
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
+def main(argv: list[str] | None = None) -> int:
+    global T0
+    T0 = time.time()
+    ap = argparse.ArgumentParser(prog="train-gan", description="Train the GAN of libs/trainer with PyTorch; writes the TypeScript weight layout.")
     ap.add_argument("--init", required=True, help="TypeScript GAN trainer state folder (G, Gema, D and the config)")
     ap.add_argument("--out", required=True)
     ap.add_argument("--node", default="node")
     ap.add_argument("--renderer", help="bundled render-chunk.mjs (synthetic world)")
     ap.add_argument("--real-data", nargs="?", const="", default=None,
                     help="train on the real faces' train split instead (training/realface/dataset.json; optional DIR = --data), with random flips")
-    ap.add_argument("--augment", type=float, default=0.0,
+    ap.add_argument("--augment", type=float, default=None,
                     help="differentiable augmentation of every image D sees (real and fake), applied with this probability per image: "
-                         "translation up to 1/8, brightness, saturation, contrast (against D over-fitting on small data; 0 = off)")
+                         "translation up to 1/8, brightness, saturation, contrast (against D over-fitting on small data; default 0 = off; "
+                         "with --ada, the starting probability, default: the one the --init state was saved with)")
+    ap.add_argument("--ada", action="store_true",
+                    help="adapt the augmentation probability (StyleGAN2-ADA): every 4 steps, raise it while the mean sign of D's "
+                         "logits on real images is above --ada-target (D is over-fitting), lower it below")
+    ap.add_argument("--ada-target", type=float, default=0.6)
+    ap.add_argument("--ada-images", type=int, default=100_000, help="images over which the probability can move from 0 to 1")
     ap.add_argument("--images", type=int, default=600_000)
     ap.add_argument("--procs", type=int, default=os.cpu_count() or 4)
     ap.add_argument("--data-seed", type=int, default=1)
@@ -96,7 +134,8 @@ def main() -> int:
     ap.add_argument("--bench-json", help="write the wall time of every step after the first (the warm-up) to this JSON file (tools:bench-gan)")
     ap.add_argument("--threads", type=int, default=0, help="torch CPU threads (0: torch's default)")
     ap.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    args = ap.parse_args()
+    ap.add_argument("--no-cache", action="store_true", help="decode the real faces without reading or writing the decoded cache")
+    args = ap.parse_args(argv)
 
     torch.backends.cuda.matmul.allow_tf32 = True
     torch.backends.cudnn.allow_tf32 = True
@@ -105,7 +144,7 @@ def main() -> int:
     if args.threads > 0:
         torch.set_num_threads(args.threads)
     os.makedirs(args.out, exist_ok=True)
-    manifest, arrays = read_lfe_checkpoint(args.init)
+    manifest, arrays = load_checkpoint(args.init)
     if manifest["architecture"].get("kind") != "gan-training-state":
         raise ValueError(f"{args.init}: not a GAN trainer state")
     cfg = manifest["architecture"]["config"]
@@ -115,16 +154,19 @@ def main() -> int:
     lr = args.lr if args.lr is not None else cfg["lr"]
     gamma = args.r1_gamma if args.r1_gamma is not None else 0.0002 * r * r / args.batch
     interval = int(cfg["r1Interval"])
+    saved_p = float(((manifest.get("provenance") or {}).get("torch") or {}).get("augmentP") or 0.0)
+    aug_p = args.augment if args.augment is not None else (saved_p if args.ada else 0.0)
+    if not 0.0 <= aug_p <= 1.0:
+        raise ValueError(f"--augment must be in [0, 1], got {aug_p}")
     if args.batch % min(cfg["discriminator"]["mbstdGroup"], args.batch):
         raise ValueError("batch must be a multiple of the mbstd group")
     log(f"device {dev} ({torch.cuda.get_device_name(dev) if dev.type == 'cuda' else 'cpu'}), torch {torch.__version__}; "
-        f"init {args.init} at step {start_step} ({start_images} images); batch {args.batch}, lr {lr}, R1 γ {gamma:.4g} every {interval}")
+        f"init {args.init} at step {start_step} ({start_images} images); batch {args.batch}, lr {lr}, R1 γ {gamma:.4g} every {interval}; "
+        f"augmentation p {aug_p:.3f}{' (adaptive, target ' + str(args.ada_target) + ')' if args.ada else ''}")
 
     if args.real_data is not None:
-        sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "trainer-torch"))
-        from lfe_torch.realface import load_config, load_real_faces  # noqa: PLC0415
         rcfg = load_config()
-        faces = load_real_faces(args.real_data or None, rcfg, log=log)
+        faces = load_real_faces(args.real_data or None, rcfg, use_cache=not args.no_cache, log=log)
         if faces.images.shape[1] != r:
             raise ValueError(f"real faces are {faces.images.shape[1]} px, the generator makes {r} px")
         data = faces.images[faces.split("train", rcfg)]
@@ -173,12 +215,14 @@ def main() -> int:
             x = torch.where(m, x.flip(3), x)
         return x
 
+    ada = Ada(aug_p, args.ada_target, args.ada_images if args.ada else 0, dev)
+
     def aug(x):
-        """Differentiable augmentation (DiffAugment-style), per image with probability args.augment."""
-        if args.augment <= 0:
+        """Differentiable augmentation (DiffAugment-style), per image with probability ada.p."""
+        if ada.p <= 0:
             return x
         n = x.shape[0]
-        on = (torch.rand((n, 1, 1, 1), device=dev, generator=gen) < args.augment).float()
+        on = (torch.rand((n, 1, 1, 1), device=dev, generator=gen) < ada.p).float()
         u = lambda: torch.rand((n, 1, 1, 1), device=dev, generator=gen)  # noqa: E731
         y = x + (u() - 0.5) * 0.4                                                  # brightness ±0.2
         mean = y.mean(1, keepdim=True)
@@ -221,13 +265,15 @@ def main() -> int:
             "plMean": float(pl_mean),
             "renderedFaces": int(data_t.shape[0]),
             "data": "real: CelebA-HQ 64 px train split (non-commercial research terms)" if args.real_data is not None else "face-synth renders",
-            "augment": args.augment,
+            "augment": ada.p,
+            "augmentP": ada.p,
+            "ada": {"target": args.ada_target, "images": args.ada_images, "lastRt": ada.rt} if args.ada else None,
             "dataSeed": args.data_seed,
             "dataFirst": args.data_first,
             "seconds": round(time.time() - T0, 1),
             "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
             "torch": torch.__version__,
-            "command": " ".join(sys.argv),
+            "command": "nx run trainer-torch:train-gan -- " + shlex.join(sys.argv[1:] if argv is None else argv),
             "final": final,
         }
         write_flat(os.path.join(args.out, "gan"), {"G": G.p, "Gema": Gema.p, "D": D.p}, meta)
@@ -252,6 +298,8 @@ def main() -> int:
         optD.zero_grad(set_to_none=True)
         lossD.backward()
         optD.step()
+        if args.ada:
+            ada.observe(sr.detach(), adjust=(step + 1) % ADA_INTERVAL == 0)
         r1v = None
         if gamma > 0 and step % interval == 0:
             x = aug(real).detach().requires_grad_(True)
@@ -305,10 +353,13 @@ def main() -> int:
             rate = step * B / (now - t_train)
             rec = {"torchStep": step, "images": start_images + step * B, "imgPerSec": round(rate, 1),
                    "lossD": acc["lossD"] / max(acc["n"], 1), "lossG": acc["lossG"] / max(acc["n"], 1), "r1": r1v, "pl": plv, "plMean": float(pl_mean),
-                   "realScore": float(sr.detach().mean()), "fakeScore": float(sf.detach().mean()), "t": round(now - T0, 1)}
+                   "realScore": float(sr.detach().mean()), "fakeScore": float(sf.detach().mean()),
+                   "augmentP": round(ada.p, 4), "adaRt": ada.rt, "t": round(now - T0, 1)}
             logf.write(json.dumps(rec) + "\n")
             logf.flush()
-            log(f"step {step} · {rate:.0f} img/s · lossD {rec['lossD']:.3f} lossG {rec['lossG']:.3f} · {start_images + step * B} images")
+            eta = max(0.0, args.seconds - (now - T0))
+            log(f"step {step} · {rate:.0f} img/s · lossD {rec['lossD']:.3f} lossG {rec['lossG']:.3f} · aug p {ada.p:.3f} · "
+                f"{start_images + step * B} images · {eta / 60:.0f} min left")
             acc = {"lossD": 0.0, "lossG": 0.0, "n": 0}
             last_log = now
         done = (now - T0 >= args.seconds) or (args.max_steps and step >= args.max_steps)
@@ -325,7 +376,7 @@ def main() -> int:
         with open(args.bench_json, "w") as f:
             json.dump({"engine": f"pytorch {torch.__version__} {dev.type}", "device": torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
                        "threads": torch.get_num_threads(), "batch": B, "steps": len(times), "medianStepS": med, "meanStepS": mean,
-                       "imagesPerSec": B / mean, "r1Steps": sum(1 for k in range(1, step) if k % interval == 0), "augment": args.augment}, f, indent=2)
+                       "imagesPerSec": B / mean, "r1Steps": sum(1 for k in range(1, step) if k % interval == 0), "augment": ada.p}, f, indent=2)
     return 0
 
 

@@ -1,11 +1,11 @@
-"""PyTorch port of the GAN stage of libs/trainer (for a machine with a CUDA GPU).
+"""The GAN networks of libs/trainer in PyTorch (the training engine for long runs: CPU here, CUDA on a lent GPU).
 
 Same networks, same parameter names and storage layouts as the TypeScript code:
   libs/face-pipeline/src/models/generator.ts, modulated-conv.ts, params.ts (G)
   libs/trainer/src/gan/discriminator.ts (D), losses.ts, gan-trainer.ts (training step)
 so a state can move between the two in both directions:
   - weights are read from an lfe checkpoint folder (manifest.json + weights.bin; the TypeScript
-    trainer's `state/`), G, G_ema and D by their prefixes;
+    trainer's `state/`; `lfe_torch.checkpoint.load_checkpoint`), G, G_ema and D by their prefixes;
   - weights are written as `<name>.json` + `<name>.bin` (float32, TypeScript layouts), which
     `nx run trainer:import-torch-gan` turns into a real generator checkpoint (and trainer state).
 Differences from the TypeScript step, on purpose: R1 is the exact gradient penalty (double backprop,
@@ -31,28 +31,6 @@ SQRT1_2 = math.sqrt(0.5)
 
 
 # ---------------------------------------------------------------- lfe checkpoint I/O
-
-def read_lfe_checkpoint(folder: str) -> tuple[dict, dict[str, np.ndarray]]:
-    """manifest and {name: float32 array} of an lfe checkpoint folder (sha256 checked)."""
-    import hashlib
-
-    with open(os.path.join(folder, "manifest.json")) as f:
-        manifest = json.load(f)
-    if manifest.get("format") != "lfe-checkpoint":
-        raise ValueError(f"{folder}: not an lfe checkpoint (format {manifest.get('format')!r})")
-    with open(os.path.join(folder, manifest["weights"]["file"]), "rb") as f:
-        blob = f.read()
-    if len(blob) != manifest["weights"]["byteLength"]:
-        raise ValueError(f"{folder}: weights are {len(blob)} bytes, manifest says {manifest['weights']['byteLength']}")
-    if hashlib.sha256(blob).hexdigest() != manifest["weights"]["sha256"]:
-        raise ValueError(f"{folder}: weights sha256 does not match the manifest")
-    out: dict[str, np.ndarray] = {}
-    for t in manifest["tensors"]:
-        dt = {"float32": np.float32, "float16": np.float16}[t["dtype"]]
-        a = np.frombuffer(blob, dtype=dt, count=int(np.prod(t["shape"], dtype=np.int64)), offset=t["offset"])
-        out[t["name"]] = a.astype(np.float32).reshape(t["shape"])
-    return manifest, out
-
 
 def take_prefix(arrays: dict[str, np.ndarray], prefix: str) -> dict[str, np.ndarray]:
     p = prefix + "/"

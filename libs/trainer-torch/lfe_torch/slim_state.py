@@ -1,11 +1,11 @@
-"""Write a GAN trainer state as train_gan_torch.py needs it for `--init`, small enough for a device call.
+"""Write a GAN trainer state as train_gan.py needs it for `--init`, small enough for a device call.
 
-  python libs/trainer/torch/slim_state.py training/gan-wide/state .devcarry/init
+  bash libs/trainer-torch/py.sh run slim_state training/gan-wide/state .devcarry/init
 
 A TypeScript trainer state holds G, G_ema, D and both Adam optimisers in float32. The port reads
 only G, G_ema and D (it starts fresh Adam moments), and the device tool sends at most 64 MiB with
 the working tree: a wider generator's state does not fit (channelBase 2048: 86 MB, of which G,
-G_ema and D are 36 MB). This keeps those three, in float16 (half the bytes; read_lfe_checkpoint
+G_ema and D are 36 MB). This keeps those three, in float16 (half the bytes; load_checkpoint
 widens them back to float32), with the same manifest fields otherwise and a fresh sha256.
 """
 
@@ -18,8 +18,7 @@ import sys
 
 import numpy as np
 
-sys.path.insert(0, os.path.dirname(__file__))
-from gan_torch import read_lfe_checkpoint  # noqa: E402
+from lfe_torch.checkpoint import load_checkpoint
 
 KEEP = ("G/", "Gema/", "D/")
 
@@ -29,7 +28,7 @@ def main() -> int:
         print("usage: slim_state.py <state folder> <out folder>", file=sys.stderr)
         return 2
     src, out = sys.argv[1], sys.argv[2]
-    manifest, arrays = read_lfe_checkpoint(src)
+    manifest, arrays = load_checkpoint(src)
     if manifest["architecture"].get("kind") != "gan-training-state":
         print(f"slim_state: {src} is not a GAN trainer state", file=sys.stderr)
         return 2
