@@ -45,7 +45,7 @@ export function fitInterFaceGan(g: Generator, judge: Judge, opts: { samples: num
       const y = levels.map((l) => (l[spec.name] === level ? 1 : -1));
       const positives = y.filter((v) => v > 0).length;
       if (positives < minPos || positives > n - minPos) return;
-      const normal = fitLinearSvm(x as tf.Tensor2D, y, opts.iterations ?? 300);
+      const { normal } = fitLinearSvm(x as tf.Tensor2D, y, opts.iterations ?? 300);
       // Back to W: the SVM's normal in standardised space is a/σ per coordinate in W.
       const nW = normal.map((v, d) => v / std[d]!);
       const len = Math.hypot(...nW);
@@ -65,8 +65,8 @@ export function fitInterFaceGan(g: Generator, judge: Judge, opts: { samples: num
   return { wDim, directions, samples: n };
 }
 
-/** Linear SVM (hinge loss + ½λ‖a‖², class-balanced) by full-batch Adam; returns the normal a. */
-function fitLinearSvm(x: tf.Tensor2D, labels: number[], iterations: number): Float32Array {
+/** Linear SVM (hinge loss + ½λ‖a‖², class-balanced) by full-batch Adam: the normal a and the bias b (decision a·x + b > 0). */
+export function fitLinearSvm(x: tf.Tensor2D, labels: number[], iterations: number): { normal: Float32Array; bias: number } {
   const [n, d] = x.shape;
   const pos = labels.filter((v) => v > 0).length;
   const y = tf.tensor1d(labels);
@@ -85,7 +85,7 @@ function fitLinearSvm(x: tf.Tensor2D, labels: number[], iterations: number): Flo
     }, false, [a, b]);
     cost?.dispose();
   }
-  const out = a.dataSync().slice() as Float32Array;
+  const out = { normal: a.dataSync().slice() as Float32Array, bias: b.dataSync()[0]! };
   tf.dispose([y, weight, a, b]);
   opt.dispose();
   return out;
