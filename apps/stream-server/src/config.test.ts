@@ -33,6 +33,20 @@ describe('parseServeArgs', () => {
     expect(() => parseServeArgs(['--width', '641'], {})).toThrow(/even/);
     expect(() => parseServeArgs(['--bogus'], {})).toThrow();
     expect(() => parseServeArgs(['--composite', 'blend'], {})).toThrow(/--composite/);
+    expect(() => parseServeArgs(['--ice-server', 'http://stun.example'], {})).toThrow(/--ice-server: "http:\/\/stun.example"/);
+    expect(() => parseServeArgs(['--allow-origin', 'evil.example'], {})).toThrow(/--allow-origin/);
+    expect(() => parseServeArgs(['--ice-credential', 'nocolon'], {})).toThrow(/--ice-credential/);
+  });
+
+  it('has no ICE servers, no extra hosts or origins by default; reads them as lists', () => {
+    const d = parseServeArgs([], {});
+    expect(d).toMatchObject({ iceServers: [], allowHosts: [], allowOrigins: [], iceAllowPrivate: false, maxViewers: 32, maxViewersPerSession: 8 });
+    const c = parseServeArgs(['--ice-server', 'stun:stun.example:3478, turn:turn.example', '--allow-host', 'box.lan,box', '--allow-origin', 'https://studio.example', '--ice-allow-private'], { LFE_ICE_CREDENTIAL: 'u:p:q' });
+    expect(c.iceServers).toEqual([{ urls: 'stun:stun.example:3478' }, { urls: 'turn:turn.example', username: 'u', credential: 'p:q' }]);
+    expect(c.allowHosts).toEqual(['box.lan', 'box']);
+    expect(c.allowOrigins).toEqual(['https://studio.example']);
+    expect(c.iceAllowPrivate).toBe(true);
+    expect(parseServeArgs([], { LFE_ICE_SERVERS: 'stun:a.example' }).iceServers).toEqual([{ urls: 'stun:a.example' }]);
   });
 });
 

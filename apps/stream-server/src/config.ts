@@ -36,7 +36,19 @@ Usage: npx nx run stream-server:serve -- [options]
                         model job, on top of the fused edit (live edit accuracy 22-28 % -> 57-60 %,
                         identity kept -5 points; default 10, 0 = off; env LFE_REFINE_EDIT)
   --captioner DIR       captioner for --refine-edit (default models/default/captioner)
-  --max-sessions N      concurrent publishers (default 4); more get 503
+  --max-sessions N      concurrent publishers (default 4); more get 503 (with Retry-After)
+  --max-viewers N       WHEP viewers over all sessions (default 32) --max-viewers-per-session N (default 8)
+  --allow-host NAMES    more Host names to answer to, comma-separated (default: on loopback only
+                        127.0.0.1 / localhost / [::1] at the port, against DNS rebinding; the
+                        bound address otherwise; any name when bound to 0.0.0.0)
+  --allow-origin LIST   more page origins that may call the server (CORS, WebSocket), comma-
+                        separated, e.g. https://studio.example; * for any (default: its own origin)
+  --ice-server URLS     STUN/TURN servers for the peers, comma-separated stun:/turn:/turns: URLs
+                        (env LFE_ICE_SERVERS; default none: no traffic to anyone but the client)
+  --ice-credential U:P  TURN username:credential (env LFE_ICE_CREDENTIAL)
+  --ice-allow-private   send ICE checks to loopback/private candidate addresses also when bound to
+                        a public address (always allowed on loopback / private binds; private
+                        only on 0.0.0.0)
   --voice / --no-voice  voice commands via pocketsphinx (default: on when it is installed)
   --width W --height H  processing size (default 640x480) --fps N (default 30)
   --viewer-dist DIR     static viewer files (default apps/viewer/dist)
@@ -66,6 +78,12 @@ export interface ServeConfig {
   refineEdit: number;
   captionerDir: string | undefined;
   maxSessions: number;
+  maxViewers: number;
+  maxViewersPerSession: number;
+  allowHosts: string[];
+  allowOrigins: string[];
+  iceServers: Array<{ urls: string; username?: string; credential?: string }>;
+  iceAllowPrivate: boolean;
   voice: boolean | undefined;
   width: number;
   height: number;
@@ -88,7 +106,7 @@ function int(name: string, v: string | undefined, def: number, min: number, max:
 
 /** Flags over env over defaults. Throws BadInputError naming the flag. */
 /** Options whose environment variable wins over the config file. */
-const ENV_OF: Record<string, string> = { port: 'PORT', token: 'LFE_TOKEN', effect: 'LFE_EFFECT', schedule: 'LFE_SCHEDULE', composite: 'LFE_COMPOSITE', 'refine-edit': 'LFE_REFINE_EDIT', 'log-level': 'LFE_LOG_LEVEL' };
+const ENV_OF: Record<string, string> = { 'ice-server': 'LFE_ICE_SERVERS', 'ice-credential': 'LFE_ICE_CREDENTIAL', port: 'PORT', token: 'LFE_TOKEN', effect: 'LFE_EFFECT', schedule: 'LFE_SCHEDULE', composite: 'LFE_COMPOSITE', 'refine-edit': 'LFE_REFINE_EDIT', 'log-level': 'LFE_LOG_LEVEL' };
 
 /**
  * The options of a `--config` JSON file as flag values: strings for string options (numbers are
@@ -143,6 +161,13 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     'refine-edit': { type: 'string' },
     captioner: { type: 'string' },
     'max-sessions': { type: 'string' },
+    'max-viewers': { type: 'string' },
+    'max-viewers-per-session': { type: 'string' },
+    'allow-host': { type: 'string' },
+    'allow-origin': { type: 'string' },
+    'ice-server': { type: 'string' },
+    'ice-credential': { type: 'string' },
+    'ice-allow-private': { type: 'boolean' },
     voice: { type: 'boolean' },
     'no-voice': { type: 'boolean' },
     width: { type: 'string' },
@@ -182,6 +207,15 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   if ((v4l2Target === undefined) !== (v4l2Session === undefined)) throw new BadInputError('--v4l2 and --v4l2-session: give both or neither');
   if (v4l2Target !== undefined && v4l2Target.trim() === '') throw new BadInputError('--v4l2: must name a device such as /dev/video10');
   if (v4l2Session !== undefined && !/^[a-z0-9-]{1,40}$/.test(v4l2Session)) throw new BadInputError('--v4l2-session: must match [a-z0-9-]{1,40}');
+  const list = (v: string | undefined): string[] => (v ?? '').split(',').map((x) => x.trim()).filter((x) => x !== '');
+  const iceUrls = list(values['ice-server'] ?? env['LFE_ICE_SERVERS']);
+  for (const u of iceUrls) if (!/^(stun|turns?):[^\s]+$/.test(u)) throw new BadInputError(`--ice-server: "${u}" is not a stun:, turn: or turns: URL`);
+  const cred = values['ice-credential'] ?? env['LFE_ICE_CREDENTIAL'];
+  if (cred !== undefined && cred !== '' && !cred.includes(':')) throw new BadInputError('--ice-credential: must be username:credential');
+  const [iceUser, ...iceRest] = (cred ?? '').split(':');
+  const iceServers = iceUrls.map((urls) => (urls.startsWith('turn') && cred ? { urls, username: iceUser!, credential: iceRest.join(':') } : { urls }));
+  const allowOrigins = list(values['allow-origin']);
+  for (const o of allowOrigins) if (o !== '*' && !/^https?:\/\/[^/\s]+\/?$/.test(o)) throw new BadInputError(`--allow-origin: "${o}" is not an origin such as https://studio.example (or *)`);
   return {
     port: int('port', values.port ?? env['PORT'], 8080, 0, 65535),
     host: values.host ?? '127.0.0.1',
@@ -199,6 +233,12 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     refineEdit: int('refine-edit', values['refine-edit'] ?? env['LFE_REFINE_EDIT'], 10, 0, 200),
     captionerDir: values.captioner,
     maxSessions: int('max-sessions', values['max-sessions'], 4, 1, 64),
+    maxViewers: int('max-viewers', values['max-viewers'], 32, 0, 1024),
+    maxViewersPerSession: int('max-viewers-per-session', values['max-viewers-per-session'], 8, 0, 256),
+    allowHosts: list(values['allow-host']),
+    allowOrigins,
+    iceServers,
+    iceAllowPrivate: values['ice-allow-private'] === true,
     voice: values['no-voice'] === true ? false : values.voice === true ? true : undefined,
     width,
     height,

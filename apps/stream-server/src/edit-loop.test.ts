@@ -102,7 +102,11 @@ describe.each(['inline', 'async'] as const)('edit loop (%s schedule): publisher 
   }, 40_000);
 
   it('exports Prometheus metrics with the session, its rates and the edit stages', async () => {
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    // Session ids (and so per-session rows) only with the token; without it, the same rows summed.
+    const anonymous = await (await fetch(`${server.url}/metrics`)).text();
+    expect(anonymous).toMatch(/^lfe_fps_out [0-9.]+$/m);
+    expect(anonymous).not.toContain('session=');
+    const text = await (await fetch(`${server.url}/metrics`, { headers: { Authorization: `Bearer ${server.auth.token}` } })).text();
     expect(text).toMatch(/^lfe_sessions 1$/m);
     expect(text).toMatch(/^lfe_fps_out\{session="face"\} [0-9.]+$/m);
     expect(text).toMatch(/^lfe_process_ms\{session="face",quantile="0.95"\} [0-9.]+$/m);

@@ -53,6 +53,13 @@ export class CapacityError extends StreamServerError {
   override readonly code = 'capacity';
 }
 
+/** Refused whatever the credentials: a Host the server does not answer to, a page origin it does not allow. */
+export class ForbiddenError extends StreamServerError {
+  override readonly name = 'ForbiddenError';
+  override readonly status = 403;
+  override readonly code = 'forbidden';
+}
+
 export class AuthError extends StreamServerError {
   override readonly name = 'AuthError';
   override readonly status = 401;

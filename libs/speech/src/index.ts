@@ -5,6 +5,8 @@ export {
   PocketsphinxRecognizer,
   POCKETSPHINX_BIN_ENV,
   POCKETSPHINX_HMM_ENV,
+  SPEECH_DIR_PREFIX,
+  cleanStaleSpeechDirs,
   type PocketsphinxOptions,
 } from './recognizer/pocketsphinx-recognizer';
 export { createCommandRecognizer, type CommandRecognizerOptions } from './command-recognizer';

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { MissingPronunciationError, createCommandRecognizer } from '@lfe/speech';
+import { MissingPronunciationError, cleanStaleSpeechDirs, createCommandRecognizer } from '@lfe/speech';
 import { HELP, parseServeArgs } from '../config';
 import { StreamServerError } from '../errors';
 import { StreamServer } from '../http/server';
@@ -61,6 +61,9 @@ async function main(): Promise<number> {
   const binary = resolveFfmpeg();
   log.info('ffmpeg', { path: binary.path, source: binary.source, version: binary.version });
   const voice = config.voice ?? pocketsphinxAvailable();
+  // Recogniser temp folders of an earlier server that was killed (kill -9 skips its cleanup).
+  const stale = await cleanStaleSpeechDirs();
+  if (stale.length > 0) log.info('removed temp folders of recognisers whose process is gone', { count: stale.length });
   if (config.voice === true && !pocketsphinxAvailable()) log.warn('--voice: pocketsphinx_continuous not found; recogniser starts will fail');
   const server = await StreamServer.start({
     host: config.host,
@@ -68,6 +71,12 @@ async function main(): Promise<number> {
     ...(config.token !== undefined ? { token: config.token } : {}),
     requireToken: config.requireToken,
     maxSessions: config.maxSessions,
+    maxViewers: config.maxViewers,
+    maxViewersPerSession: config.maxViewersPerSession,
+    allowHosts: config.allowHosts,
+    allowOrigins: config.allowOrigins,
+    iceServers: config.iceServers,
+    iceAllowPrivate: config.iceAllowPrivate,
     processor,
     width: config.width,
     height: config.height,

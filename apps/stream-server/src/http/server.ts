@@ -7,6 +7,7 @@ import {
   BadInputError,
   CapacityError,
   ConflictError,
+  ForbiddenError,
   MethodNotAllowedError,
   NotFoundError,
   StreamServerError,
@@ -15,12 +16,15 @@ import type { FfmpegBinary } from '../media/ffmpeg-path';
 import { DEFAULT_VIEWER_DIST } from '../config';
 import { type FrameProcessor, PassthroughProcessor } from '../media/frame-processor';
 import { V4l2Sink } from '../media/v4l2-sink';
-import { MAX_SDP_BYTES } from '../peer/sdp-check';
+import type { IceOptions } from '../peer/codecs';
+import { MAX_SDP_BYTES, candidatePolicy } from '../peer/sdp-check';
 import { MAX_MESSAGE_BYTES } from '../session/messages';
 import { Session, checkSessionId, newSessionId } from '../session/session';
 import type { RecognizerFactory } from '../session/voice';
 import { type Logger, silentLogger } from '../util/log';
-import { type AuthPolicy, checkAuth, generateToken, isLoopbackHost } from './auth';
+import type { RateLimits } from '../util/rate-limit';
+import { type AuthPolicy, checkAuth, generateToken, hasToken, isLoopbackHost, presentedToken } from './auth';
+import { OriginPolicy } from './origin';
 import { readBody, requireMediaType } from './body';
 import { serveStatic } from './static-files';
 
@@ -42,6 +46,23 @@ export interface StreamServerOptions {
   binary?: FfmpegBinary;
   /** `--v4l2 /dev/videoN --v4l2-session ID`: that session's processed video to a v4l2loopback device. */
   v4l2?: V4l2Output;
+  /** Extra `Host` names the server answers to (`--allow-host`; see OriginPolicy). */
+  allowHosts?: readonly string[];
+  /** Extra page origins allowed to call it (`--allow-origin`; `*` for any). */
+  allowOrigins?: readonly string[];
+  /** WHEP viewers at once: per session (default 8) and over all sessions (default 32). */
+  maxViewersPerSession?: number;
+  maxViewers?: number;
+  /** A WHEP viewer not connected within this is removed (default 15 s). */
+  viewerConnectMs?: number;
+  /** Client message rate limits (default DEFAULT_RATE_LIMITS). */
+  rateLimits?: RateLimits;
+  /** Open HTTP/WebSocket connections at once (default 256); more are dropped at accept. */
+  maxConnections?: number;
+  /** STUN/TURN servers for the peers (default none). */
+  iceServers?: IceOptions['iceServers'];
+  /** Send ICE checks to loopback/private candidate addresses even when bound to a public address. */
+  iceAllowPrivate?: boolean;
 }
 
 export interface V4l2Output {
@@ -54,12 +75,20 @@ export interface V4l2Output {
 /** Hard limit at which `ws` closes the socket (1009); between 4 KiB and this, an error message. */
 const WS_HARD_LIMIT = 64 * 1024;
 
-const CORS: Record<string, string> = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE, OPTIONS',
-  'Access-Control-Allow-Headers': 'Authorization, Content-Type, If-Match',
-  'Access-Control-Expose-Headers': 'Location, ETag, Link, Accept-Patch, Accept-Post',
-};
+/** CORS headers for an allowed page origin (never `*`: see OriginPolicy). */
+function corsFor(origin: string | undefined): Record<string, string> {
+  if (origin === undefined) return { Vary: 'Origin' };
+  return {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Allow-Methods': 'GET, POST, PATCH, DELETE, OPTIONS',
+    'Access-Control-Allow-Headers': 'Authorization, Content-Type, If-Match',
+    'Access-Control-Expose-Headers': 'Location, ETag, Link, Accept-Patch, Accept-Post',
+    Vary: 'Origin',
+  };
+}
+
+/** Seconds a client refused for capacity should wait before trying again. */
+const RETRY_AFTER_S = '5';
 
 /**
  * HTTP + WebSocket front of the server: WHIP / WHEP signalling, the per-session WebSocket, health,
@@ -70,7 +99,10 @@ export class StreamServer {
   /** The current virtual-camera sink (tests read its counters). */
   v4l2Sink: V4l2Sink | undefined;
   readonly auth: AuthPolicy;
+  readonly origins: OriginPolicy;
   readonly #o: StreamServerOptions;
+  /** WHEP offers being answered (counted against the total viewer cap). */
+  #pendingViewers = 0;
   readonly #http: Server;
   readonly #wss: WebSocketServer;
   readonly #reserved = new Set<string>();
@@ -84,9 +116,10 @@ export class StreamServer {
       token: options.token ?? generateToken(),
       required: options.requireToken === true || !isLoopbackHost(options.host),
     };
-    this.#http = createServer((req, res) => void this.#route(req, res));
-    this.#http.headersTimeout = 10_000;
-    this.#http.requestTimeout = 30_000;
+    this.origins = new OriginPolicy(options.host, options.allowHosts, options.allowOrigins);
+    // Slow-header connections: checked every second (node's default is 30 s), dropped after 5 s.
+    this.#http = createServer({ connectionsCheckingInterval: 1000, headersTimeout: 5000, requestTimeout: 30_000 }, (req, res) => void this.#route(req, res));
+    this.#http.maxConnections = options.maxConnections ?? 256;
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: WS_HARD_LIMIT });
     this.#http.on('upgrade', (req, socket, head) => this.#upgrade(req, socket, head));
   }
@@ -148,16 +181,21 @@ export class StreamServer {
     await new Promise<void>((r) => this.#http.close(() => r()));
   }
 
-  /** Prometheus text exposition: sessions, per-session rates, latencies, drops, restarts, edit stages. */
-  metrics(): string {
+  /**
+   * Prometheus text exposition: sessions, per-session rates, latencies, drops, restarts, edit stages.
+   * `withSessions` false (a request without the token): no session ids, per-session rows summed
+   * (counters, fps) or worst-of (latency quantiles) over the sessions.
+   */
+  metrics(withSessions = true): string {
     const out: string[] = [];
     const metric = (name: string, type: 'gauge' | 'counter', help: string, rows: Array<[string, number]>): void => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
       for (const [labels, v] of rows) out.push(`${name}${labels} ${Number.isFinite(v) ? v : 0}`);
     };
     const sessions = [...this.sessions.values()];
-    const lab = (id: string, extra = ''): string => `{session="${id}"${extra}}`;
-    const stats = sessions.map((s) => ({ id: s.id, v: s.video.stats(), voice: s.voiceRestarts }));
+    const lab = (id: string, extra = ''): string => (withSessions ? `{session="${id}"${extra}}` : extra === '' ? '' : `{${extra.slice(1)}}`);
+    const perSession = sessions.map((s) => ({ id: s.id, v: s.video.stats(), voice: s.voiceRestarts, refused: s.refusedMessages, viewers: s.viewerCount }));
+    const stats = withSessions ? perSession : aggregate(perSession);
     metric('lfe_sessions', 'gauge', 'Publishing sessions.', [['', sessions.length]]);
     metric('lfe_fps_in', 'gauge', 'Decoded frames per second.', stats.map((s) => [lab(s.id), s.v.fpsIn]));
     metric('lfe_fps_out', 'gauge', 'Encoded frames per second.', stats.map((s) => [lab(s.id), s.v.fpsOut]));
@@ -178,6 +216,8 @@ export class StreamServer {
     metric('lfe_decoder_restarts_total', 'counter', 'ffmpeg decoder restarts.', stats.map((s) => [lab(s.id), s.v.decoderRestarts]));
     metric('lfe_encoder_restarts_total', 'counter', 'ffmpeg encoder restarts (PLI, crash).', stats.map((s) => [lab(s.id), s.v.encoderRestarts]));
     metric('lfe_recognizer_restarts_total', 'counter', 'Speech recogniser restarts.', stats.map((s) => [lab(s.id), s.voice]));
+    metric('lfe_messages_refused_total', 'counter', 'Client messages dropped by the rate limits.', stats.map((s) => [lab(s.id), s.refused]));
+    metric('lfe_viewers', 'gauge', 'WHEP viewers.', stats.map((s) => [lab(s.id), s.viewers]));
     const stages = this.#o.processor.stageMeans?.();
     if (stages !== undefined) {
       metric('lfe_edited_frames_total', 'counter', 'Frames the face editor changed (model runs + re-pastes).', [['', (stages['frames'] ?? 0) + (stages['reusedFrames'] ?? 0)]]);
@@ -193,26 +233,46 @@ export class StreamServer {
     return `${out.join('\n')}\n`;
   }
 
+  /**
+   * Host and Origin, before anything else: a `Host` the server does not answer to (DNS rebinding)
+   * and a page `Origin` it does not allow get 403. Returns the CORS headers for the response.
+   */
+  #checkOrigin(req: IncomingMessage): Record<string, string> {
+    if (!this.origins.hostAllowed(req.headers.host, this.#port)) {
+      throw new ForbiddenError(`host: "${String(req.headers.host ?? '').slice(0, 80)}" is not a name of this server (--allow-host adds one)`);
+    }
+    const origin = OriginPolicy.originOf(req);
+    if (origin !== undefined && !this.origins.originAllowed(origin, req.headers.host, this.#port)) {
+      throw new ForbiddenError(`origin: pages from "${origin.slice(0, 80)}" may not call this server (--allow-origin adds one)`);
+    }
+    return corsFor(origin);
+  }
+
   async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://server');
     const path = url.pathname;
     const method = req.method ?? 'GET';
+    let cors: Record<string, string> = {};
     try {
+      cors = this.#checkOrigin(req);
       if (method === 'OPTIONS') {
-        const headers: Record<string, string> = { ...CORS };
+        const headers: Record<string, string> = { ...cors };
         if (path === '/whip' || path.startsWith('/whep/')) headers['Accept-Post'] = 'application/sdp';
         res.writeHead(204, headers).end();
         return;
       }
-      if (path === '/healthz' && method === 'GET') return this.#json(res, 200, { ok: true, sessions: this.sessions.size });
+      if (path === '/healthz' && method === 'GET') return this.#json(res, 200, { ok: true, sessions: this.sessions.size }, cors);
       if (path === '/metrics' && method === 'GET') {
-        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' }).end(this.metrics());
+        // Session ids only with the token (they are what WHEP and ws need); a wrong token is refused.
+        if (presentedToken(req, url) !== '') checkAuth(req, url, this.auth);
+        const full = hasToken(req, url, this.auth);
+        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' }).end(this.metrics(full));
         return;
       }
       if (path === '/whip') {
         if (method !== 'POST') throw new MethodNotAllowedError('whip: use POST', 'POST, OPTIONS');
         checkAuth(req, url, this.auth);
-        return await this.#whipPost(req, res, url);
+        return await this.#whipPost(req, res, url, cors);
       }
       const whip = /^\/whip\/([^/]+)$/.exec(path);
       if (whip) {
@@ -222,7 +282,7 @@ export class StreamServer {
           const s = this.sessions.get(id);
           if (s === undefined) throw new NotFoundError(`whip: no session ${id}`);
           await s.close('whip delete');
-          res.writeHead(200, CORS).end();
+          res.writeHead(200, cors).end();
           return;
         }
         if (method === 'PATCH') {
@@ -241,13 +301,23 @@ export class StreamServer {
           if (method !== 'POST') throw new MethodNotAllowedError('whep: use POST', 'POST, OPTIONS');
           requireMediaType(req, 'application/sdp', 'whep');
           const offer = await readBody(req, MAX_SDP_BYTES, 'whep');
-          const { viewerId, answer } = await session.addViewer(offer);
-          res.writeHead(201, { ...CORS, 'Content-Type': 'application/sdp', Location: `/whep/${session.id}/${viewerId}` }).end(answer);
+          const max = this.#o.maxViewers ?? 32;
+          const viewers = [...this.sessions.values()].reduce((n, s) => n + s.viewerCount, 0) + this.#pendingViewers;
+          if (viewers >= max) throw new CapacityError(`whep: viewer limit of the server (${max}) reached`);
+          this.#pendingViewers++;
+          let added: { viewerId: string; answer: string };
+          try {
+            added = await session.addViewer(offer);
+          } finally {
+            this.#pendingViewers--;
+          }
+          const { viewerId, answer } = added;
+          res.writeHead(201, { ...cors, 'Content-Type': 'application/sdp', Location: `/whep/${session.id}/${viewerId}` }).end(answer);
           return;
         }
         if (method === 'DELETE') {
           await session.removeViewer(whep[2]);
-          res.writeHead(200, CORS).end();
+          res.writeHead(200, cors).end();
           return;
         }
         if (method === 'PATCH') throw new MethodNotAllowedError('whep: trickle ICE not supported', 'DELETE, OPTIONS');
@@ -259,7 +329,7 @@ export class StreamServer {
       const file = await serveStatic(this.#o.viewerDist, path);
       res.writeHead(file.status, { 'Content-Type': file.type, 'Cache-Control': 'no-cache' }).end(method === 'HEAD' ? undefined : file.body);
     } catch (err) {
-      this.#fail(res, err, method, path);
+      this.#fail(res, err, method, path, cors);
     }
   }
 
@@ -277,7 +347,7 @@ export class StreamServer {
     return sink;
   }
 
-  async #whipPost(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async #whipPost(req: IncomingMessage, res: ServerResponse, url: URL, cors: Record<string, string>): Promise<void> {
     requireMediaType(req, 'application/sdp', 'whip');
     const offer = await readBody(req, MAX_SDP_BYTES, 'whip');
     const wanted = url.searchParams.get('session');
@@ -293,6 +363,10 @@ export class StreamServer {
         height: this.#o.height,
         fps: this.#o.fps,
         log: this.#o.log,
+        maxViewers: this.#o.maxViewersPerSession ?? 8,
+        ice: { iceServers: this.#o.iceServers ?? [], candidates: candidatePolicy(this.#o.host, this.#o.iceAllowPrivate === true) },
+        ...(this.#o.viewerConnectMs !== undefined ? { viewerConnectMs: this.#o.viewerConnectMs } : {}),
+        ...(this.#o.rateLimits !== undefined ? { rateLimits: this.#o.rateLimits } : {}),
         ...(this.#o.recognizer ? { recognizer: this.#o.recognizer } : {}),
         ...(this.#o.binary ? { binary: this.#o.binary } : {}),
       });
@@ -310,7 +384,7 @@ export class StreamServer {
       });
       res
         .writeHead(201, {
-          ...CORS,
+          ...cors,
           'Content-Type': 'application/sdp',
           Location: `/whip/${id}`,
           // RFC 9725 §4.3.1: tells OBS and other clients which resource PATCH/DELETE go to.
@@ -327,8 +401,15 @@ export class StreamServer {
     const refuse = (status: number, body: object): void => {
       const text = JSON.stringify(body);
       const extra = status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
-      socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Not Found'}\r\n${extra}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+      const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status as 401 | 403 | 404] ?? 'Error';
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\n${extra}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
     };
+    try {
+      this.#checkOrigin(req);
+    } catch (err) {
+      this.#o.log.info('ws upgrade refused', { origin: req.headers.origin, host: req.headers.host });
+      return refuse(403, { error: 'forbidden', message: err instanceof Error ? err.message : 'forbidden' });
+    }
     const m = /^\/ws\/([^/]+)$/.exec(url.pathname);
     if (!m) return refuse(404, { error: 'not-found', message: 'ws: use /ws/<session>' });
     try {
@@ -367,16 +448,16 @@ export class StreamServer {
   }
 
   #json(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
-    res.writeHead(status, { ...CORS, 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
   }
 
-  #fail(res: ServerResponse, err: unknown, method: string, path: string): void {
+  #fail(res: ServerResponse, err: unknown, method: string, path: string, cors: Record<string, string>): void {
     if (res.headersSent) {
       res.destroy();
       return;
     }
     if (err instanceof StreamServerError && err.status < 500) {
-      const headers: Record<string, string> = {};
+      const headers: Record<string, string> = { ...cors };
       if (err instanceof AuthError) headers['WWW-Authenticate'] = 'Bearer';
       if (err instanceof MethodNotAllowedError) headers['Allow'] = err.allow;
       this.#o.log.info('request refused', { method, path, status: err.status, reason: err.message });
@@ -384,11 +465,37 @@ export class StreamServer {
       return;
     }
     if (err instanceof CapacityError) {
-      this.#json(res, 503, { error: 'capacity', message: err.message });
+      this.#o.log.info('request refused', { method, path, status: 503, reason: err.message });
+      this.#json(res, 503, { error: 'capacity', message: err.message }, { ...cors, 'Retry-After': RETRY_AFTER_S });
       return;
     }
     this.#o.log.error('request failed', { method, path, error: err });
     const message = err instanceof BadInputError ? err.message : 'internal error';
-    this.#json(res, 500, { error: 'internal', message });
+    this.#json(res, 500, { error: 'internal', message }, cors);
   }
+}
+
+type SessionRow = { id: string; v: ReturnType<Session['video']['stats']>; voice: number; refused: number; viewers: number };
+
+/** One row for all sessions: counters and rates summed, latency quantiles the worst session's. */
+function aggregate(rows: SessionRow[]): SessionRow[] {
+  if (rows.length === 0) return [];
+  const first = rows[0]!;
+  const worst = (f: (v: SessionRow['v']) => { p50: number; p95: number }): { p50: number; p95: number } => ({
+    p50: Math.max(...rows.map((r) => f(r.v).p50)),
+    p95: Math.max(...rows.map((r) => f(r.v).p95)),
+  });
+  const sum = (f: (r: SessionRow) => number): number => rows.reduce((a, r) => a + f(r), 0);
+  const v = {
+    ...first.v,
+    fpsIn: sum((r) => r.v.fpsIn),
+    fpsOut: sum((r) => r.v.fpsOut),
+    dropped: sum((r) => r.v.dropped),
+    decoderRestarts: sum((r) => r.v.decoderRestarts),
+    encoderRestarts: sum((r) => r.v.encoderRestarts),
+    procMs: worst((x) => x.procMs),
+    pipelineMs: worst((x) => x.pipelineMs),
+    stagesMs: { decode: worst((x) => x.stagesMs.decode), wait: worst((x) => x.stagesMs.wait), encode: worst((x) => x.stagesMs.encode) },
+  };
+  return [{ id: '', v, voice: sum((r) => r.voice), refused: sum((r) => r.refused), viewers: sum((r) => r.viewers) }];
 }

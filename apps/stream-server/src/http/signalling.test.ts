@@ -10,7 +10,7 @@ import type { StreamServer } from './server';
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
 async function offerSdp(): Promise<string> {
-  const pc = new RTCPeerConnection({ codecs: { video: [useVP8()], audio: [useOPUS()] } });
+  const pc = new RTCPeerConnection({ codecs: { video: [useVP8()], audio: [useOPUS()] }, iceServers: [] });
   pc.addTransceiver('video', { direction: 'sendrecv' });
   pc.addTransceiver('audio', { direction: 'sendonly' });
   await pc.setLocalDescription(await pc.createOffer());
@@ -75,10 +75,10 @@ describe('WHIP / WHEP signalling and bad input', () => {
   });
 
   it('answers OPTIONS with Accept-Post and CORS, and /healthz', async () => {
-    const res = await fetch(`${server.url}/whip`, { method: 'OPTIONS' });
+    const res = await fetch(`${server.url}/whip`, { method: 'OPTIONS', headers: { Origin: server.url } });
     expect(res.status).toBe(204);
     expect(res.headers.get('accept-post')).toBe('application/sdp');
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-origin')).toBe(server.url); // its own origin, never *
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ ok: true, sessions: 0 });
   });
 

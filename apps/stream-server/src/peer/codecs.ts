@@ -1,5 +1,14 @@
 import { type RTCPeerConnection, type RTCRtpTransceiver, useH264, useOPUS, useTransportWideCC, useVP8 } from 'werift';
 import type { InputVideoCodec } from '../media/video-decoder';
+import type { AddressClass } from './sdp-check';
+
+/** ICE settings of the server's peers. */
+export interface IceOptions {
+  /** STUN/TURN servers (`--ice-server`, LFE_ICE_SERVERS). Default none: no traffic to anyone but the client. */
+  iceServers?: ReadonlyArray<{ urls: string; username?: string; credential?: string }>;
+  /** Remote candidate address classes the server sends checks to (sdp-check `candidatePolicy`); default all. */
+  candidates?: ReadonlySet<AddressClass>;
+}
 
 /**
  * Codecs the server accepts: VP8 (preferred, also what it sends) or H.264 (OBS), and Opus.
@@ -10,10 +19,12 @@ import type { InputVideoCodec } from '../media/video-decoder';
  * 3–15 fps (measured with getStats). Without it Chrome goes by our REMB (see publisher-peer.ts)
  * and its own loss-based control.
  */
-export function peerConfig(options: { transportCc?: boolean } = {}): ConstructorParameters<typeof RTCPeerConnection>[0] {
+export function peerConfig(options: { transportCc?: boolean; ice?: IceOptions } = {}): ConstructorParameters<typeof RTCPeerConnection>[0] {
   return {
     codecs: { video: [useVP8(), useH264()], audio: [useOPUS()] },
     headerExtensions: { video: options.transportCc === false ? [] : [useTransportWideCC()], audio: [] },
+    // Explicit: werift's default is a public STUN server, which every peer would contact.
+    iceServers: (options.ice?.iceServers ?? []).map((s) => ({ ...s })),
   };
 }
 

@@ -2,8 +2,8 @@ import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, type RTCDat
 import { BadInputError } from '../errors';
 import type { Logger } from '../util/log';
 import type { InputVideoCodec } from '../media/video-decoder';
-import { chooseVideoCodec, peerConfig } from './codecs';
-import { checkOffer } from './sdp-check';
+import { type IceOptions, chooseVideoCodec, peerConfig } from './codecs';
+import { checkOffer, filterCandidates } from './sdp-check';
 import { VideoReceiveChain, type VideoReceiveStats } from './video-receive-chain';
 
 export interface PublisherHandlers {
@@ -70,6 +70,7 @@ export interface PublisherPeerOptions {
   mediaTimeoutMs?: number;
   /** Video rate we ask the publisher to stay under: REMB + fmtp hints (default 1500 kbit/s, what we send back). */
   maxInputKbps?: number;
+  ice?: IceOptions;
 }
 
 export async function createPublisherPeer(offer: string, handlers: PublisherHandlers, log: Logger, options: PublisherPeerOptions = {}): Promise<PublisherPeer> {
@@ -80,7 +81,9 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
   if (summary.video.direction !== 'sendonly' && summary.video.direction !== 'sendrecv') throw new BadInputError('sdp: video must be sendonly or sendrecv for WHIP');
   if (!summary.video.codecs.some((c) => c === 'vp8' || c === 'h264')) throw new BadInputError('sdp: video offers neither VP8 nor H.264');
 
-  const pc = new RTCPeerConnection(peerConfig({ transportCc: false }));
+  const filtered = options.ice?.candidates !== undefined ? filterCandidates(offer, options.ice.candidates) : { sdp: offer, dropped: [] };
+  if (filtered.dropped.length > 0) log.info('remote candidates dropped', { addresses: filtered.dropped });
+  const pc = new RTCPeerConnection(peerConfig({ transportCc: false, ...(options.ice ? { ice: options.ice } : {}) }));
   const cleanups: Array<() => void> = [];
   let closed = false;
   let lastPli = -Infinity;
@@ -93,7 +96,7 @@ export async function createPublisherPeer(offer: string, handlers: PublisherHand
   };
 
   try {
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    await pc.setRemoteDescription({ type: 'offer', sdp: filtered.sdp });
   } catch (err) {
     await close();
     throw new BadInputError(`sdp: offer rejected: ${err instanceof Error ? err.message : String(err)}`);

@@ -45,3 +45,65 @@ export function checkOffer(sdp: string): OfferSummary {
   if (!hasDtls) throw new BadInputError('sdp: missing DTLS fingerprint');
   return summary;
 }
+
+/** Remote ICE candidates accepted in one offer; more is refused (each one is a target the server sends STUN checks to). */
+export const MAX_REMOTE_CANDIDATES = 16;
+
+export type AddressClass = 'loopback' | 'private' | 'public' | 'name';
+
+/** Loopback (127/8, ::1), private (RFC 1918, CGNAT 100.64/10, link-local, fc00::/7, fe80::/10), public, or not an address (mDNS `.local`, host names). */
+export function addressClass(address: string): AddressClass {
+  const a = address.toLowerCase();
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(a);
+  if (v4) {
+    const [b0, b1] = [Number(v4[1]), Number(v4[2])];
+    if (b0 === 127) return 'loopback';
+    if (b0 === 10 || (b0 === 172 && b1 >= 16 && b1 <= 31) || (b0 === 192 && b1 === 168) || (b0 === 169 && b1 === 254) || (b0 === 100 && b1 >= 64 && b1 <= 127) || b0 === 0) return 'private';
+    return 'public';
+  }
+  if (!a.includes(':')) return 'name';
+  if (a === '::1') return 'loopback';
+  if (/^f[cd]/.test(a) || /^fe[89ab]/.test(a) || a === '::') return 'private';
+  return 'public';
+}
+
+/**
+ * Which remote candidate addresses the server may send ICE checks to, by how it is bound: a server
+ * on loopback or a private address serves this machine / this network (loopback and private
+ * targets allowed); one bound to every interface (LAN use, OBS on another machine) allows private
+ * targets but no loopback; one bound to a public address allows neither unless `allowPrivate`.
+ * Host names (mDNS) are never resolved on a client's behalf. Dropped candidates cost nothing: the
+ * client's own checks to the server's candidates still connect (peer-reflexive).
+ */
+export function candidatePolicy(bindHost: string, allowPrivate = false): ReadonlySet<AddressClass> {
+  const wildcard = bindHost === '0.0.0.0' || bindHost === '::';
+  const bind = addressClass(bindHost === 'localhost' ? '127.0.0.1' : bindHost);
+  const ok = new Set<AddressClass>(['public']);
+  if (allowPrivate || (!wildcard && (bind === 'loopback' || bind === 'private'))) {
+    ok.add('private');
+    ok.add('loopback');
+  } else if (wildcard) ok.add('private');
+  return ok;
+}
+
+/**
+ * Refuse an offer with more than MAX_REMOTE_CANDIDATES candidates, and remove the candidates whose
+ * address class `allowed` does not hold. Returns the SDP to give werift and what was dropped.
+ */
+export function filterCandidates(sdp: string, allowed: ReadonlySet<AddressClass>): { sdp: string; kept: number; dropped: string[] } {
+  const lines = sdp.split(/\r?\n/);
+  const eol = sdp.includes('\r\n') ? '\r\n' : '\n';
+  const candidates = lines.filter((l) => l.startsWith('a=candidate:'));
+  if (candidates.length > MAX_REMOTE_CANDIDATES) throw new BadInputError(`sdp: ${candidates.length} ICE candidates, at most ${MAX_REMOTE_CANDIDATES}`);
+  const dropped: string[] = [];
+  const out = lines.filter((l) => {
+    if (!l.startsWith('a=candidate:')) return true;
+    // a=candidate:<foundation> <component> <transport> <priority> <address> <port> typ <type> …
+    const address = l.split(' ')[4];
+    if (address === undefined) throw new BadInputError(`sdp: malformed candidate ${JSON.stringify(l.slice(0, 60))}`);
+    if (allowed.has(addressClass(address))) return true;
+    dropped.push(address);
+    return false;
+  });
+  return { sdp: out.join(eol), kept: candidates.length - dropped.length, dropped };
+}

@@ -1,8 +1,8 @@
 import { MediaStreamTrack, RTCPeerConnection } from 'werift';
 import { BadInputError } from '../errors';
 import type { Logger } from '../util/log';
-import { peerConfig } from './codecs';
-import { checkOffer } from './sdp-check';
+import { type IceOptions, peerConfig } from './codecs';
+import { checkOffer, filterCandidates } from './sdp-check';
 
 export interface ViewerPeer {
   readonly pc: RTCPeerConnection;
@@ -18,13 +18,25 @@ export interface ViewerHandlers {
   onGone(reason: string): void;
 }
 
+export interface ViewerTimeouts {
+  /** No connection within this → gone (default 15 s): a viewer that never completes ICE holds a socket. */
+  connectMs?: number;
+  /** Disconnected this long → gone (default 10 s). */
+  disconnectedMs?: number;
+  ice?: IceOptions;
+}
+
 /** A WHEP viewer: sends the session's processed VP8; any offered audio is answered inactive. */
-export async function createViewerPeer(offer: string, handlers: ViewerHandlers, log: Logger, disconnectedMs = 10_000): Promise<ViewerPeer> {
+export async function createViewerPeer(offer: string, handlers: ViewerHandlers, log: Logger, timeouts: ViewerTimeouts & { ice?: IceOptions } = {}): Promise<ViewerPeer> {
+  const connectMs = timeouts.connectMs ?? 15_000;
+  const disconnectedMs = timeouts.disconnectedMs ?? 10_000;
   const summary = checkOffer(offer);
   if (summary.video === undefined) throw new BadInputError('sdp: offer has no video m-line');
   if (summary.video.direction !== 'recvonly' && summary.video.direction !== 'sendrecv') throw new BadInputError('sdp: video must be recvonly for WHEP');
   if (!summary.video.codecs.includes('vp8')) throw new BadInputError('sdp: WHEP viewers must accept VP8');
-  const pc = new RTCPeerConnection(peerConfig());
+  const filtered = timeouts.ice?.candidates !== undefined ? filterCandidates(offer, timeouts.ice.candidates) : { sdp: offer, dropped: [] };
+  if (filtered.dropped.length > 0) log.info('remote candidates dropped', { addresses: filtered.dropped });
+  const pc = new RTCPeerConnection(peerConfig(timeouts.ice ? { ice: timeouts.ice } : {}));
   const cleanups: Array<() => void> = [];
   let closed = false;
   const close = async (): Promise<void> => {
@@ -34,7 +46,7 @@ export async function createViewerPeer(offer: string, handlers: ViewerHandlers, 
     await pc.close().catch(() => undefined);
   };
   try {
-    await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+    await pc.setRemoteDescription({ type: 'offer', sdp: filtered.sdp });
   } catch (err) {
     await close();
     throw new BadInputError(`sdp: offer rejected: ${err instanceof Error ? err.message : String(err)}`);
@@ -52,11 +64,18 @@ export async function createViewerPeer(offer: string, handlers: ViewerHandlers, 
   const pli = vt.sender.onPictureLossIndication.subscribe(() => handlers.onPictureLoss());
   const ready = vt.sender.onReady.subscribe(() => handlers.onReady());
   let timer: NodeJS.Timeout | undefined;
+  let everConnected = false;
+  const connectTimer = setTimeout(() => {
+    if (!everConnected) handlers.onGone(`ice: no connection within ${connectMs} ms`);
+  }, connectMs);
+  connectTimer.unref();
   const state = pc.connectionStateChange.subscribe((s) => {
     log.debug('viewer connection state', { state: s });
     if (s === 'failed' || s === 'closed') handlers.onGone(`peer connection ${s}`);
     else if (s === 'disconnected') timer ??= setTimeout(() => handlers.onGone('peer connection disconnected'), disconnectedMs);
     else if (s === 'connected') {
+      everConnected = true;
+      clearTimeout(connectTimer);
       clearTimeout(timer);
       timer = undefined;
     }
@@ -66,6 +85,7 @@ export async function createViewerPeer(offer: string, handlers: ViewerHandlers, 
     ready.unSubscribe();
     state.unSubscribe();
     clearTimeout(timer);
+    clearTimeout(connectTimer);
     track.stop();
   });
   const answer = await pc.createAnswer();

@@ -14,7 +14,7 @@ export type ClientMessage =
   | { type: 'mic'; mode: MicMode; id?: string }
   | { type: 'ptt'; down: boolean; id?: string };
 
-export type ErrorCode = 'unknown-word' | 'too-long' | 'bad-message' | 'capacity' | 'auth' | 'invalid-command';
+export type ErrorCode = 'unknown-word' | 'too-long' | 'bad-message' | 'capacity' | 'auth' | 'invalid-command' | 'rate-limited' | 'voice';
 
 export type ServerMessage =
   | { type: 'state'; edits: readonly ActiveEdit[]; strength: number; canUndo: boolean; canRedo: boolean }

@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import type { RTCDataChannel } from 'werift';
 import { CommandError, InputTooLongError, UnknownWordError, parseCommand } from '@lfe/edit-language';
-import { BadInputError, InvalidStateError, NotFoundError } from '../errors';
+import { BadInputError, CapacityError, InvalidStateError, NotFoundError } from '../errors';
 import { AudioPcmStream } from '../media/audio-pcm';
 import type { FfmpegBinary } from '../media/ffmpeg-path';
 import type { FrameProcessor, SessionView } from '../media/frame-processor';
 import { VideoPipeline } from '../media/video-pipeline';
+import type { IceOptions } from '../peer/codecs';
 import { type PublisherPeer, createPublisherPeer } from '../peer/publisher-peer';
 import { type ViewerPeer, createViewerPeer } from '../peer/viewer-peer';
 import type { Logger } from '../util/log';
+import { DEFAULT_RATE_LIMITS, type RateLimits, TokenBucket } from '../util/rate-limit';
 import { SafeEmitter } from '../util/safe-emitter';
 import { EditState } from './edit-state';
 import { type ClientMessage, type ServerMessage, parseClientMessage } from './messages';
@@ -30,6 +32,21 @@ export interface SessionOptions {
   /** Voice commands: a recogniser per session, started with the first audio. */
   recognizer?: RecognizerFactory;
   statsIntervalMs?: number;
+  /** Client messages (ws + data channel) per connection and per session (default DEFAULT_RATE_LIMITS). */
+  rateLimits?: RateLimits;
+  /** WHEP viewers at once in this session (default 8). */
+  maxViewers?: number;
+  /** A viewer whose peer connection is not up within this is removed (default 15 s). */
+  viewerConnectMs?: number;
+  /** ICE servers and remote candidate policy of this session's peers. */
+  ice?: IceOptions;
+}
+
+/** Per connection: its bucket, and how many messages were refused since the client was last told. */
+interface ClientLimit {
+  bucket: TokenBucket;
+  refused: number;
+  toldAt: number;
 }
 
 export interface SessionEvents extends Record<string, unknown[]> {
@@ -54,6 +71,11 @@ export class Session extends SafeEmitter<SessionEvents> {
   readonly #clients = new Set<MessageSink>();
   readonly #viewers = new Map<string, ViewerPeer>();
   readonly #voice: VoiceInput | undefined;
+  readonly #limits: RateLimits;
+  readonly #sessionBucket: TokenBucket;
+  readonly #clientLimits = new WeakMap<MessageSink, ClientLimit>();
+  /** Messages refused by the rate limits (metrics). */
+  refusedMessages = 0;
   #publisher: PublisherPeer | undefined;
   #statsTimer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -65,6 +87,8 @@ export class Session extends SafeEmitter<SessionEvents> {
     this.#o = options;
     this.id = options.id;
     this.#log = options.log.child({ session: options.id });
+    this.#limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
+    this.#sessionBucket = new TokenBucket(this.#limits.session.burst, this.#limits.session.perSecond);
     this.video = new VideoPipeline({
       width: options.width,
       height: options.height,
@@ -86,6 +110,8 @@ export class Session extends SafeEmitter<SessionEvents> {
           this.#applyCommand(u.text, undefined, undefined);
         },
         this.#log.child({ part: 'voice' }),
+        'push-to-talk',
+        (reason) => this.broadcast({ type: 'error', code: 'voice', message: `voice commands stopped for this session (${reason}); typed commands still work` }),
       );
       this.audio.on('pcm', (b) => voice.write(b));
       this.#voice = voice;
@@ -110,6 +136,7 @@ export class Session extends SafeEmitter<SessionEvents> {
           onGone: (reason) => void session.close(reason),
         },
         session.#log.child({ part: 'publisher' }),
+        options.ice ? { ice: options.ice } : {},
       );
       session.#publisher = peer;
       session.video.setInputCodec(peer.videoCodec);
@@ -147,6 +174,8 @@ export class Session extends SafeEmitter<SessionEvents> {
 
   async addViewer(offer: string): Promise<{ viewerId: string; answer: string }> {
     if (this.#closed) throw new InvalidStateError('session: closed');
+    const max = this.#o.maxViewers ?? 8;
+    if (this.#viewers.size >= max) throw new CapacityError(`whep: viewer limit of this session (${max}) reached`);
     const viewerId = randomBytes(6).toString('hex');
     const log = this.#log.child({ viewer: viewerId });
     const viewer = await createViewerPeer(
@@ -160,10 +189,15 @@ export class Session extends SafeEmitter<SessionEvents> {
         },
       },
       log,
+      { connectMs: this.#o.viewerConnectMs ?? 15_000, ...(this.#o.ice ? { ice: this.#o.ice } : {}) },
     );
     if (this.#closed) {
       await viewer.close();
       throw new InvalidStateError('session: closed');
+    }
+    if (this.#viewers.size >= max) {
+      await viewer.close(); // others were added while this offer was being answered
+      throw new CapacityError(`whep: viewer limit of this session (${max}) reached`);
     }
     const sink = (b: Buffer): void => viewer.track.writeRtp(b);
     this.video.addSink(sink);
@@ -193,8 +227,37 @@ export class Session extends SafeEmitter<SessionEvents> {
     for (const c of this.#clients) this.#safeSend(c, message);
   }
 
+  /**
+   * The rate limits, before any parsing: a connection's own bucket, then the session's. A refused
+   * message is dropped (never queued); the client hears about it at most once a second, with the
+   * count, so a flood cannot make the server flood back.
+   */
+  #admit(from: MessageSink): boolean {
+    let lim = this.#clientLimits.get(from);
+    if (lim === undefined) {
+      lim = { bucket: new TokenBucket(this.#limits.connection.burst, this.#limits.connection.perSecond), refused: 0, toldAt: -Infinity };
+      this.#clientLimits.set(from, lim);
+    }
+    if (lim.bucket.take() && this.#sessionBucket.take()) return true;
+    lim.refused++;
+    this.refusedMessages++;
+    const now = performance.now();
+    if (now - lim.toldAt >= 1000) {
+      const { connection: c, session: s } = this.#limits;
+      this.#safeSend(from, {
+        type: 'error',
+        code: 'rate-limited',
+        message: `too many messages: ${lim.refused} dropped (limits: ${c.perSecond}/s per connection after a burst of ${c.burst}, ${s.perSecond}/s per session after ${s.burst})`,
+      });
+      lim.toldAt = now;
+      lim.refused = 0;
+    }
+    return false;
+  }
+
   /** One raw client message (ws or data channel). Errors go back to `from` only. */
   handleMessage(raw: string | Buffer, from: MessageSink): void {
+    if (!this.#admit(from)) return;
     let msg: ClientMessage;
     try {
       msg = parseClientMessage(raw);

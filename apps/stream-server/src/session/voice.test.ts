@@ -1,4 +1,4 @@
-import type { Utterance } from '@lfe/speech';
+import { RecognizerStartError, type Utterance } from '@lfe/speech';
 import { FakeRecognizer } from '@lfe/speech/testing';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../util/log';
@@ -43,11 +43,23 @@ describe('VoiceInput gates', () => {
     expect(fake.closed).toBe(true);
   });
 
-  it('turns voice off for the session when the recogniser cannot start', async () => {
-    const v = new VoiceInput(() => Promise.reject(new Error('no pocketsphinx')), () => undefined, silentLogger);
+  it('turns voice off for the session and says why when the recogniser cannot start or gives up', async () => {
+    const stopped: string[] = [];
+    const v = new VoiceInput(() => Promise.reject(new Error('no pocketsphinx')), () => undefined, silentLogger, 'push-to-talk', (r) => stopped.push(r));
     await started(v);
     await new Promise((r) => setImmediate(r));
     expect(v.mode).toBe('off');
+    expect(stopped).toEqual(['no pocketsphinx']);
     await v.close();
+    const fake = new FakeRecognizer();
+    const w = new VoiceInput(() => Promise.resolve(fake), () => undefined, silentLogger, 'push-to-talk', (r) => stopped.push(r));
+    await started(w);
+    fake.crash(); // a restart: voice goes on, nobody is told
+    expect(stopped).toHaveLength(1);
+    const gaveUp = new RecognizerStartError('pocketsphinx: gave up after 5 restarts within 60 s (decoder exited)');
+    fake.fail(gaveUp);
+    expect(w.mode).toBe('off');
+    expect(stopped).toEqual(['no pocketsphinx', gaveUp.message]);
+    await w.close();
   });
 });

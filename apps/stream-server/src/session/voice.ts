@@ -27,6 +27,8 @@ export class VoiceInput {
     private readonly onText: (u: Utterance) => void,
     private readonly log: Logger,
     mode: MicMode = 'push-to-talk',
+    /** Voice is off for the rest of the session (the recogniser did not start, or gave up): tell the clients. */
+    private readonly onStopped: (reason: string) => void = () => undefined,
   ) {
     this.#mode = mode;
   }
@@ -71,11 +73,18 @@ export class VoiceInput {
         this.restarts++;
         this.log.warn('recogniser restarted', { reason });
       });
-      rec.on('error', (err) => this.log.error('recogniser failed', { error: err }));
+      rec.on('error', (err) => {
+        this.log.error('recogniser failed', { error: err });
+        if (rec.closed || err.name === 'RecognizerStartError') {
+          this.#mode = 'off';
+          this.onStopped(err.message);
+        }
+      });
       this.#recognizer = rec;
     } catch (err) {
       this.log.error('recogniser did not start; voice off for this session', { error: err });
       this.#mode = 'off';
+      this.onStopped(err instanceof Error ? err.message : String(err));
     }
   }
 

@@ -124,7 +124,7 @@ export class TestPublisher {
     this.width = options.width ?? 640;
     this.height = options.height ?? 480;
     this.fps = options.fps ?? 30;
-    this.pc = new RTCPeerConnection({ codecs: { video: [useVP8()], audio: [useOPUS()] } });
+    this.pc = new RTCPeerConnection({ codecs: { video: [useVP8()], audio: [useOPUS()] }, iceServers: [] });
   }
 
   /** WHIP publish: sendrecv video (+ a `commands` data channel); resolves once the answer is set. */
@@ -244,7 +244,7 @@ export class TestViewer {
     readonly width = opts.width ?? 640,
     readonly height = opts.height ?? 480,
   ) {
-    this.pc = new RTCPeerConnection({ codecs: { video: [useVP8()], audio: [useOPUS()] } });
+    this.pc = new RTCPeerConnection({ codecs: { video: [useVP8()], audio: [useOPUS()] }, iceServers: [] });
   }
 
   async watch(sessionId: string): Promise<void> {

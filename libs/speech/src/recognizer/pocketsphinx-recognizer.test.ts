@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { activeRange, SPEECH_SAMPLE_RATE } from '../audio/pcm';
 import { BadAudioError, InvalidStateError, RecognizerStartError } from '../errors';
@@ -5,7 +9,7 @@ import { speak } from '../synth/espeak';
 import { soxMix, soxNoise } from '../synth/noise';
 import { loadCmudict, trimmedDictionary } from '../vocabulary/dictionary';
 import { grammarWords, parseJsgf } from '../vocabulary/jsgf';
-import { PocketsphinxRecognizer } from './pocketsphinx-recognizer';
+import { PocketsphinxRecognizer, cleanStaleSpeechDirs } from './pocketsphinx-recognizer';
 import type { Utterance } from './speech-recognizer';
 
 // A fixture grammar for the engine's own tests; the product grammar comes from @lfe/edit-language.
@@ -78,6 +82,41 @@ describe('PocketsphinxRecognizer (real pocketsphinx, real espeak audio)', () => 
     expect(got.map((u) => u.text)).toEqual(texts);
     const last = got[got.length - 1];
     expect(last?.endMs ?? 0).toBeGreaterThan(((pcm.length * 2) / 3 / SPEECH_SAMPLE_RATE) * 1000);
+  });
+
+  it('gives up only after maxRestarts deaths within the restart window, with an error', async () => {
+    let now = 0;
+    const r = await PocketsphinxRecognizer.start({ grammar: GRAMMAR, dictionary: DICT, maxRestarts: 1, restartWindowMs: 1000, clock: () => now });
+    const restarts: string[] = [];
+    const errors: Error[] = [];
+    r.on('restart', (e) => restarts.push(e.reason));
+    r.on('error', (e) => errors.push(e));
+    const killAndWait = async (): Promise<void> => {
+      const pid = r.pid ?? 0;
+      process.kill(-pid, 'SIGKILL');
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && errors.length === 0 && (r.pid === undefined || r.pid === pid)) await new Promise((res) => setTimeout(res, 50));
+    };
+    await killAndWait();
+    now += 2000; // the first death is out of the window by the second
+    await killAndWait();
+    expect(restarts).toHaveLength(2);
+    expect(errors).toHaveLength(0);
+    now += 10;
+    await killAndWait();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/gave up after 1 restarts within 1 s/);
+    await r.close();
+  });
+
+  it('removes the temp folders of recognisers whose process is gone, and only those', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'speech-clean-'));
+    const dead = spawnSync('true').pid ?? 0;
+    for (const name of [`lfe-speech-${dead}-abc`, `lfe-speech-${process.pid}-def`, 'lfe-speech-ghi', 'other']) mkdirSync(join(dir, name));
+    const removed = await cleanStaleSpeechDirs(dir);
+    expect(removed).toEqual([join(dir, `lfe-speech-${dead}-abc`)]);
+    expect(['lfe-speech-ghi', `lfe-speech-${process.pid}-def`, 'other'].every((n) => existsSync(join(dir, n)))).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('cmnInit runs the decoder on an overlay of the model with its own initial cepstral mean', async () => {

@@ -12,6 +12,43 @@ import type { SpeechRecognizer, SpeechRecognizerEvents, Utterance } from './spee
 /** Env overrides: the binary and the acoustic model directory. */
 export const POCKETSPHINX_BIN_ENV = 'LFE_POCKETSPHINX_BIN';
 export const POCKETSPHINX_HMM_ENV = 'LFE_POCKETSPHINX_HMM';
+/** Temp folders of running recognisers: `<tmpdir>/lfe-speech-<pid>-XXXXXX`. */
+export const SPEECH_DIR_PREFIX = 'lfe-speech-';
+
+/**
+ * Remove recogniser temp folders left by processes that are gone (a `kill -9` skips `close()`).
+ * Folders of live processes (this one included) are kept; so are ones without a pid (older
+ * versions), which nothing can tell apart from a live one. Returns the folders removed.
+ */
+export async function cleanStaleSpeechDirs(dir: string = tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = new RegExp(`^${SPEECH_DIR_PREFIX}(\\d+)-`).exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    await rm(join(dir, name), { recursive: true, force: true }).then(
+      () => removed.push(join(dir, name)),
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // alive, someone else's
+  }
+}
 const DEFAULT_BIN = 'pocketsphinx_continuous';
 const DEFAULT_HMM = '/usr/share/pocketsphinx/model/en-us/en-us';
 
@@ -40,8 +77,10 @@ export interface PocketsphinxOptions {
   sampleRate?: number;
   /** Milliseconds clock for latency (default `performance.now`). */
   clock?: () => number;
-  /** Restarts allowed after unexpected deaths before giving up (default 5). */
+  /** Restarts allowed within `restartWindowMs` after unexpected deaths before giving up (default 5). */
   maxRestarts?: number;
+  /** The window `maxRestarts` counts in (default 60 s): a decoder that crashes now and then, hours apart, keeps being restarted. */
+  restartWindowMs?: number;
   /** Audio kept for replay into a restarted process, since the last utterance (default 10 s). */
   replayMs?: number;
   /** Time allowed for the decoder to load (default 15 s). */
@@ -109,7 +148,8 @@ export class PocketsphinxRecognizer extends SafeEmitter<SpeechRecognizerEvents> 
   #samplesWritten = 0;
   #lastUtteranceEnd = 0;
   #chunks: Chunk[] = [];
-  #restarts = 0;
+  /** Clock times of the recent unexpected deaths (the restart window). */
+  #restartTimes: number[] = [];
 
   private constructor(opts: PocketsphinxOptions, dir: string) {
     super();
@@ -124,6 +164,7 @@ export class PocketsphinxRecognizer extends SafeEmitter<SpeechRecognizerEvents> 
       sampleRate: SPEECH_SAMPLE_RATE,
       clock: opts.clock ?? (() => performance.now()),
       maxRestarts: opts.maxRestarts ?? 5,
+      restartWindowMs: opts.restartWindowMs ?? 60_000,
       replayMs: opts.replayMs ?? 10_000,
       startTimeoutMs: opts.startTimeoutMs ?? 15_000,
     };
@@ -139,7 +180,8 @@ export class PocketsphinxRecognizer extends SafeEmitter<SpeechRecognizerEvents> 
     if (opts.sampleRate !== undefined && opts.sampleRate !== SPEECH_SAMPLE_RATE) {
       throw new BadAudioError(`pocketsphinx: sample rate must be ${SPEECH_SAMPLE_RATE} Hz, got ${opts.sampleRate} (resample first)`);
     }
-    const dir = await mkdtemp(join(tmpdir(), 'lfe-speech-'));
+    // The pid in the name lets a later start remove what a killed process left (cleanStaleSpeechDirs).
+    const dir = await mkdtemp(join(tmpdir(), `${SPEECH_DIR_PREFIX}${process.pid}-`));
     await writeFile(join(dir, 'grammar.gram'), opts.grammar);
     await writeFile(join(dir, 'words.dict'), opts.dictionary);
     const r = new PocketsphinxRecognizer(opts, dir);
@@ -306,9 +348,11 @@ export class PocketsphinxRecognizer extends SafeEmitter<SpeechRecognizerEvents> 
   }
 
   #onUnexpectedExit(reason: string): void {
-    this.#restarts++;
-    if (this.#restarts > this.#opts.maxRestarts) {
-      this.safeEmit('error', new RecognizerStartError(`pocketsphinx: gave up after ${this.#opts.maxRestarts} restarts (${reason})`));
+    const now = this.#opts.clock();
+    this.#restartTimes = this.#restartTimes.filter((t) => now - t < this.#opts.restartWindowMs);
+    this.#restartTimes.push(now);
+    if (this.#restartTimes.length > this.#opts.maxRestarts) {
+      this.safeEmit('error', new RecognizerStartError(`pocketsphinx: gave up after ${this.#opts.maxRestarts} restarts within ${Math.round(this.#opts.restartWindowMs / 1000)} s (${reason})`));
       void this.close();
       return;
     }

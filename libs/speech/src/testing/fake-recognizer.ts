@@ -53,6 +53,11 @@ export class FakeRecognizer extends SafeEmitter<SpeechRecognizerEvents> implemen
   }
 
   /** Simulates an engine restart (the real one replays audio and carries on). */
+  /** The recogniser reports an error (e.g. a RecognizerStartError when it gives up). */
+  fail(error: Error): void {
+    this.safeEmit('error', error);
+  }
+
   crash(): void {
     this.safeEmit('restart', { reason: 'fake crash' });
   }
