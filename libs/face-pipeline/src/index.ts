@@ -7,3 +7,4 @@ export * from './editor/index';
 export * from './face/index';
 export * from './temporal/index';
 export * from './live/index';
+export * from './photo/index';

@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
-import { hashInts, render, sample } from '@lfe/face-synth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initRuntime } from '../runtime/init-runtime';
+import { decodeImage, encodeImage } from '../photo/image-io';
+import { composePhoto } from '../testing/real-photo';
 import { writeTinyEditorBundle } from '../testing/tiny-editor';
 
 const run = promisify(execFile);
@@ -21,44 +21,56 @@ beforeAll(async () => {
   await initRuntime({ backend: 'wasm' });
   dir = mkdtempSync(join(tmpdir(), 'edit-cli-'));
   bundle = writeTinyEditorBundle(dir);
-  const img = render(sample(hashInts(4, 2)), 80);
-  const c = createCanvas(80, 80);
-  const ctx = c.getContext('2d');
-  const data = ctx.createImageData(80, 80);
-  for (let i = 0; i < 80 * 80; i++) {
-    for (let k = 0; k < 3; k++) data.data[i * 4 + k] = img.data[i * 3 + k]!;
-    data.data[i * 4 + 3] = 255;
-  }
-  ctx.putImageData(data, 0, 0);
-  writeFileSync(join(dir, 'face.png'), c.toBuffer('image/png'));
+  // A 512×384 photo with one real test face (from ../shared/realface, written to a temp folder only).
+  writeFileSync(join(dir, 'photo.png'), encodeImage(await composePhoto(512, 384, [{ n: 28504, x: 150, y: 60, size: 220 }]), 'png'));
+  writeFileSync(join(dir, 'blank.png'), encodeImage({ width: 200, height: 150, data: new Uint8Array(200 * 150 * 3).fill(120) }, 'png'));
   writeFileSync(join(dir, 'junk.png'), 'not an image');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const edit = (args: string[]): Promise<{ code: number; stderr: string }> =>
-  run(TSX, [CLI, '--editor', bundle.editorDir, '--generator', bundle.generatorDir, '--captioner', bundle.captionerDir, ...args], { cwd: ROOT, env: { ...process.env, FACE_BACKEND: 'wasm' } }).then(
-    (r) => ({ code: 0, stderr: r.stderr }),
-    (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }),
+const edit = (args: string[], withModels = true): Promise<{ code: number; stdout: string; stderr: string }> =>
+  run(TSX, [CLI, ...(withModels ? ['--editor', bundle.editorDir, '--generator', bundle.generatorDir, '--captioner', bundle.captionerDir] : []), ...args], { cwd: ROOT, env: { ...process.env, FACE_BACKEND: 'wasm' } }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
 
 describe('nx run face-pipeline:edit', () => {
-  it('edits a face image into a PNG at the model resolution (side by side: input | reconstruction | edit)', async () => {
-    const out = join(dir, 'out.png');
-    const r = await edit(['--in', join(dir, 'face.png'), '--text', 'add glasses', '--out', out, '--side-by-side']);
-    expect(r.code, r.stderr).toBe(0);
-    const img = await loadImage(out);
-    expect([img.width, img.height]).toEqual([96, 32]);
-  }, 60_000);
+  it('prints its usage with --help and exits 0', async () => {
+    const r = await edit(['--help'], false);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/usage: npx nx run face-pipeline:edit/);
+    expect(r.stdout).toMatch(/Exit codes/);
+  });
 
-  it('fails clearly on unknown words, a non-image and a missing model', async () => {
-    const bad = await edit(['--in', join(dir, 'face.png'), '--text', 'add goggles', '--out', join(dir, 'x.png')]);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/unknown word "goggles"/);
-    const junk = await edit(['--in', join(dir, 'junk.png'), '--text', 'add glasses', '--out', join(dir, 'x.png')]);
-    expect(junk.code).toBe(2);
-    expect(junk.stderr).toMatch(/not a PNG or JPEG/);
-    const missing = await run(TSX, [CLI, '--in', join(dir, 'face.png'), '--text', 'add glasses', '--out', join(dir, 'x.png'), '--editor', join(dir, 'none'), '--generator', bundle.generatorDir], { cwd: ROOT }).catch((e: { code: number; stderr: string }) => e);
-    expect((missing as { code: number }).code).toBe(1);
-    expect((missing as { stderr: string }).stderr).toMatch(/editor\.json/);
-  }, 60_000);
+  it('edits the face of a photo and writes the photo at its own size (side by side: twice as wide)', async () => {
+    const out = join(dir, 'out.jpg');
+    const r = await edit(['--in', join(dir, 'photo.png'), '--text', 'add glasses', '--out', out, '--refine-edit', '2']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/on 1 of 1 face\(s\) asked for \(1 found\) in 512×384/);
+    const img = await decodeImage(readFileSync(out), out);
+    expect([img.width, img.height]).toEqual([512, 384]);
+    const sbs = join(dir, 'sbs.webp');
+    expect((await edit(['--in', join(dir, 'photo.png'), '--text', 'blond hair', '--out', sbs, '--side-by-side', '--refine-edit', '0'])).code).toBe(0);
+    const both = await decodeImage(readFileSync(sbs), sbs);
+    expect([both.width, both.height]).toEqual([1024, 384]);
+  }, 90_000);
+
+  it('fails with a clear message, a distinct exit code and no output file', async () => {
+    const cases: Array<[string[], number, RegExp, boolean?]> = [
+      [['--in', join(dir, 'photo.png'), '--text', 'add goggles', '--out', join(dir, 'x1.png')], 5, /unknown word "goggles"/],
+      [['--in', join(dir, 'junk.png'), '--text', 'add glasses', '--out', join(dir, 'x2.png')], 3, /not a decodable image/],
+      [['--in', join(dir, 'nope.png'), '--text', 'add glasses', '--out', join(dir, 'x3.png')], 3, /cannot read .*nope\.png \(ENOENT\)/],
+      [['--in', join(dir, 'blank.png'), '--text', 'add glasses', '--out', join(dir, 'x4.png')], 4, /no face found/],
+      [['--in', join(dir, 'photo.png'), '--text', 'add glasses', '--out', join(dir, 'x5.png'), '--face', '2'], 4, /face 2 asked for, 1 found/],
+      [['--in', join(dir, 'photo.png'), '--text', 'add glasses', '--out', join(dir, 'x6.gif')], 2, /extension must be/],
+      [['--in', join(dir, 'photo.png'), '--text', 'add glasses', '--out', join(dir, 'x7.png'), '--editor', join(dir, 'none')], 1, /editor\.json/],
+      [['--bogus'], 2, /Unknown option '--bogus'/],
+    ];
+    for (const [args, code, msg] of cases) {
+      const r = await edit(args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code);
+      expect(r.stderr).toMatch(msg);
+    }
+    for (const f of ['x1.png', 'x2.png', 'x3.png', 'x4.png', 'x5.png', 'x6.gif', 'x7.png']) expect(existsSync(join(dir, f))).toBe(false);
+  }, 120_000);
 });

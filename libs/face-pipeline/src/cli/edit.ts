@@ -1,121 +1,152 @@
 /**
- * Edit one face image with a command.
- *   npx nx run face-pipeline:edit -- --in face.png --text "add glasses" --out out.png
- *       [--strength 1] [--refine 0] [--refine-edit 10] [--fusion residual|patent] [--composite delta|replace] [--no-localize] [--side-by-side]
- *       [--editor models/default/editor] [--generator models/default/generator] [--captioner models/default/captioner]
- * The input (PNG/JPEG, any size) is scaled so its short side fits and centre-cropped to the
- * generator's resolution; the output is the edited face at that resolution (with --side-by-side:
- * input | reconstruction | edit). --composite delta (default, as the live server) adds what the edit
- * changes to the input, only where the edited attributes live (--no-localize: everywhere); replace
- * outputs the regenerated face (the method's). --refine N refines the inversion against the input;
- * --refine-edit N (default 10; 0 = the fusion alone) refines the edit: N Adam steps on the fused
- * latent so that the captioner (--captioner) reads the command from the regenerated face (~0.1 s
- * per step on this 2-core machine).
+ * Edit the faces in a photo with a command, at the photo's own size.
+ *   npx nx run face-pipeline:edit -- --in photo.jpg --text "add glasses" --out out.jpg
+ * See USAGE below; exit codes: 0 written, 2 usage, 3 unreadable or undecodable input, 4 no face,
+ * 5 a command the model cannot carry out (unknown word, too long), 6 image too large, 1 anything
+ * else (models missing or not belonging together). Nothing is written unless the edit succeeded.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
-import * as tf from '@tensorflow/tfjs';
 import { CommandError } from '@lfe/edit-language';
-import { Editor } from '../editor/editor';
 import { CheckpointError } from '../checkpoint/errors';
+import type { RgbImageLike } from '../face/align';
+import { ImageDecodeError, ImageTooLargeError, MAX_PHOTO_PIXELS, decodeImage, encodeImage, formatFromPath } from '../photo/image-io';
+import { NoFaceError, PhotoEditor } from '../photo/photo-editor';
 import { initRuntime } from '../runtime/init-runtime';
 
-const { values } = parseArgs({
-  options: {
-    in: { type: 'string' },
-    text: { type: 'string' },
-    out: { type: 'string' },
-    strength: { type: 'string', default: '1' },
-    refine: { type: 'string', default: '0' },
-    'refine-edit': { type: 'string', default: '10' },
-    captioner: { type: 'string', default: 'models/default/captioner' },
-    fusion: { type: 'string' },
-    editor: { type: 'string', default: 'models/default/editor' },
-    generator: { type: 'string', default: 'models/default/generator' },
-    'side-by-side': { type: 'boolean', default: false },
-    composite: { type: 'string', default: 'delta' },
-    'no-localize': { type: 'boolean', default: false },
-  },
-});
-const fail = (msg: string, code = 2): never => {
+const USAGE = `usage: npx nx run face-pipeline:edit -- --in PHOTO --text "COMMAND" --out OUT [options]
+
+Edits the faces in a photo (PNG, JPEG or WebP; a JPEG's EXIF orientation is honoured) with the live
+path's detection, alignment, model and paste, and writes the photo at its own size (the format
+follows OUT's extension: .png, .jpg/.jpeg, .webp).
+
+  --face N              edit the N-th largest face (default 1: the largest)
+  --all-faces           edit every face found
+  --side-by-side        write input | output side by side, at full size
+  --strength S          edit strength 0…3 (default 1)
+  --refine-edit N       captioner-guided edit refinement steps per face (default 10; 0 = off)
+  --composite MODE      delta (default) | replace | local-replace   (as the live server)
+  --no-localize         delta: add the change everywhere under the face mask
+  --editor DIR          default models/default/editor
+  --generator DIR       default models/default/generator (its framing.json, when present, sets the crop)
+  --captioner DIR       default models/default/captioner (for --refine-edit)
+  --fusion NAME         residual | patent (default: the editor bundle's)
+  --help
+
+Exit codes: 0 written; 2 usage; 3 input unreadable or not an image; 4 no face (or not the N-th);
+5 a command the model cannot carry out (unknown word, too long); 6 image larger than ${MAX_PHOTO_PIXELS / 1e6} megapixels;
+1 anything else (e.g. a missing model). Nothing is written on failure.`;
+
+const EXIT = { usage: 2, input: 3, noFace: 4, command: 5, tooLarge: 6, other: 1 } as const;
+
+function fail(msg: string, code: number): never {
   console.error(`edit: ${msg}`);
   process.exit(code);
-};
-if (values.in === undefined || values.text === undefined || values.out === undefined) fail('--in IMAGE, --text "COMMAND" and --out OUT.png are required');
+}
+
+let values: ReturnType<typeof parse>;
+function parse(): ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true }>>['values'] {
+  return parseArgs({ options: OPTIONS, strict: true }).values;
+}
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  in: { type: 'string' },
+  text: { type: 'string' },
+  out: { type: 'string' },
+  face: { type: 'string' },
+  'all-faces': { type: 'boolean', default: false },
+  'side-by-side': { type: 'boolean', default: false },
+  strength: { type: 'string', default: '1' },
+  'refine-edit': { type: 'string', default: '10' },
+  composite: { type: 'string', default: 'delta' },
+  'no-localize': { type: 'boolean', default: false },
+  editor: { type: 'string', default: 'models/default/editor' },
+  generator: { type: 'string', default: 'models/default/generator' },
+  captioner: { type: 'string', default: 'models/default/captioner' },
+  fusion: { type: 'string' },
+} as const;
+try {
+  values = parse();
+} catch (e) {
+  fail(`${(e as Error).message}\n\n${USAGE}`, EXIT.usage);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (values.in === undefined || values.text === undefined || values.out === undefined) fail(`--in, --text and --out are required\n\n${USAGE}`, EXIT.usage);
+const format = formatFromPath(values.out);
+if (format === undefined) fail(`--out ${values.out}: the extension must be .png, .jpg, .jpeg or .webp`, EXIT.usage);
 const strength = Number(values.strength);
-if (!Number.isFinite(strength) || strength < 0 || strength > 3) fail(`--strength must be a number in 0…3, got "${values.strength}"`);
-const composite = values.composite;
-if (composite !== 'delta' && composite !== 'replace') fail(`--composite must be delta or replace, got "${values.composite}"`);
-const refine = Number(values.refine);
-if (!Number.isInteger(refine) || refine < 0 || refine > 1000) fail(`--refine must be an integer in 0…1000, got "${values.refine}"`);
+if (!Number.isFinite(strength) || strength < 0 || strength > 3) fail(`--strength must be a number in 0…3, got "${values.strength}"`, EXIT.usage);
 const refineEdit = Number(values['refine-edit']);
-if (!Number.isInteger(refineEdit) || refineEdit < 0 || refineEdit > 1000) fail(`--refine-edit must be an integer in 0…1000, got "${values['refine-edit']}"`);
+if (!Number.isInteger(refineEdit) || refineEdit < 0 || refineEdit > 1000) fail(`--refine-edit must be an integer in 0…1000, got "${values['refine-edit']}"`, EXIT.usage);
+const composite = values.composite;
+if (composite !== 'delta' && composite !== 'replace' && composite !== 'local-replace') fail(`--composite must be delta, replace or local-replace, got "${composite}"`, EXIT.usage);
+if (values.face !== undefined && values['all-faces']) fail('--face and --all-faces: give one', EXIT.usage);
+const faceN = values.face === undefined ? undefined : Number(values.face);
+if (faceN !== undefined && (!Number.isInteger(faceN) || faceN < 1)) fail(`--face must be a positive integer, got "${values.face}"`, EXIT.usage);
 
 let bytes: Buffer;
 try {
-  bytes = readFileSync(values.in!);
+  bytes = readFileSync(values.in);
 } catch (e) {
-  fail(`cannot read ${values.in}: ${(e as Error).message}`);
+  fail(`cannot read ${values.in} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, EXIT.input);
 }
-let img: Awaited<ReturnType<typeof loadImage>>;
+let input: RgbImageLike;
 try {
-  img = await loadImage(bytes!);
+  input = await decodeImage(bytes!, values.in);
 } catch (e) {
-  fail(`${values.in} is not a PNG or JPEG image (${(e as Error).message})`);
+  if (e instanceof ImageTooLargeError) fail(e.message, EXIT.tooLarge);
+  if (e instanceof ImageDecodeError) fail(e.message, EXIT.input);
+  throw e;
 }
 
 await initRuntime();
-let editor: Editor;
+let editor: PhotoEditor;
 try {
-  editor = Editor.load(values.editor, values.generator, {
+  editor = await PhotoEditor.load({
+    editorDir: values.editor,
+    generatorDir: values.generator,
+    captioner: values.captioner,
+    refineEdit,
+    composite,
+    localize: !values['no-localize'],
     ...(values.fusion !== undefined ? { fusion: values.fusion } : {}),
-    ...(refineEdit > 0 ? { captioner: values.captioner } : {}),
   });
 } catch (e) {
-  if (e instanceof CheckpointError || e instanceof TypeError) fail(e.message, 1);
+  if (e instanceof CheckpointError || e instanceof TypeError) fail(e.message, EXIT.other);
   throw e;
 }
-const r = editor!.resolution;
-const canvas = createCanvas(r, r);
-const ctx = canvas.getContext('2d');
-const side = Math.min(img!.width, img!.height);
-ctx.drawImage(img!, (img!.width - side) / 2, (img!.height - side) / 2, side, side, 0, 0, r, r);
-const rgba = ctx.getImageData(0, 0, r, r).data;
-const rgb = new Float32Array(r * r * 3);
-for (let i = 0; i < r * r; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = rgba[i * 4 + c]! / 127.5 - 1;
-const x = tf.tensor4d(rgb, [1, r, r, 3]);
-
-let panels: tf.Tensor4D[];
 try {
-  const t0 = performance.now();
-  const edited = editor!.edit(x, values.text!, { strength, refineSteps: refine, refineEdit, composite: composite as 'delta' | 'replace', localize: values['no-localize'] !== true });
-  const ms = performance.now() - t0;
-  if (values['side-by-side']) {
-    const w = editor!.invert(x, { refineSteps: refine });
-    const rec = editor!.generate(w);
-    w.dispose();
-    panels = [x, rec, edited];
-  } else panels = [edited];
-  console.error(`edited "${values.text}" in ${ms.toFixed(0)} ms (strength ${strength}, refinement ${refine} steps, edit refinement ${refineEdit} steps, composite ${composite})`);
-} catch (e) {
-  if (e instanceof CommandError) fail(e.message, 1);
-  throw e;
-}
-const out = createCanvas(r * panels!.length, r);
-const octx = out.getContext('2d');
-panels!.forEach((p, k) => {
-  const t = tf.tidy(() => tf.clipByValue(tf.add(tf.mul(p, 127.5), 127.5), 0, 255).round().cast('int32'));
-  const px = t.dataSync();
-  t.dispose();
-  const data = octx.createImageData(r, r);
-  for (let i = 0; i < r * r; i++) {
-    for (let c = 0; c < 3; c++) data.data[i * 4 + c] = px[i * 3 + c]!;
-    data.data[i * 4 + 3] = 255;
+  const r = await editor!.edit(input!, values.text, { strength, faces: values['all-faces'] ? 'all' : faceN !== undefined ? faceN - 1 : 'largest' });
+  const out = values['side-by-side'] ? sideBySide(input!, r.image) : r.image;
+  const tmp = `${values.out}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, encodeImage(out, format!));
+    renameSync(tmp, values.out);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    fail(`cannot write ${values.out} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, EXIT.other);
   }
-  octx.putImageData(data, k * r, 0);
-});
-writeFileSync(values.out!, out.toBuffer('image/png'));
-tf.dispose(panels!);
-editor!.dispose();
-console.error(`wrote ${values.out}`);
+  const edited = r.faces.filter((f) => f.edited).length;
+  console.error(
+    `edit: "${values.text}" on ${edited} of ${r.faces.length} face(s) asked for (${r.found} found) in ${input!.width}×${input!.height}: detect ${r.ms.detect.toFixed(0)} ms, edit ${r.ms.edit.toFixed(0)} ms; wrote ${values.out}`,
+  );
+} catch (e) {
+  if (e instanceof CommandError) fail(e.message, EXIT.command);
+  if (e instanceof NoFaceError) fail(`${values.in}: ${e.message}`, EXIT.noFace);
+  throw e;
+} finally {
+  editor!.dispose();
+}
+
+function sideBySide(a: RgbImageLike, b: RgbImageLike): RgbImageLike {
+  const W = a.width + b.width;
+  const data = new Uint8Array(W * a.height * 3);
+  for (let y = 0; y < a.height; y++) {
+    data.set(a.data.subarray(y * a.width * 3, (y + 1) * a.width * 3), y * W * 3);
+    data.set(b.data.subarray(y * b.width * 3, (y + 1) * b.width * 3), (y * W + a.width) * 3);
+  }
+  return { width: W, height: a.height, data };
+}

@@ -13,6 +13,16 @@ interface FaceApi {
   };
   TinyFaceDetectorOptions: new (o: { inputSize: number; scoreThreshold: number }) => unknown;
   detectSingleFace(input: tf.Tensor3D, options: unknown): Promise<{ box: { x: number; y: number; width: number; height: number }; score: number } | undefined>;
+  detectAllFaces(input: tf.Tensor3D, options: unknown): Promise<Array<{ box: { x: number; y: number; width: number; height: number }; score: number }>>;
+}
+
+/** A face the detector found: its box in the frame's pixels and the detector's score. */
+export interface DetectedFace {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  score: number;
 }
 
 /**
@@ -116,6 +126,18 @@ export class FaceTracker {
 
   static async create(opts: TrackerOptions = {}): Promise<FaceTracker> {
     return new FaceTracker(await loadFaceApi(), opts);
+  }
+
+  /** Every face the detector finds in a still picture (no tracking state changes), largest first. */
+  async detectAll(frame: RgbImageLike): Promise<DetectedFace[]> {
+    const img = tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
+    let dets: Awaited<ReturnType<FaceApi['detectAllFaces']>>;
+    try {
+      dets = await this.#api.detectAllFaces(img, this.#detectorOptions);
+    } finally {
+      img.dispose();
+    }
+    return dets.map((d) => ({ x: d.box.x, y: d.box.y, width: d.box.width, height: d.box.height, score: d.score })).sort((a, b) => b.width * b.height - a.width * a.height);
   }
 
   /** Forget the track (next frame runs the detector). */
