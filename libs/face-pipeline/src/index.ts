@@ -8,3 +8,4 @@ export * from './face/index';
 export * from './temporal/index';
 export * from './live/index';
 export * from './photo/index';
+export * from './video/index';
