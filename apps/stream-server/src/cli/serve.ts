@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { MissingPronunciationError, cleanStaleSpeechDirs, createCommandRecognizer } from '@lfe/speech';
+import { PhotoWorker } from '@lfe/face-pipeline';
 import { HELP, parseServeArgs } from '../config';
 import { StreamServerError } from '../errors';
 import { StreamServer } from '../http/server';
 import { resolveFfmpeg } from '../media/ffmpeg-path';
 import type { FrameProcessor } from '../media/frame-processor';
-import { createFrameProcessor } from '../processors';
+import { DEFAULT_CAPTIONER_DIR, DEFAULT_EDITOR_DIR, DEFAULT_GENERATOR_DIR, createFrameProcessor } from '../processors';
 import { type RecognizerFactory, WAKE_PHRASE } from '../session/voice';
 import { createLogger } from '../util/log';
 
@@ -58,6 +59,17 @@ async function main(): Promise<number> {
     await processor?.close();
     return 2;
   }
+  // POST /v1/edit: the same model, in its own thread (loaded on the first photo).
+  const photo =
+    config.effect === 'edit'
+      ? new PhotoWorker({
+          editorDir: config.editorDir ?? DEFAULT_EDITOR_DIR,
+          generatorDir: config.generatorDir ?? DEFAULT_GENERATOR_DIR,
+          ...(config.fusion !== undefined ? { fusion: config.fusion } : {}),
+          refineEdit: config.refineEdit,
+          ...(config.refineEdit > 0 ? { captioner: config.captionerDir ?? DEFAULT_CAPTIONER_DIR } : {}),
+        })
+      : undefined;
   const binary = resolveFfmpeg();
   log.info('ffmpeg', { path: binary.path, source: binary.source, version: binary.version });
   const voice = config.voice ?? pocketsphinxAvailable();
@@ -85,6 +97,7 @@ async function main(): Promise<number> {
     log,
     binary,
     ...(voice ? { recognizer: recognizerFactory } : {}),
+    ...(photo !== undefined ? { photo } : {}),
     ...(config.v4l2 !== undefined ? { v4l2: config.v4l2 } : {}),
   });
   process.stdout.write(
@@ -101,7 +114,7 @@ async function main(): Promise<number> {
       log.info('shutting down', { signal });
       void server
         .close()
-        .then(() => processor.close())
+        .then(() => Promise.allSettled([processor.close(), photo?.close()]))
         .finally(resolve);
     };
     process.once('SIGTERM', () => stop('SIGTERM'));

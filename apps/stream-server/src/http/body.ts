@@ -16,6 +16,11 @@ export function requireMediaType(req: IncomingMessage, expected: string, what: s
  * the limit is refused before reading; a chunked body is cut off once it passes the limit.
  */
 export async function readBody(req: IncomingMessage, limit: number, what: string): Promise<string> {
+  return (await readBytes(req, limit, what)).toString('utf8');
+}
+
+/** The same, as bytes. */
+export async function readBytes(req: IncomingMessage, limit: number, what: string): Promise<Buffer> {
   const announced = Number(req.headers['content-length'] ?? NaN);
   if (Number.isFinite(announced) && announced > limit) {
     req.resume();
@@ -31,5 +36,5 @@ export async function readBody(req: IncomingMessage, limit: number, what: string
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -11,6 +11,7 @@ import {
   MethodNotAllowedError,
   NotFoundError,
   StreamServerError,
+  UnsupportedMediaTypeError,
 } from '../errors';
 import type { FfmpegBinary } from '../media/ffmpeg-path';
 import { DEFAULT_VIEWER_DIST } from '../config';
@@ -25,7 +26,7 @@ import { type Logger, silentLogger } from '../util/log';
 import type { RateLimits } from '../util/rate-limit';
 import { type AuthPolicy, checkAuth, generateToken, hasToken, isLoopbackHost, presentedToken } from './auth';
 import { OriginPolicy } from './origin';
-import { readBody, requireMediaType } from './body';
+import { mediaType, readBody, readBytes, requireMediaType } from './body';
 import { serveStatic } from './static-files';
 
 export interface StreamServerOptions {
@@ -63,7 +64,20 @@ export interface StreamServerOptions {
   iceServers?: IceOptions['iceServers'];
   /** Send ICE checks to loopback/private candidate addresses even when bound to a public address. */
   iceAllowPrivate?: boolean;
+  /** Photo editing for `POST /v1/edit` (face-pipeline's PhotoWorker); without it the endpoint answers 503. */
+  photo?: PhotoService;
 }
+
+/** What `POST /v1/edit` needs: face-pipeline's `PhotoWorker` fits. Errors carry a `kind` (see `photoStatus`). */
+export interface PhotoService {
+  edit(bytes: Uint8Array, req: { name: string; command: string; faces?: 'largest' | 'all' | number; strength?: number; format: 'png' | 'jpeg' | 'webp' }): Promise<{ bytes: Buffer; found: number; edited: number; ms: { detect: number; edit: number } }>;
+}
+
+/** Largest photo upload: 20 MB. */
+export const MAX_PHOTO_BYTES = 20 * 1024 * 1024;
+/** Photo edits queued at once (the worker does one at a time); more get 503. */
+const MAX_PHOTO_QUEUE = 4;
+const IMAGE_TYPES: Record<string, 'png' | 'jpeg' | 'webp'> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/webp': 'webp' };
 
 export interface V4l2Output {
   target: string;
@@ -103,6 +117,8 @@ export class StreamServer {
   readonly #o: StreamServerOptions;
   /** WHEP offers being answered (counted against the total viewer cap). */
   #pendingViewers = 0;
+  /** Photo edits waiting or running. */
+  #photoQueue = 0;
   readonly #http: Server;
   readonly #wss: WebSocketServer;
   readonly #reserved = new Set<string>();
@@ -269,6 +285,11 @@ export class StreamServer {
         res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' }).end(this.metrics(full));
         return;
       }
+      if (path === '/v1/edit') {
+        if (method !== 'POST') throw new MethodNotAllowedError('edit: use POST', 'POST, OPTIONS');
+        checkAuth(req, url, this.auth);
+        return await this.#photoEdit(req, res, url, cors);
+      }
       if (path === '/whip') {
         if (method !== 'POST') throw new MethodNotAllowedError('whip: use POST', 'POST, OPTIONS');
         checkAuth(req, url, this.auth);
@@ -331,6 +352,77 @@ export class StreamServer {
     } catch (err) {
       this.#fail(res, err, method, path, cors);
     }
+  }
+
+  /**
+   * `POST /v1/edit`: a photo (raw `image/png|jpeg|webp` body with `?text=…`, or `multipart/form-data`
+   * with an `image` file and a `text` field; optional `faces` = all | N and `format` = png | jpeg |
+   * webp) → the edited photo, same size. 415 not an image, 422 no face / a command the model cannot
+   * carry out (with suggestions), 413 too large, 503 photo editing off or busy.
+   */
+  async #photoEdit(req: IncomingMessage, res: ServerResponse, url: URL, cors: Record<string, string>): Promise<void> {
+    const photo = this.#o.photo;
+    if (photo === undefined) throw new CapacityError('edit: photo editing is off on this server (it runs with --effect none)');
+    const type = mediaType(req);
+    if (type !== 'multipart/form-data' && IMAGE_TYPES[type] === undefined) {
+      throw new UnsupportedMediaTypeError(`edit: body must be an image (image/png, image/jpeg, image/webp) or multipart/form-data (got ${type === '' ? 'none' : JSON.stringify(type)})`);
+    }
+    const body = await readBytes(req, MAX_PHOTO_BYTES, 'edit');
+    let bytes: Uint8Array;
+    let inType: string;
+    const field = (name: string, form?: FormData): string | undefined => {
+      const v = form?.get(name);
+      return typeof v === 'string' ? v : (url.searchParams.get(name) ?? undefined);
+    };
+    let form: FormData | undefined;
+    if (type === 'multipart/form-data') {
+      try {
+        form = await new Response(body, { headers: { 'content-type': req.headers['content-type'] ?? '' } }).formData();
+      } catch {
+        throw new BadInputError('edit: malformed multipart/form-data body');
+      }
+      const file = form.get('image');
+      if (file === null || typeof file === 'string') throw new BadInputError('edit: the form needs an "image" file field');
+      bytes = new Uint8Array(await file.arrayBuffer());
+      inType = file.type.toLowerCase();
+    } else {
+      bytes = body;
+      inType = type;
+    }
+    const text = field('text', form);
+    if (text === undefined || text.trim() === '') throw new BadInputError('edit: give the command as "text" (a form field or ?text=)');
+    const facesRaw = field('faces', form);
+    let faces: 'largest' | 'all' | number = 'largest';
+    if (facesRaw === 'all') faces = 'all';
+    else if (facesRaw !== undefined) {
+      const n = Number(facesRaw);
+      if (!Number.isInteger(n) || n < 1) throw new BadInputError(`edit: faces must be "all" or a positive integer (got ${JSON.stringify(facesRaw.slice(0, 20))})`);
+      faces = n - 1;
+    }
+    const formatRaw = field('format', form);
+    const format = formatRaw !== undefined ? IMAGE_TYPES[`image/${formatRaw.toLowerCase()}`] : (IMAGE_TYPES[inType] ?? 'png');
+    if (format === undefined) throw new BadInputError(`edit: format must be png, jpeg or webp (got ${JSON.stringify(formatRaw)})`);
+    if (this.#photoQueue >= MAX_PHOTO_QUEUE) throw new CapacityError(`edit: ${MAX_PHOTO_QUEUE} photos are being edited; try again shortly`);
+    this.#photoQueue++;
+    let out: Awaited<ReturnType<PhotoService['edit']>>;
+    try {
+      out = await photo.edit(bytes, { name: 'upload', command: text, faces, format });
+    } catch (err) {
+      const kind = err instanceof Error && 'kind' in err ? String((err as { kind: unknown }).kind) : 'other';
+      const suggestions = err instanceof Error && 'suggestions' in err ? (err as { suggestions?: readonly string[] }).suggestions : undefined;
+      const message = err instanceof Error ? err.message : String(err);
+      if (kind === 'not-an-image') return this.#json(res, 415, { error: 'content-type', message }, cors);
+      if (kind === 'too-large') return this.#json(res, 413, { error: 'too-large', message }, cors);
+      if (kind === 'no-face') return this.#json(res, 422, { error: 'no-face', message }, cors);
+      if (kind === 'command') return this.#json(res, 422, { error: 'unknown-word', message, ...(suggestions ? { suggestions } : {}) }, cors);
+      throw err;
+    } finally {
+      this.#photoQueue--;
+    }
+    this.#o.log.info('photo edited', { bytesIn: bytes.length, bytesOut: out.bytes.length, found: out.found, edited: out.edited, detectMs: Math.round(out.ms.detect), editMs: Math.round(out.ms.edit) });
+    res
+      .writeHead(200, { ...cors, 'Content-Type': `image/${format}`, 'Cache-Control': 'no-store', 'X-Faces-Found': String(out.found), 'X-Faces-Edited': String(out.edited), 'Access-Control-Expose-Headers': 'X-Faces-Found, X-Faces-Edited' })
+      .end(out.bytes);
   }
 
   /** The virtual camera: this session's processed frames into ffmpeg `-f v4l2` while it lives. */

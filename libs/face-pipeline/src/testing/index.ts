@@ -1,1 +1,2 @@
 export { TINY_CAPTIONER, TINY_GENERATOR, writeTinyEditorBundle } from './tiny-editor';
+export { composePhoto, realTestFace } from './real-photo';
