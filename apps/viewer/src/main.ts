@@ -17,6 +17,7 @@ import { suggestedCommands } from './ui/suggestions';
 import { applySuggestion, commandErrorView, editLabel, noticeForError, statsRows, type Notice } from './ui/view-model';
 import { Backoff } from './util/backoff';
 import { takeToken } from './util/token';
+import { PhotoRefusedError, editPhoto } from './protocol/photo';
 
 declare global {
   interface Window {
@@ -70,6 +71,15 @@ const el = {
   editsEmpty: byId('edits-empty', HTMLParagraphElement),
   ptt: byId('ptt', HTMLButtonElement),
   transcript: byId('transcript', HTMLOListElement),
+  photoForm: byId('photo-form', HTMLFormElement),
+  photoFile: byId('photo-file', HTMLInputElement),
+  photoText: byId('photo-text', HTMLInputElement),
+  photoSubmit: byId('photo-submit', HTMLButtonElement),
+  photoStatus: byId('photo-status', HTMLParagraphElement),
+  photoSuggestions: byId('photo-suggestions', HTMLSpanElement),
+  photoBefore: byId('photo-before', HTMLImageElement),
+  photoAfter: byId('photo-after', HTMLImageElement),
+  photoDownload: byId('photo-download', HTMLAnchorElement),
 };
 
 const params = new URLSearchParams(location.search);
@@ -414,3 +424,63 @@ window.addEventListener('pagehide', () => {
 
 renderState();
 void main();
+
+// ---- photo panel (POST /v1/edit) --------------------------------------------------------------
+
+let photoUrls: string[] = [];
+function showPhoto(img: HTMLImageElement, blob: Blob): string {
+  const url = URL.createObjectURL(blob);
+  photoUrls.push(url);
+  img.src = url;
+  img.hidden = false;
+  return url;
+}
+
+el.photoFile.addEventListener('change', () => {
+  const f = el.photoFile.files?.[0];
+  for (const u of photoUrls) URL.revokeObjectURL(u);
+  photoUrls = [];
+  el.photoAfter.hidden = true;
+  el.photoDownload.hidden = true;
+  if (f !== undefined) showPhoto(el.photoBefore, f);
+});
+
+el.photoForm.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const file = el.photoFile.files?.[0];
+  const text = el.photoText.value.trim();
+  if (file === undefined || text === '') return;
+  el.photoSubmit.disabled = true;
+  el.photoStatus.textContent = 'Editing…';
+  el.photoSuggestions.replaceChildren();
+  const t0 = performance.now();
+  editPhoto((u, init) => fetch(u, init), base, file, text, token)
+    .then((r) => {
+      const url = showPhoto(el.photoAfter, r.image);
+      const ext = r.image.type === 'image/png' ? 'png' : r.image.type === 'image/webp' ? 'webp' : 'jpg';
+      el.photoDownload.href = url;
+      el.photoDownload.download = `${file.name.replace(/\.[^.]+$/, '') || 'photo'}-edited.${ext}`;
+      el.photoDownload.hidden = false;
+      el.photoStatus.textContent = `Edited ${r.facesEdited} of ${r.facesFound} face(s) in ${((performance.now() - t0) / 1000).toFixed(1)} s.`;
+    })
+    .catch((err: unknown) => {
+      if (err instanceof PhotoRefusedError) {
+        el.photoStatus.textContent = err.reason === 'no-face' ? 'No face found in this photo.' : err.reason === 'not-an-image' ? 'That file is not an image the server can read.' : err.reason === 'too-large' ? 'That photo is too large.' : err.message;
+        for (const word of err.suggestions) {
+          const b = document.createElement('button');
+          b.type = 'button';
+          b.className = 'chip';
+          b.textContent = word;
+          b.addEventListener('click', () => {
+            el.photoText.value = word;
+            el.photoText.focus();
+          });
+          el.photoSuggestions.append(b);
+        }
+      } else el.photoStatus.textContent = err instanceof Error ? err.message : String(err);
+    })
+    .finally(() => {
+      el.photoSubmit.disabled = false;
+    });
+});
+
