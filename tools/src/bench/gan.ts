@@ -1,15 +1,4 @@
-/**
- * Generator / GAN benchmark: generator forward ms per image at batch 1 and 16 with its GFLOP/s
- * against the forward-conv ceiling measured in the same run, and one G+D training step (batch 16,
- * 64×64, the shipped architecture) in seconds, in this thread (the baseline) and data-parallel on
- * worker threads (`--workers 1,2`).
- *   npx nx run tools:bench-gan [-- --json out.json] [-- --config training/gan-default.json] [-- --workers 1,2] [-- --engines wasm,torch]
- * `--workers 0` skips the training steps (forward rows only).
- * `--engines wasm,torch` also times the same step (same G and D weights, same batch, the config's
- * data) in the PyTorch engine (`lfe_torch.train_gan` of libs/trainer-torch in .venv-torch, CPU, or CUDA
- * with `--torch-device cuda`): images/s of the full step (lazy R1 amortised over --steps) per engine
- * in one table. The PyTorch leg reads real faces (`data.kind: realface`, e.g. training/gan-real/config.json).
- */
+/** `nx run tools:bench-gan`: the usage and options are in USAGE below (printed by `--help`). */
 import * as tf from '@tensorflow/tfjs';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +10,26 @@ import { parseArgs } from 'node:util';
 import { blockResolutions, channelsAt, Generator, initRuntime, type GeneratorConfig } from '@lfe/face-pipeline';
 import { GanTrainer, openImageSource, ParallelGanTrainer, resolveGanConfig } from '@lfe/trainer';
 import { gflops, table, time } from './timing';
+
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run tools:bench-gan -- [options]",
+  "",
+  "Generator / GAN benchmark: generator forward ms per image at batch 1 and 16 with its GFLOP/s",
+  "against the forward-conv ceiling measured in the same run, and one G+D training step (batch 16,",
+  "64×64, the shipped architecture) in seconds, in this thread (the baseline) and data-parallel on",
+  "worker threads (`--workers 1,2`).",
+  "  npx nx run tools:bench-gan [-- --json out.json] [-- --config training/gan-default.json] [-- --workers 1,2] [-- --engines wasm,torch]",
+  "`--workers 0` skips the training steps (forward rows only).",
+  "`--engines wasm,torch` also times the same step (same G and D weights, same batch, the config's",
+  "data) in the PyTorch engine (`lfe_torch.train_gan` of libs/trainer-torch in .venv-torch, CPU, or CUDA",
+  "with `--torch-device cuda`): images/s of the full step (lazy R1 amortised over --steps) per engine",
+  "in one table. The PyTorch leg reads real faces (`data.kind: realface`, e.g. training/gan-real/config.json).",
+].join('\n');
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const { values: args } = parseArgs({
   options: {

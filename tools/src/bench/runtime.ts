@@ -1,14 +1,23 @@
-/**
- * Runtime benchmark: for each training kernel, the backend's stock kernel (where one exists) vs
- * ours, in the same process on the same inputs, plus the forward conv and matmul ceilings.
- *
- *   npx nx run tools:bench-runtime [-- --json out.json] [-- --quick]
- */
+/** `nx run tools:bench-runtime`: the usage and options are in USAGE below (printed by `--help`). */
 import * as tf from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { initRuntime, registerTrainingKernels, unregisterTrainingKernels } from '@lfe/face-pipeline';
 import { gflops, table, time, type Timing } from './timing';
+
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run tools:bench-runtime -- [options]",
+  "",
+  "Runtime benchmark: for each training kernel, the backend's stock kernel (where one exists) vs",
+  "ours, in the same process on the same inputs, plus the forward conv and matmul ceilings.",
+  "",
+  "  npx nx run tools:bench-runtime [-- --json out.json] [-- --quick]",
+].join('\n');
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 interface KernelRow {
   name: string;

@@ -1,21 +1,4 @@
-/**
- * Live edit accuracy: the bundled editor in the live loop (LiveFaceEditor: tracking, alignment,
- * inversion, fusion, smoothing, paste-back) on moving test clips of several faces, read back by the
- * judge at each frame's ground-truth face position — the same check the browser E2E makes on the
- * page's video, without the browser, for several commands and faces.
- *   npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--edits "add glasses;long hair;…"] [--composite delta|replace|local-replace] [--strength 1] [--schedule inline|async] [--lag 7] [--refine-edit 0] [--json out.json] [--png sheet.png]
- * --refine-edit N: the live loop's per-person edit refinement (LiveEditOptions.refineEdit, with the
- * bundled captioner --captioner).
- * --schedule async: the server's async schedule with the model's latency replayed deterministically:
- * each generated face arrives `--lag` frames after the frame it was made from (the live bench
- * measures the real age; ~7 frames at 30 fps on this machine) and is pasted, tracked, until then.
- * --png: per command and face, the judge's crop of the last untouched and edited frame, side by side.
- * Per command: faces whose clip does not already show the requested level (first frames skipped
- * for the edit's fade-in), the share of edited frames the judge reads at the requested level, and
- * the same share on the untouched frames (the floor); and identity kept: of everything the command
- * did not ask for (other attributes' levels, identity traits), the share the judge reads the same
- * on the edited frame as on the untouched one (`identityKept`, as in the editor report).
- */
+/** `nx run tools:eval-live`: the usage and options are in USAGE below (printed by `--help`). */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -24,6 +7,32 @@ import { Editor, LiveFaceEditor, LocalFaceModel, alignmentFromLandmarks, cropAli
 import { TestClip, faceLandmarks, hashInts, sample } from '@lfe/face-synth';
 import { Judge, encodePng, identityKept, imageGrid, type JudgeVerdict } from '@lfe/trainer';
 import { table } from '../bench/timing';
+
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run tools:eval-live -- [options]",
+  "",
+  "Live edit accuracy: the bundled editor in the live loop (LiveFaceEditor: tracking, alignment,",
+  "inversion, fusion, smoothing, paste-back) on moving test clips of several faces, read back by the",
+  "judge at each frame's ground-truth face position — the same check the browser E2E makes on the",
+  "page's video, without the browser, for several commands and faces.",
+  "  npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--edits \"add glasses;long hair;…\"] [--composite delta|replace|local-replace] [--strength 1] [--schedule inline|async] [--lag 7] [--refine-edit 0] [--json out.json] [--png sheet.png]",
+  "--refine-edit N: the live loop's per-person edit refinement (LiveEditOptions.refineEdit, with the",
+  "bundled captioner --captioner).",
+  "--schedule async: the server's async schedule with the model's latency replayed deterministically:",
+  "each generated face arrives `--lag` frames after the frame it was made from (the live bench",
+  "measures the real age; ~7 frames at 30 fps on this machine) and is pasted, tracked, until then.",
+  "--png: per command and face, the judge's crop of the last untouched and edited frame, side by side.",
+  "Per command: faces whose clip does not already show the requested level (first frames skipped",
+  "for the edit's fade-in), the share of edited frames the judge reads at the requested level, and",
+  "the same share on the untouched frames (the floor); and identity kept: of everything the command",
+  "did not ask for (other attributes' levels, identity traits), the share the judge reads the same",
+  "on the edited frame as on the untouched one (`identityKept`, as in the editor report).",
+].join('\n');
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const { values } = parseArgs({
   options: {

@@ -10,20 +10,27 @@ import { createLogger } from '../util/log';
 import { faceClipSource } from '../testing/face-clip';
 import { TestPublisher } from '../testing/werift-client';
 
-/**
- * Live benchmark: N real werift publishers stream a stamped VP8 test pattern over WHIP to an
- * in-process server and decode what comes back. Latency = send of frame n's packets → arrival of
- * the returned frame n's packets (read from the pixels after decoding), i.e. server frame-in →
- * RTP-out plus loopback. Client and server share this machine's cores: every stream runs four
- * ffmpeg processes (client encoder, server decoder + encoder, client decoder).
- * Every run sends the same stamped face clip; `--effect none,edit` runs the passthrough baseline and
- * the full face pipeline (with "add glasses" active in every session) in the same invocation;
- * `--composite delta,replace` runs each edit configuration with both paste-back composites;
- * `--refine-edit 0,10` runs each edit configuration without and with per-person edit refinement
- * (steady state: the refined offset is made once per session, in the warm-up);
- * `--schedule inline,async` runs the inline schedule (one row per `--model-every`) and the async one
- * (the model in its own thread; no frame waits for it).
- */
+/** What `--help` prints (the live benchmark's documentation). */
+const USAGE = [
+  "usage: npx nx run stream-server:bench -- [options]",
+  "",
+  "Live benchmark: N real werift publishers stream a stamped VP8 test pattern over WHIP to an",
+  "in-process server and decode what comes back. Latency = send of frame n's packets → arrival of",
+  "the returned frame n's packets (read from the pixels after decoding), i.e. server frame-in →",
+  "RTP-out plus loopback. Client and server share this machine's cores: every stream runs four",
+  "ffmpeg processes (client encoder, server decoder + encoder, client decoder).",
+  "Every run sends the same stamped face clip; `--effect none,edit` runs the passthrough baseline and",
+  "the full face pipeline (with \"add glasses\" active in every session) in the same invocation;",
+  "`--composite delta,replace` runs each edit configuration with both paste-back composites;",
+  "`--refine-edit 0,10` runs each edit configuration without and with per-person edit refinement",
+  "(steady state: the refined offset is made once per session, in the warm-up);",
+  "`--schedule inline,async` runs the inline schedule (one row per `--model-every`) and the async one",
+  "(the model in its own thread; no frame waits for it).",
+].join('\n');
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const { values } = parseArgs({
   options: {
     effect: { type: 'string', default: 'none,edit' },

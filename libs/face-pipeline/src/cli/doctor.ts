@@ -1,13 +1,22 @@
-/**
- * Self-check: which tfjs backend runs and why, our training kernels, measured GFLOP/s, and the
- * external tools the product needs, each with a fix when missing.
- *   npx nx run face-pipeline:doctor [-- --json]
- */
+/** `nx run face-pipeline:doctor`: the usage and options are in USAGE below (printed by `--help`). */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { findFfmpeg, findSystemTool, type ToolCheck } from '../runtime/host-tools';
 import { initRuntime } from '../runtime/init-runtime';
+
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run face-pipeline:doctor -- [options]",
+  "",
+  "Self-check: which tfjs backend runs and why, our training kernels, measured GFLOP/s, and the",
+  "external tools the product needs, each with a fix when missing.",
+  "  npx nx run face-pipeline:doctor [-- --json]",
+].join('\n');
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } });
 

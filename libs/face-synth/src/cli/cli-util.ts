@@ -8,8 +8,12 @@ export function intArg(name: string, text: string | undefined, min = -(2 ** 31),
   return v;
 }
 
-/** Run a CLI body; bad arguments exit 2 with the usage line, other failures exit 1. */
+/** Run a CLI body; `--help` prints the usage line and exits 0; bad arguments exit 2 with the usage line, other failures exit 1. */
 export async function runCli(usage: string, body: () => Promise<void>): Promise<void> {
+  if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+    console.log(`usage: nx run face-synth:${usage}`);
+    return;
+  }
   try {
     await body();
   } catch (err) {

@@ -1,16 +1,4 @@
-/**
- * nx run speech:bench -- --out b.json [--quick] [--n 240] [--streams 8] [--grammar G.jsgf] [--seed 1]
- *   [--args "-wip 0.005 …"] (extra decoder arguments, to study recogniser settings)
- *
- * Commands sampled from the spoken grammar (`speechGrammar()`: the canonical spoken set), spoken by
- * espeak-ng (5 voices × 3 speeds; `--voices`),
- * normalised to −20 dBFS active speech, mixed by sox with (a) a −60 dBFS white noise floor and
- * (b) pink noise at 14 dB SNR; fed to the pocketsphinx recogniser in real time (several streams at
- * once) for accuracy and end-of-speech → text latency, and as fast as possible for the real-time
- * factor. Intent = `parseCommand` of the recognised text gives the same control action or edits as
- * that of the reference. Also reports how often unrelated sentences become an edit with each gate
- * (none, push-to-talk, wake word, score). Prints a table, writes JSON (with per-voice intent accuracy).
- */
+/** `nx run speech:bench`: the usage and options are in USAGE below (printed by `--help`). */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { SPEECH_SAMPLE_RATE } from '../audio/pcm';
@@ -121,7 +109,28 @@ async function runStreams(streams: BenchStream[], recognize: Recognize, realtime
   return { perRef, rtf: wallMs / audioMs };
 }
 
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run speech:bench -- [options]",
+  "",
+  "nx run speech:bench -- --out b.json [--quick] [--n 240] [--streams 8] [--grammar G.jsgf] [--seed 1]",
+  "  [--args \"-wip 0.005 …\"] (extra decoder arguments, to study recogniser settings)",
+  "",
+  "Commands sampled from the spoken grammar (`speechGrammar()`: the canonical spoken set), spoken by",
+  "espeak-ng (5 voices × 3 speeds; `--voices`),",
+  "normalised to −20 dBFS active speech, mixed by sox with (a) a −60 dBFS white noise floor and",
+  "(b) pink noise at 14 dB SNR; fed to the pocketsphinx recogniser in real time (several streams at",
+  "once) for accuracy and end-of-speech → text latency, and as fast as possible for the real-time",
+  "factor. Intent = `parseCommand` of the recognised text gives the same control action or edits as",
+  "that of the reference. Also reports how often unrelated sentences become an edit with each gate",
+  "(none, push-to-talk, wake word, score). Prints a table, writes JSON (with per-voice intent accuracy).",
+].join('\n');
+
 async function main(): Promise<void> {
+  if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+    console.log(USAGE);
+    return;
+  }
   const args = parseArgs(process.argv.slice(2), ['quick', 'fast', 'errors']);
   const quick = args.get('quick') === true;
   // --fast: accuracy only, fed as fast as the decoders take it (no latency): for tuning runs.

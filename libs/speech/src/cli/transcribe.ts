@@ -1,15 +1,24 @@
-/**
- * nx run speech:transcribe -- --file x.wav | --dir DIR [--json] [--grammar G.jsgf]
- * Prints `file<TAB>text` per WAV (utterances joined by " | ", empty when nothing was recognised);
- * with --json, then one line of JSON summary. Exit code 1 if any file could not be read.
- */
+/** `nx run speech:transcribe`: the usage and options are in USAGE below (printed by `--help`). */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { CommandRecognizerOptions } from '../command-recognizer';
 import { transcribeWavFile } from '../transcribe';
 import { parseArgs } from './args';
 
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run speech:transcribe -- [options]",
+  "",
+  "nx run speech:transcribe -- --file x.wav | --dir DIR [--json] [--grammar G.jsgf]",
+  "Prints `file<TAB>text` per WAV (utterances joined by \" | \", empty when nothing was recognised);",
+  "with --json, then one line of JSON summary. Exit code 1 if any file could not be read.",
+].join('\n');
+
 async function main(): Promise<number> {
+  if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   const args = parseArgs(process.argv.slice(2), ['json']);
   const file = args.get('file');
   const dir = args.get('dir');

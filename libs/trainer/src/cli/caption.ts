@@ -1,11 +1,4 @@
-/**
- * Caption images with a trained captioner.
- *   npx tsx libs/trainer/src/cli/caption.ts --model models/default/captioner --in face.png [--in more.jpg …]
- *   npx tsx libs/trainer/src/cli/caption.ts --model models/default/captioner --seed 303 --count 8 [--start 0]
- *     [--lang en|zh] [--mode full|partial] [--beam K] [--max-length N] [--json]
- * Images are scaled (short side) and centre-cropped to the model's resolution. With --seed, rendered
- * faces of that stream are captioned and printed beside their true full description.
- */
+/** `nx run trainer:caption`: the usage and options are in USAGE below (printed by `--help`). */
 import * as tf from '@tensorflow/tfjs';
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,6 +6,22 @@ import { describeFace, joinTokens, seededRandom } from '@lfe/edit-language';
 import { Captioner, initRuntime, type Caption } from '@lfe/face-pipeline';
 import { ImageFolderDataset } from '@lfe/face-synth';
 import { captionBatch } from '../captioner/caption-batch';
+
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run trainer:caption -- [options]",
+  "",
+  "Caption images with a trained captioner.",
+  "  npx tsx libs/trainer/src/cli/caption.ts --model models/default/captioner --in face.png [--in more.jpg …]",
+  "  npx tsx libs/trainer/src/cli/caption.ts --model models/default/captioner --seed 303 --count 8 [--start 0]",
+  "    [--lang en|zh] [--mode full|partial] [--beam K] [--max-length N] [--json]",
+  "Images are scaled (short side) and centre-cropped to the model's resolution. With --seed, rendered",
+  "faces of that stream are captioned and printed beside their true full description.",
+].join('\n');
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const { values } = parseArgs({
   options: {

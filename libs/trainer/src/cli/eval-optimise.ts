@@ -1,10 +1,4 @@
-/**
- * Editor diagnostics (issue 5): per-face latent optimisation against the frozen captioner (the joint
- * training's objective, judge-free) and against the judge (an oracle bound), scored like the editor;
- * then, per command, whether the average captioner-optimised offset transfers to other faces.
- *   npx nx run trainer:eval-optimise -- [--faces 32] [--steps 40] [--lr 0.05] [--latent-weight 10]
- *       [--coarse-weight 10] [--transfer "add glasses;long hair;smile"] [--out FILE.json]
- */
+/** `nx run trainer:eval-optimise`: the usage and options are in USAGE below (printed by `--help`). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +8,21 @@ import { DEFAULT_EDIT_TARGET_CONFIG } from '../editor/edit-targets';
 import { buildCases, evaluateEditor, formatEditorReport } from '../eval/eval-editor';
 import { OffsetAverager, captionerOptimisation, judgeOptimisation } from '../eval/eval-optimise';
 import { Judge } from '../judge/judge';
+
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run trainer:eval-optimise -- [options]",
+  "",
+  "Editor diagnostics (issue 5): per-face latent optimisation against the frozen captioner (the joint",
+  "training's objective, judge-free) and against the judge (an oracle bound), scored like the editor;",
+  "then, per command, whether the average captioner-optimised offset transfers to other faces.",
+  "  npx nx run trainer:eval-optimise -- [--faces 32] [--steps 40] [--lr 0.05] [--latent-weight 10]",
+  "      [--coarse-weight 10] [--transfer \"add glasses;long hair;smile\"] [--out FILE.json]",
+].join('\n');
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const { values } = parseArgs({
   options: {

@@ -1,14 +1,23 @@
-/**
- * Export a training run's EMA generator for shipping (float16 by default), keeping its provenance
- * and saying where it came from. Prints how far float16 moves the images (fixed z, constant noise).
- *   npx nx run trainer:export-generator -- --from training/gan-default/generator --out models/default/generator
- *       [--dtype float16|float32] [--note "interim snapshot"]
- */
+/** `nx run trainer:export-generator`: the usage and options are in USAGE below (printed by `--help`). */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initRuntime, loadGenerator, saveGenerator, type CheckpointManifest } from '@lfe/face-pipeline';
+
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run trainer:export-generator -- [options]",
+  "",
+  "Export a training run's EMA generator for shipping (float16 by default), keeping its provenance",
+  "and saying where it came from. Prints how far float16 moves the images (fixed z, constant noise).",
+  "  npx nx run trainer:export-generator -- --from training/gan-default/generator --out models/default/generator",
+  "      [--dtype float16|float32] [--note \"interim snapshot\"]",
+].join('\n');
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const { values } = parseArgs({
   options: { from: { type: 'string' }, out: { type: 'string' }, dtype: { type: 'string', default: 'float16' }, note: { type: 'string' } },

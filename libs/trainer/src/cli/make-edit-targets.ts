@@ -1,13 +1,4 @@
-/**
- * Teacher offsets for the editor's distillation (editor/edit-targets.ts): for each edit pair of the
- * joint training's stream, the latent offset that makes the grounded captioner read the target
- * caption, found by per-face optimisation. Written in shards; a killed run continues with --resume.
- *   npx nx run trainer:make-edit-targets -- --out training/edit-targets --pairs 2048 [--resume]
- *       [--config cfg.json] [--generator DIR] [--encoder DIR] [--captioner DIR] [--part I/N]
- * The runtime computes on one core: `--part 0/2` and `--part 1/2` (both with --resume after the first
- * has written targets.json) make the even and the odd shards in two processes.
- * Stop cleanly: Ctrl-C or `touch <out>/STOP` (the current shard finishes).
- */
+/** `nx run trainer:make-edit-targets`: the usage and options are in USAGE below (printed by `--help`). */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +15,24 @@ import {
 } from '../editor/edit-targets';
 import { fmtDuration } from '../util/run-loop';
 import { stopRequests } from '../util/stop-requests';
+
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run trainer:make-edit-targets -- [options]",
+  "",
+  "Teacher offsets for the editor's distillation (editor/edit-targets.ts): for each edit pair of the",
+  "joint training's stream, the latent offset that makes the grounded captioner read the target",
+  "caption, found by per-face optimisation. Written in shards; a killed run continues with --resume.",
+  "  npx nx run trainer:make-edit-targets -- --out training/edit-targets --pairs 2048 [--resume]",
+  "      [--config cfg.json] [--generator DIR] [--encoder DIR] [--captioner DIR] [--part I/N]",
+  "The runtime computes on one core: `--part 0/2` and `--part 1/2` (both with --resume after the first",
+  "has written targets.json) make the even and the odd shards in two processes.",
+  "Stop cleanly: Ctrl-C or `touch <out>/STOP` (the current shard finishes).",
+].join('\n');
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const { values } = parseArgs({
   options: {

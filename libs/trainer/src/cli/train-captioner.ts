@@ -1,15 +1,24 @@
-/**
- * Pre-train the captioner on faces rendered on the fly with their true captions, and ship it.
- *   npx tsx libs/trainer/src/cli/train-captioner.ts --out models/default/captioner [--steps N] [--resume]
- *     [--work tmp/captioner-run] [--seed S] [--batch B] [--report-n N] [--validate-every N] [--checkpoint-every N]
- *     [--init DIR] [--lr LR]   (start from a shipped captioner: same model, fresh optimiser and schedule)
- * State (resumable), log.jsonl and config.json go to --work; the captioner + report.json to --out.
- */
+/** `nx run trainer:train-captioner`: the usage and options are in USAGE below (printed by `--help`). */
 import * as tf from '@tensorflow/tfjs';
 import { parseArgs } from 'node:util';
 import { initRuntime } from '@lfe/face-pipeline';
 import { resolveCaptionerTrainConfig, type CaptionerTrainConfig } from '../captioner/captioner-trainer';
 import { runCaptioner } from '../captioner/run-captioner';
+
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run trainer:train-captioner -- [options]",
+  "",
+  "Pre-train the captioner on faces rendered on the fly with their true captions, and ship it.",
+  "  npx tsx libs/trainer/src/cli/train-captioner.ts --out models/default/captioner [--steps N] [--resume]",
+  "    [--work tmp/captioner-run] [--seed S] [--batch B] [--report-n N] [--validate-every N] [--checkpoint-every N]",
+  "    [--init DIR] [--lr LR]   (start from a shipped captioner: same model, fresh optimiser and schedule)",
+  "State (resumable), log.jsonl and config.json go to --work; the captioner + report.json to --out.",
+].join('\n');
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const { values } = parseArgs({
   options: {

@@ -1,14 +1,4 @@
-/**
- * The method's joint training: text encoder (FOFE + BiLSTM) + fusion, generator frozen, scored by
- * the grounded captioner reading the target caption back from the generated face.
- *   npx nx run trainer:train-editor -- --out models/default/editor --work training/editor-residual
- *       [--config cfg.json] [--mode residual|patent] [--steps N] [--resume]
- *       [--generator DIR] [--encoder DIR] [--captioner DIR] [--folder PHOTOS [--index captions.jsonl]]
- * --folder trains on your own photos + captions (JSONL `{"image", "captions": [...]}` per line) instead
- * of face-synth renders; the generator, encoder and captioner should then be trained on them too.
- * Writes <out>/<variant>/{text-encoder,fusion}/ (variant defaults to the mode) and, if missing,
- * <out>/editor.json (default variant = this one). Stop cleanly: Ctrl-C or `touch <work>/STOP`; continue with --resume.
- */
+/** `nx run trainer:train-editor`: the usage and options are in USAGE below (printed by `--help`). */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,6 +11,25 @@ import { loadEditTargets, type EditTargets } from '../editor/edit-targets';
 import { openImageFolder } from '@lfe/face-synth';
 import { fmtDuration, loggedSeconds, runLoop, type StepProvenance } from '../util/run-loop';
 import { stopRequests } from '../util/stop-requests';
+
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run trainer:train-editor -- [options]",
+  "",
+  "The method's joint training: text encoder (FOFE + BiLSTM) + fusion, generator frozen, scored by",
+  "the grounded captioner reading the target caption back from the generated face.",
+  "  npx nx run trainer:train-editor -- --out models/default/editor --work training/editor-residual",
+  "      [--config cfg.json] [--mode residual|patent] [--steps N] [--resume]",
+  "      [--generator DIR] [--encoder DIR] [--captioner DIR] [--folder PHOTOS [--index captions.jsonl]]",
+  "--folder trains on your own photos + captions (JSONL `{\"image\", \"captions\": [...]}` per line) instead",
+  "of face-synth renders; the generator, encoder and captioner should then be trained on them too.",
+  "Writes <out>/<variant>/{text-encoder,fusion}/ (variant defaults to the mode) and, if missing,",
+  "<out>/editor.json (default variant = this one). Stop cleanly: Ctrl-C or `touch <work>/STOP`; continue with --resume.",
+].join('\n');
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const { values } = parseArgs({
   options: {

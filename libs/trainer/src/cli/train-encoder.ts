@@ -1,11 +1,4 @@
-/**
- * Train the inversion encoder (image → W+) against a frozen generator and export it.
- *   npx nx run trainer:train-encoder -- --out models/default/editor/encoder --work training/encoder-run
- *       [--config cfg.json] [--generator DIR] [--steps N] [--resume] [--folder DIR [--index captions.jsonl]]
- * Data for the pixel loss: face-synth renders (default) or --folder with your own photos.
- * The judge is not used here (it never touches training); eval-editor reports judge agreement.
- * Stop cleanly: Ctrl-C or `touch <work>/STOP`; continue with --resume.
- */
+/** `nx run trainer:train-encoder`: the usage and options are in USAGE below (printed by `--help`). */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,6 +10,22 @@ import { evaluateInversion, formatInversionReport } from '../eval/eval-inversion
 import { DatasetSource, SyntheticFaceSource, type ImageSource } from '../gan/image-source';
 import { fmtDuration, loggedSeconds, runLoop, type StepProvenance } from '../util/run-loop';
 import { stopRequests } from '../util/stop-requests';
+
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run trainer:train-encoder -- [options]",
+  "",
+  "Train the inversion encoder (image → W+) against a frozen generator and export it.",
+  "  npx nx run trainer:train-encoder -- --out models/default/editor/encoder --work training/encoder-run",
+  "      [--config cfg.json] [--generator DIR] [--steps N] [--resume] [--folder DIR [--index captions.jsonl]]",
+  "Data for the pixel loss: face-synth renders (default) or --folder with your own photos.",
+  "The judge is not used here (it never touches training); eval-editor reports judge agreement.",
+  "Stop cleanly: Ctrl-C or `touch <work>/STOP`; continue with --resume.",
+].join('\n');
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const { values } = parseArgs({
   options: {

@@ -1,12 +1,4 @@
-/**
- * Train the StyleGAN generator.
- *   npx nx run trainer:train-gan -- --config cfg.json --out runs/gan [--resume] [--max-steps N] [--workers N]
- * --workers N: data-parallel on N worker threads (one core each; the batch must split into N
- * replicas of whole minibatch-std groups). Checkpoints are the same either way.
- * Data: config.data = {"kind":"synthetic","seed":1} (default; face-synth on the fly),
- * {"kind":"dataset","dir":…} (face-synth shards) or {"kind":"folder","dir":…} (your photos + captions.jsonl).
- * To stop cleanly (finish the step, save): Ctrl-C, or `touch <out>/STOP`.
- */
+/** `nx run trainer:train-gan`: the usage and options are in USAGE below (printed by `--help`). */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -15,6 +7,23 @@ import { join } from 'node:path';
 import { resolveGanConfig } from '../gan/gan-config';
 import { openImageSource } from '../gan/image-source';
 import { runGan } from '../gan/run-gan';
+
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run trainer:train-gan -- [options]",
+  "",
+  "Train the StyleGAN generator.",
+  "  npx nx run trainer:train-gan -- --config cfg.json --out runs/gan [--resume] [--max-steps N] [--workers N]",
+  "--workers N: data-parallel on N worker threads (one core each; the batch must split into N",
+  "replicas of whole minibatch-std groups). Checkpoints are the same either way.",
+  "Data: config.data = {\"kind\":\"synthetic\",\"seed\":1} (default; face-synth on the fly),",
+  "{\"kind\":\"dataset\",\"dir\":…} (face-synth shards) or {\"kind\":\"folder\",\"dir\":…} (your photos + captions.jsonl).",
+  "To stop cleanly (finish the step, save): Ctrl-C, or `touch <out>/STOP`.",
+].join('\n');
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const { values } = parseArgs({
   options: {

@@ -1,17 +1,26 @@
-/**
- * Train the judge on faces rendered on the fly and ship it.
- *   npx nx run trainer:train-judge -- --out models/judge [--steps N] [--resume] [--work tmp/judge-run]
- *     [--seed S] [--batch B] [--report-n N] [--config cfg.json] [--workers N]
- * --workers N: data-parallel on N threads (one core each; the batch must split into N equal parts).
- * --config: a JSON object of JudgeTrainConfig fields (e.g. a wider `model`); the flags win over it.
- * State (resumable), log.jsonl and config.json go to --work; the judge + report.json to --out.
- */
+/** `nx run trainer:train-judge`: the usage and options are in USAGE below (printed by `--help`). */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { initRuntime } from '@lfe/face-pipeline';
 import { resolveJudgeTrainConfig, type JudgeTrainConfig } from '../judge/judge-trainer';
 import { runJudge } from '../judge/run-judge';
+
+/** What `--help` prints (the file's documentation). */
+const USAGE = [
+  "usage: npx nx run trainer:train-judge -- [options]",
+  "",
+  "Train the judge on faces rendered on the fly and ship it.",
+  "  npx nx run trainer:train-judge -- --out models/judge [--steps N] [--resume] [--work tmp/judge-run]",
+  "    [--seed S] [--batch B] [--report-n N] [--config cfg.json] [--workers N]",
+  "--workers N: data-parallel on N threads (one core each; the batch must split into N equal parts).",
+  "--config: a JSON object of JudgeTrainConfig fields (e.g. a wider `model`); the flags win over it.",
+  "State (resumable), log.jsonl and config.json go to --work; the judge + report.json to --out.",
+].join('\n');
+if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 const { values } = parseArgs({
   options: {
