@@ -206,7 +206,12 @@ export const chinese: Realizer = {
       } else if (attribute === 'expression') {
         positives.push(level === 1 ? pick(rng, ['微笑', '面带微笑']) : level === 2 ? pick(rng, ['张着嘴', '嘴巴张开']) : '表情严肃');
       } else if (thing !== undefined) {
-        if (level === 0 && isRemovable(attribute)) negatives.push(`${pick(rng, ['没有', '没'])}${pick(rng, thing.having)}${thingNoun(attribute, 1, rng)}`);
+        if (level === 0 && isRemovable(attribute)) {
+          // 没 + 留着 / 戴着 …, but never 没有 + 有 ("没有有胡子"): with 有 the negation is 没有 alone.
+          const neg = pick(rng, ['没有', '没']);
+          const having = pick(rng, thing.having);
+          negatives.push(`${having === '有' ? '没有' : `${neg}${having}`}${thingNoun(attribute, 1, rng)}`);
+        }
         else positives.push(`${pick(rng, thing.having)}${thingNoun(attribute, level, rng)}`);
       } else {
         const adj = adjective(attribute, level, rng);
