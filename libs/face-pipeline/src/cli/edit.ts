@@ -23,6 +23,9 @@ follows OUT's extension: .png, .jpg/.jpeg, .webp).
   --face N              edit the N-th largest face (default 1: the largest)
   --all-faces           edit every face found
   --side-by-side        write input | output side by side, at full size
+  --aligned             the input already is an aligned face crop in the model's framing (a data
+                        set's aligned faces, a face-synth render): no detection, the whole picture
+                        is the face
   --strength S          edit strength 0…3 (default 1)
   --refine-edit N       captioner-guided edit refinement steps per face (default 10; 0 = off)
   --composite MODE      delta (default) | replace | local-replace   (as the live server)
@@ -56,6 +59,7 @@ const OPTIONS = {
   face: { type: 'string' },
   'all-faces': { type: 'boolean', default: false },
   'side-by-side': { type: 'boolean', default: false },
+  aligned: { type: 'boolean', default: false },
   strength: { type: 'string', default: '1' },
   'refine-edit': { type: 'string', default: '10' },
   composite: { type: 'string', default: 'delta' },
@@ -84,6 +88,7 @@ if (!Number.isInteger(refineEdit) || refineEdit < 0 || refineEdit > 1000) fail(`
 const composite = values.composite;
 if (composite !== 'delta' && composite !== 'replace' && composite !== 'local-replace') fail(`--composite must be delta, replace or local-replace, got "${composite}"`, EXIT.usage);
 if (values.face !== undefined && values['all-faces']) fail('--face and --all-faces: give one', EXIT.usage);
+if (values.aligned && (values.face !== undefined || values['all-faces'])) fail('--aligned takes the whole picture as one face: no --face / --all-faces', EXIT.usage);
 const faceN = values.face === undefined ? undefined : Number(values.face);
 if (faceN !== undefined && (!Number.isInteger(faceN) || faceN < 1)) fail(`--face must be a positive integer, got "${values.face}"`, EXIT.usage);
 
@@ -119,7 +124,9 @@ try {
   throw e;
 }
 try {
-  const r = await editor!.edit(input!, values.text, { strength, faces: values['all-faces'] ? 'all' : faceN !== undefined ? faceN - 1 : 'largest' });
+  const r = values.aligned
+    ? editor!.editAligned(input!, values.text, { strength })
+    : await editor!.edit(input!, values.text, { strength, faces: values['all-faces'] ? 'all' : faceN !== undefined ? faceN - 1 : 'largest' });
   const out = values['side-by-side'] ? sideBySide(input!, r.image) : r.image;
   const tmp = `${values.out}.tmp-${process.pid}`;
   try {

@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { parseCommand } from '@lfe/edit-language';
 import { Editor } from '../editor/editor';
 import type { RgbImageLike } from '../face/align';
@@ -57,10 +58,12 @@ const REGION = 2.6;
 export class PhotoEditor {
   readonly #live: LiveFaceEditor;
   readonly #editor: Editor;
+  readonly #opts: PhotoEditorOptions;
   readonly #detector: FaceTracker;
   #n = 0;
 
-  private constructor(editor: Editor, live: LiveFaceEditor, detector: FaceTracker) {
+  private constructor(editor: Editor, live: LiveFaceEditor, detector: FaceTracker, opts: PhotoEditorOptions) {
+    this.#opts = opts;
     this.#editor = editor;
     this.#live = live;
     this.#detector = detector;
@@ -83,7 +86,7 @@ export class PhotoEditor {
         ...(o.localize !== undefined ? { localize: o.localize } : {}),
         ...(refine > 0 ? { refineEdit: refine } : {}),
       });
-      return new PhotoEditor(editor, live, await FaceTracker.create({ inputSize: 608, scoreThreshold: 0.3 }));
+      return new PhotoEditor(editor, live, await FaceTracker.create({ inputSize: 608, scoreThreshold: 0.3 }), o);
     } catch (e) {
       editor.dispose();
       throw e;
@@ -94,9 +97,34 @@ export class PhotoEditor {
     return this.#editor.resolution;
   }
 
-  /** Faces in the picture, largest first. */
-  detect(img: RgbImageLike): Promise<DetectedFace[]> {
-    return this.#detector.detectAll(img);
+  /**
+   * Faces in the picture, largest first, in its pixels. When the detector finds none as it is (it
+   * misses faces that fill the picture, and faces of a few dozen pixels), it looks again at the
+   * picture scaled up to at least 256 px on its short side (nearest neighbour) inside a grey border
+   * of half its size, as `alignPhotoFace` does.
+   */
+  async detect(img: RgbImageLike): Promise<DetectedFace[]> {
+    const direct = await this.#detector.detectAll(img);
+    if (direct.length > 0) return direct;
+    const k = Math.max(1, Math.ceil(256 / Math.min(img.width, img.height)));
+    const W = img.width * k;
+    const H = img.height * k;
+    const dx = Math.round(W / 4);
+    const dy = Math.round(H / 4);
+    const PW = W + 2 * dx;
+    const data = new Uint8Array(PW * (H + 2 * dy) * 3).fill(128);
+    for (let y = 0; y < H; y++) {
+      const sy = Math.floor(y / k);
+      for (let x = 0; x < W; x++) {
+        const s = (sy * img.width + Math.floor(x / k)) * 3;
+        const d = ((y + dy) * PW + x + dx) * 3;
+        data[d] = img.data[s]!;
+        data[d + 1] = img.data[s + 1]!;
+        data[d + 2] = img.data[s + 2]!;
+      }
+    }
+    const found = await this.#detector.detectAll({ width: PW, height: H + 2 * dy, data });
+    return found.map((f) => ({ ...f, x: (f.x - dx) / k, y: (f.y - dy) / k, width: f.width / k, height: f.height / k }));
   }
 
   /**
@@ -133,6 +161,30 @@ export class PhotoEditor {
       }
     }
     return { image: out, faces, found: found.length, ms: { detect: detectMs, edit: performance.now() - t1 } };
+  }
+
+  /**
+   * Edit a picture that already is an aligned face crop in the model's framing (a data set's aligned
+   * faces, a face-synth render): no detection. The model sees the picture scaled to its resolution;
+   * at the model's size the result is the model's edit itself; larger pictures get the edit's change
+   * (edited − input at the model's size) scaled up and added, so their own detail stays.
+   */
+  editAligned(img: RgbImageLike, command: string, req: { strength?: number } = {}): PhotoEditResult {
+    parseCommand(command);
+    const r = this.#editor.resolution;
+    const t0 = performance.now();
+    const out = tf.tidy(() => {
+      const full = tf.tensor3d(img.data, [img.height, img.width, 3], 'int32').toFloat().div(127.5).sub(1).expandDims(0) as tf.Tensor4D;
+      const x = img.width === r && img.height === r ? full : tf.image.resizeBilinear(full, [r, r], false, true);
+      const composite = this.#opts.composite === 'replace' ? 'replace' : 'delta';
+      const edited = this.#editor.edit(x, command, { strength: req.strength ?? 1, refineEdit: this.#opts.refineEdit ?? 0, composite, localize: this.#opts.localize ?? true });
+      const result = img.width === r && img.height === r ? edited : full.add(tf.image.resizeBilinear(edited.sub(x) as tf.Tensor4D, [img.height, img.width], false, true));
+      return result.add(1).mul(127.5).clipByValue(0, 255).round().toInt();
+    });
+    const data = Uint8Array.from(out.dataSync());
+    out.dispose();
+    const box = { x: 0, y: 0, width: img.width, height: img.height, score: 1 };
+    return { image: { width: img.width, height: img.height, data }, faces: [{ index: 0, box, edited: true }], found: 1, ms: { detect: 0, edit: performance.now() - t0 } };
   }
 
   dispose(): void {
