@@ -14,12 +14,13 @@
  *            frame rate, before and during
  *   whep     `--whep` WHEP offers whose peers never connect: answers, and the server's sockets
  *            before, right after, and after the viewer connect timeout (15 s)
- *   soak     `--sessions` publishers for `--soak` seconds; each kind of child process (video
- *            decoder, video encoder) killed once per session; then every session closed: children,
- *            sockets and RSS against the start
+ *   soak     `--sessions` publishers for `--soak` seconds (with a microphone track when
+ *            pocketsphinx is installed); each kind of child process (video decoder, video encoder,
+ *            audio decoder, recogniser) killed once per session; then every session closed:
+ *            children, sockets and RSS against the start
  * Speed and robustness are measured here, not asserted: the table and JSON say what happened.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -27,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { RTCPeerConnection, useOPUS, useVP8 } from 'werift';
 import { WebSocket } from 'ws';
+import { opusTonePackets } from '../testing/opus-source';
 import { TestPublisher } from '../testing/werift-client';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -94,10 +96,15 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Whether the server will run voice (pocketsphinx installed): then the soak kills the audio decoder and the recogniser too. */
+function voiceAvailable(): boolean {
+  return spawnSync('sh', ['-c', 'command -v "${LFE_POCKETSPHINX_BIN:-pocketsphinx_continuous}"']).status === 0;
+}
+
 async function startServer(maxSessions: number): Promise<ServerProc> {
   const port = await freePort();
   const token = `rel-${process.pid}-${Date.now()}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, '--effect', 'none', '--no-voice', '--port', String(port), '--token', token, '--max-sessions', String(maxSessions), '--width', '320', '--height', '240', '--fps', '15', '--log-level', 'warn'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVE, '--effect', 'none', ...(voiceAvailable() ? ['--voice'] : ['--no-voice']), '--port', String(port), '--token', token, '--max-sessions', String(maxSessions), '--width', '320', '--height', '240', '--fps', '15', '--log-level', 'warn'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr?.on('data', (d: Buffer) => {
     stderr.push(d.toString('utf8'));
@@ -212,8 +219,10 @@ async function offerSdp(direction: 'sendrecv' | 'recvonly'): Promise<string> {
   return sdp;
 }
 
-async function publisher(s: ServerProc, session: string): Promise<TestPublisher> {
-  const pub = new TestPublisher({ baseUrl: s.url, token: s.token, width: 320, height: 240, fps: 15 });
+let tone: Buffer[] | undefined;
+async function publisher(s: ServerProc, session: string, audio = false): Promise<TestPublisher> {
+  if (audio) tone ??= opusTonePackets(2);
+  const pub = new TestPublisher({ baseUrl: s.url, token: s.token, width: 320, height: 240, fps: 15, ...(audio && tone ? { audio: tone } : {}) });
   await pub.publish(session);
   pub.start();
   return pub;
@@ -338,24 +347,36 @@ async function soak(s: ServerProc, sessions: number, seconds: number, rows: Row[
   await sleep(1000);
   const base = { sockets: sockets(pid), children: children(pid).length, rssMb: rssMb(pid) };
   const pubs: TestPublisher[] = [];
-  for (let i = 0; i < sessions; i++) pubs.push(await publisher(s, `soak${i}`));
+  const voice = voiceAvailable();
+  // With voice, every publisher sends a microphone track: the server runs an Opus decoder and a recogniser per session.
+  for (let i = 0; i < sessions; i++) pubs.push(await publisher(s, `soak${i}`, voice));
   await sleep(5000);
   const warm = { sockets: sockets(pid), children: children(pid), rssMb: rssMb(pid) };
   const kills: Array<{ kind: string; pid: number; recoveredMs: number | null }> = [];
   const t0 = performance.now();
-  const kinds = ['video-decoder', 'video-encoder'];
+  const kinds = ['video-decoder', 'video-encoder', ...(voice ? ['audio-decoder', 'recogniser'] : [])];
   const rssTrace: number[] = [];
   for (let k = 0; performance.now() - t0 < seconds * 1000; k++) {
     const kind = kinds[k % kinds.length]!;
     const victim = children(pid).find((c) => c.kind === kind && !kills.some((x) => x.pid === c.pid));
     if (victim !== undefined && kills.length < sessions * kinds.length) {
       const killedAt = performance.now();
-      process.kill(victim.pid, 'SIGKILL');
-      // Recovered when every publisher gets frames back again after the kill.
+      const before = new Set(children(pid).filter((c) => c.kind === kind).map((c) => c.pid));
+      try {
+        process.kill(-victim.pid, 'SIGKILL'); // its process group (the recogniser runs `cat | pocketsphinx`)
+      } catch {
+        process.kill(victim.pid, 'SIGKILL');
+      }
+      // Recovered: video kinds when every publisher gets frames back again after the kill; audio
+      // kinds when a new child of that kind runs (the decoder restarts with the next packet, the
+      // recogniser by itself).
       let recoveredMs: number | null = null;
       while (performance.now() - killedAt < 15_000) {
         await sleep(200);
-        if (pubs.every((p) => p.frames.some((f) => f.arrivalMs > killedAt + 500))) {
+        const ok = kind.startsWith('video')
+          ? pubs.every((p) => p.frames.some((f) => f.arrivalMs > killedAt + 500))
+          : children(pid).some((c) => c.kind === kind && !before.has(c.pid));
+        if (ok) {
           recoveredMs = performance.now() - killedAt;
           break;
         }

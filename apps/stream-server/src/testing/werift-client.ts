@@ -27,6 +27,8 @@ export interface ClientOptions {
   fps?: number;
   /** What the publisher sends as frame n (default: the stamped test pattern); a fresh buffer each call. */
   source?: (n: number, width: number, height: number) => RgbFrame;
+  /** Publish a microphone track too: these Opus packets, one every 20 ms, in a loop (`opusTonePackets`). */
+  audio?: readonly Buffer[];
 }
 
 async function signal(url: string, offer: string, token: string | undefined): Promise<{ answer: string; location: string }> {
@@ -111,6 +113,9 @@ export class TestPublisher {
   #dropNext = 0;
   readonly #opts: ClientOptions;
   readonly #track = new MediaStreamTrack({ kind: 'video' });
+  readonly #audioTrack = new MediaStreamTrack({ kind: 'audio' });
+  #audioTimer: NodeJS.Timeout | undefined;
+  #audioN = 0;
   readonly #packetizer = new Vp8Packetizer();
   #encoder: VideoEncoder | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -150,6 +155,7 @@ export class TestPublisher {
       if (p instanceof RtcpPayloadSpecificFeedback && p.feedback instanceof PictureLossIndication && p.feedback.mediaSsrc === t.sender.ssrc) onPli();
     });
     if (withDataChannel) this.commands = this.pc.createDataChannel('commands');
+    if (this.#opts.audio !== undefined) this.pc.addTransceiver(this.#audioTrack, { direction: 'sendonly' });
     const offer = await this.pc.createOffer();
     await this.pc.setLocalDescription(offer);
     const url = `${this.#opts.baseUrl}/whip${sessionId ? `?session=${sessionId}` : ''}`;
@@ -169,11 +175,21 @@ export class TestPublisher {
   /** Send test frames at `fps` until stop(). */
   start(): void {
     this.#timer ??= setInterval(() => this.#tick(), 1000 / this.fps);
+    const audio = this.#opts.audio;
+    if (audio !== undefined && audio.length > 0) {
+      this.#audioTimer ??= setInterval(() => {
+        const n = this.#audioN++;
+        const header = new RtpHeader({ payloadType: 111, sequenceNumber: n & 0xffff, timestamp: (n * 960) >>> 0, marker: false, ssrc: 2 });
+        this.#audioTrack.writeRtp(new RtpPacket(header, audio[n % audio.length]!));
+      }, 20);
+    }
   }
 
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    clearInterval(this.#audioTimer);
+    this.#audioTimer = undefined;
   }
 
   /** Frames received back; `n` is the stamped frame number. */
