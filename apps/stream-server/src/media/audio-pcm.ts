@@ -12,13 +12,17 @@ export interface AudioPcmEvents extends Record<string, unknown[]> {
 
 /**
  * Opus RTP payloads → Ogg pages (ours) → ffmpeg → 16 kHz mono s16le, the input libs/speech wants.
- * Started lazily by the first packet; a dead decoder is restarted (Ogg headers again) up to
- * `maxRestarts` times, then the stream reports `fatal` and stays silent.
+ * Started lazily by the first packet; a dead decoder is restarted (Ogg headers again), up to
+ * `maxRestarts` deaths within `windowMs` (a decoder that dies now and then, hours apart, keeps
+ * being restarted); beyond that, or when ffmpeg cannot start at all, the stream reports `fatal`
+ * and stays silent.
  */
 export class AudioPcmStream extends SafeEmitter<AudioPcmEvents> {
   #proc: FfmpegProcess | undefined;
   #writer: OggOpusWriter | undefined;
-  #restarts = 0;
+  /** Times of the recent deaths (the restart window); `Infinity` entries mean: never again. */
+  #deaths: number[] = [];
+  #gaveUp = false;
   #badPackets = 0;
   #closed = false;
 
@@ -26,6 +30,7 @@ export class AudioPcmStream extends SafeEmitter<AudioPcmEvents> {
     private readonly log: Logger,
     private readonly binary?: FfmpegBinary,
     private readonly maxRestarts = 5,
+    private readonly windowMs = 60_000,
   ) {
     super();
   }
@@ -53,7 +58,7 @@ export class AudioPcmStream extends SafeEmitter<AudioPcmEvents> {
   }
 
   #start(): FfmpegProcess | undefined {
-    if (this.#restarts > this.maxRestarts) return undefined;
+    if (this.#gaveUp) return undefined;
     const proc = new FfmpegProcess({
       name: 'audio-decoder',
       ...(this.binary ? { binary: this.binary } : {}),
@@ -61,16 +66,20 @@ export class AudioPcmStream extends SafeEmitter<AudioPcmEvents> {
     });
     proc.ready.catch((err: unknown) => {
       this.log.error('audio decoder failed to start', { error: err });
-      this.#restarts = this.maxRestarts + 1;
+      this.#gaveUp = true;
       this.safeEmit('fatal', err instanceof Error ? err : new Error(String(err)));
     });
     proc.on('data', (b) => this.safeEmit('pcm', b));
     proc.on('died', (err) => {
       if (this.#proc !== proc) return;
       this.#proc = undefined;
-      this.#restarts++;
-      this.log.warn('audio decoder died', { error: err, restarts: this.#restarts });
-      if (this.#restarts > this.maxRestarts) this.safeEmit('fatal', err);
+      const now = performance.now();
+      this.#deaths = [...this.#deaths.filter((t) => now - t < this.windowMs), now];
+      this.log.warn('audio decoder died', { error: err, deathsInWindow: this.#deaths.length });
+      if (this.#deaths.length > this.maxRestarts) {
+        this.#gaveUp = true;
+        this.safeEmit('fatal', err);
+      }
     });
     this.#writer = new OggOpusWriter(2);
     proc.write(this.#writer.headers());

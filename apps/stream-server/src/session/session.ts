@@ -114,6 +114,9 @@ export class Session extends SafeEmitter<SessionEvents> {
         (reason) => this.broadcast({ type: 'error', code: 'voice', message: `voice commands stopped for this session (${reason}); typed commands still work` }),
       );
       this.audio.on('pcm', (b) => voice.write(b));
+      this.audio.on('fatal', (err) =>
+        this.broadcast({ type: 'error', code: 'voice', message: `voice commands stopped for this session (the audio decoder failed: ${err.message}); typed commands still work` }),
+      );
       this.#voice = voice;
     }
     this.#statsTimer = setInterval(() => this.#sendStats(), options.statsIntervalMs ?? 1000);
