@@ -68,7 +68,7 @@ export interface StreamServerOptions {
   photo?: PhotoService;
 }
 
-/** What `POST /v1/edit` needs: face-pipeline's `PhotoWorker` fits. Errors carry a `kind` (see `photoStatus`). */
+/** What `POST /v1/edit` needs: face-pipeline's `PhotoWorker` fits. Its errors carry a `kind` (no-face, command, not-an-image, too-large; mapped to statuses in `#photoEdit`). */
 export interface PhotoService {
   edit(bytes: Uint8Array, req: { name: string; command: string; faces?: 'largest' | 'all' | number; strength?: number; format: 'png' | 'jpeg' | 'webp' }): Promise<{ bytes: Buffer; found: number; edited: number; ms: { detect: number; edit: number } }>;
 }
