@@ -36,7 +36,8 @@ const SERVE = resolve(ROOT, 'apps/stream-server/src/cli/serve.ts');
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const USAGE = `usage: nx run stream-server:reliability -- [--clients 100] [--commands 3000] [--whep 300] [--slow 50] [--sessions 4] [--soak 300] [--json FILE]
-  --phases attacks,slow,flood,whep,soak   (default all)`;
+  --phases attacks,slow,flood,whep,soak   (default all)
+  --json FILE   also write the report as JSON (a path relative to the repository root)`;
 
 // ---------------------------------------------------------------- flood worker (its own process)
 
@@ -457,7 +458,8 @@ async function main(): Promise<number> {
   console.log(`\n${'phase'.padEnd(8)} ${'check'.padEnd(w)}  result`);
   for (const r of rows) console.log(`${r.phase.padEnd(8)} ${r.check.padEnd(w)}  ${r.result}${r.ok === null ? '' : r.ok ? '   ok' : '   NOT MET'}`);
   report['rows'] = rows;
-  if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+  // Relative to the repository root (nx runs this in apps/stream-server).
+  if (values.json !== undefined) writeFileSync(resolve(ROOT, values.json), `${JSON.stringify(report, null, 2)}\n`);
   return 0;
 }
 
