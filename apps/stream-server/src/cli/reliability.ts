@@ -26,10 +26,9 @@ import { connect, createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { RTCPeerConnection, useOPUS, useVP8 } from 'werift';
 import { WebSocket } from 'ws';
 import { opusTonePackets } from '../testing/opus-source';
-import { TestPublisher } from '../testing/werift-client';
+import { TestPublisher, offerSdp } from '../testing/werift-client';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const SERVE = resolve(ROOT, 'apps/stream-server/src/cli/serve.ts');
@@ -211,14 +210,6 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.floor(p * s.length))]!;
 };
 
-async function offerSdp(direction: 'sendrecv' | 'recvonly'): Promise<string> {
-  const pc = new RTCPeerConnection({ codecs: { video: [useVP8()], audio: [useOPUS()] }, iceServers: [] });
-  pc.addTransceiver('video', { direction });
-  await pc.setLocalDescription(await pc.createOffer());
-  const sdp = pc.localDescription?.sdp ?? '';
-  await pc.close();
-  return sdp;
-}
 
 let tone: Buffer[] | undefined;
 async function publisher(s: ServerProc, session: string, audio = false): Promise<TestPublisher> {

@@ -1,22 +1,13 @@
 import { request } from 'node:http';
-import { RTCPeerConnection, useOPUS, useVP8 } from 'werift';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addressClass, candidatePolicy, filterCandidates, MAX_REMOTE_CANDIDATES } from '../peer/sdp-check';
 import { startTestServer } from '../testing/server-fixture';
-import { TestPublisher } from '../testing/werift-client';
+import { TestPublisher, offerSdp } from '../testing/werift-client';
 import { isLoopbackHost } from './auth';
 import { OriginPolicy } from './origin';
 import type { StreamServer } from './server';
 
-async function offerSdp(direction: 'sendrecv' | 'recvonly'): Promise<string> {
-  const pc = new RTCPeerConnection({ codecs: { video: [useVP8()], audio: [useOPUS()] }, iceServers: [] });
-  pc.addTransceiver('video', { direction });
-  await pc.setLocalDescription(await pc.createOffer());
-  const sdp = pc.localDescription?.sdp ?? '';
-  await pc.close();
-  return sdp;
-}
 
 /** A raw HTTP request (fetch cannot set Host). */
 function raw(url: string, opts: { method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {

@@ -1,23 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RTCPeerConnection, useOPUS, useVP8 } from 'werift';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../testing/server-fixture';
-import { TestPublisher } from '../testing/werift-client';
+import { TestPublisher, offerSdp } from '../testing/werift-client';
 import type { StreamServer } from './server';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
-async function offerSdp(): Promise<string> {
-  const pc = new RTCPeerConnection({ codecs: { video: [useVP8()], audio: [useOPUS()] }, iceServers: [] });
-  pc.addTransceiver('video', { direction: 'sendrecv' });
-  pc.addTransceiver('audio', { direction: 'sendonly' });
-  await pc.setLocalDescription(await pc.createOffer());
-  const sdp = pc.localDescription?.sdp ?? '';
-  await pc.close();
-  return sdp;
-}
 
 function post(base: string, path: string, body: string | Buffer, type = 'application/sdp', token?: string): Promise<Response> {
   return fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': type, ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body });
@@ -68,7 +58,7 @@ describe('WHIP / WHEP signalling and bad input', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ maxSessions: 2 });
-    offer = await offerSdp();
+    offer = await offerSdp('sendrecv', true);
   });
   afterAll(async () => {
     await server?.close();
@@ -151,7 +141,7 @@ describe('auth', () => {
   });
 
   it('requires the bearer token on WHIP, WHEP and ws when asked to', async () => {
-    const offer = await offerSdp();
+    const offer = await offerSdp('sendrecv', true);
     const res = await post(server.url, '/whip', offer);
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
@@ -175,7 +165,7 @@ describe('auth', () => {
       expect(res.headers.get('content-type')).toMatch(/text\/html/);
     }
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    expect((await post(server.url, '/whep/s1', await offerSdp(), 'application/sdp', 'wrong')).status).toBe(401);
+    expect((await post(server.url, '/whep/s1', await offerSdp('sendrecv', true), 'application/sdp', 'wrong')).status).toBe(401);
   });
 });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveFfmpeg } from './ffmpeg-path';
 import { OggOpusWriter, oggCrc } from './ogg-opus-writer';
 import { opusPacketSamples } from './opus-toc';
+import { oggPackets } from '../testing/opus-source';
 
 describe('opusPacketSamples', () => {
   it('reads frame duration and count from the TOC byte', () => {
@@ -27,7 +28,7 @@ describe('OggOpusWriter', () => {
       maxBuffer: 1 << 22,
     });
     expect(enc.status).toBe(0);
-    const packets = splitOggPackets(enc.stdout).slice(2); // skip OpusHead / OpusTags
+    const packets = oggPackets(enc.stdout).slice(2); // skip OpusHead / OpusTags
     expect(packets.length).toBeGreaterThan(40);
     const w = new OggOpusWriter(1);
     const ogg = Buffer.concat([w.headers(), ...packets.map((p) => w.packet(p))]);
@@ -42,24 +43,3 @@ describe('OggOpusWriter', () => {
   });
 });
 
-/** Minimal Ogg page walker for the test: packets reassembled from lacing values. */
-function splitOggPackets(ogg: Buffer): Buffer[] {
-  const packets: Buffer[] = [];
-  let current: Buffer[] = [];
-  let off = 0;
-  while (off + 27 <= ogg.length) {
-    const n = ogg[off + 26] as number;
-    const lacing = ogg.subarray(off + 27, off + 27 + n);
-    let p = off + 27 + n;
-    for (const l of lacing) {
-      current.push(ogg.subarray(p, p + l));
-      p += l;
-      if (l < 255) {
-        packets.push(Buffer.concat(current));
-        current = [];
-      }
-    }
-    off = p;
-  }
-  return packets;
-}

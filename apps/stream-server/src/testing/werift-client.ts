@@ -300,3 +300,14 @@ async function waitConnected(pc: RTCPeerConnection, timeoutMs = 10_000): Promise
     });
   });
 }
+
+/** A werift peer's SDP offer (video `direction`, optional send-only audio), the peer closed at once: for signalling tests and attacks. */
+export async function offerSdp(direction: 'sendrecv' | 'recvonly' | 'sendonly' = 'sendrecv', withAudio = false): Promise<string> {
+  const pc = new RTCPeerConnection({ codecs: { video: [useVP8()], audio: [useOPUS()] }, iceServers: [] });
+  pc.addTransceiver('video', { direction });
+  if (withAudio) pc.addTransceiver('audio', { direction: 'sendonly' });
+  await pc.setLocalDescription(await pc.createOffer());
+  const sdp = pc.localDescription?.sdp ?? '';
+  await pc.close();
+  return sdp;
+}

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCanvas, loadImage } from '@napi-rs/canvas';
+import { decodeImage } from '../photo/image-io';
 import { cropAligned, type Alignment, type FaceTemplate, type RgbImageLike } from './align';
 import { FaceTracker, alignmentFromFix, type FaceFix } from './tracker';
 
@@ -22,7 +22,7 @@ export function loadFraming(dir: string): FaceTemplate | undefined {
   return { eyeMid: { x: raw.eyeMid.x, y: raw.eyeMid.y }, eyeDistance: raw.eyeDistance, mouthDistance: raw.mouthDistance };
 }
 
-/** Decode an image file (PNG, JPEG, WebP, …) to RGB24. Throws a TypeError naming the file when it cannot. */
+/** Decode an image file (PNG, JPEG, WebP) to RGB24, upright. Throws a TypeError naming the file when it cannot. */
 export async function readRgbImage(file: string): Promise<RgbImageLike> {
   let bytes: Buffer;
   try {
@@ -30,22 +30,7 @@ export async function readRgbImage(file: string): Promise<RgbImageLike> {
   } catch (e) {
     throw new TypeError(`${file}: cannot read (${String((e as NodeJS.ErrnoException).code)})`);
   }
-  let img: Awaited<ReturnType<typeof loadImage>>;
-  try {
-    img = await loadImage(bytes);
-  } catch {
-    throw new TypeError(`${file}: not a decodable image (PNG, JPEG, WebP, GIF, AVIF or BMP)`);
-  }
-  const ctx = createCanvas(img.width, img.height).getContext('2d');
-  ctx.drawImage(img, 0, 0);
-  const rgba = ctx.getImageData(0, 0, img.width, img.height).data;
-  const data = new Uint8Array(img.width * img.height * 3);
-  for (let i = 0, j = 0; i < data.length; i += 3, j += 4) {
-    data[i] = rgba[j]!;
-    data[i + 1] = rgba[j + 1]!;
-    data[i + 2] = rgba[j + 2]!;
-  }
-  return { width: img.width, height: img.height, data };
+  return decodeImage(bytes, file);
 }
 
 /** Put an image in the middle of a grey canvas `pad` times its size (the detector misses faces that fill the frame). */

@@ -4,7 +4,8 @@ import type { RgbImageLike } from '../face/align';
 /** Largest picture the photo path takes: 40 megapixels (8000×5000). Larger → ImageTooLargeError. */
 export const MAX_PHOTO_PIXELS = 40_000_000;
 
-export class ImageDecodeError extends Error {
+/** The bytes are not a picture the decoder reads (a TypeError, as `readRgbImage` always threw). */
+export class ImageDecodeError extends TypeError {
   override readonly name = 'ImageDecodeError';
 }
 
