@@ -219,7 +219,22 @@ class Discriminator:
         """img [B, 3, R, R] in [-1, 1] → logits [B]."""
         p = self.p
         act = lambda t: F.leaky_relu(t, 0.2)  # noqa: E731
+        x = self.features(img)[-1]
+        if self.cfg["resolution"] == 4:  # no down block ran: the fromrgb output keeps its gain
+            x = x * SQRT2
+        x = torch.cat([x, self._mbstd(x)], dim=1)
+        x = act(conv(x, p["b4/conv/w"], p["b4/conv/b"]))
+        flat = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # NHWC order, as the TypeScript dense expects
+        h = F.leaky_relu(dense(flat, p["b4/fc/w"], p["b4/fc/b"], 1.0, SQRT2), 0.2)
+        return dense(h, p["b4/out/w"], p["b4/out/b"], 1.0, SQRT2).reshape(-1)
+
+    def features(self, img) -> list[torch.Tensor]:
+        """The activations after fromrgb and after each down block (before the minibatch-std layer):
+        a perceptual distance for training other networks against this D's view of faces."""
+        p = self.p
+        act = lambda t: F.leaky_relu(t, 0.2)  # noqa: E731
         x = act(conv(img, p["fromrgb/w"], p["fromrgb/b"]))
+        out = [x]
         gain = SQRT2
         r = self.cfg["resolution"]
         while r > 4:
@@ -229,13 +244,8 @@ class Discriminator:
             x = down2(y) + skip
             gain = 1.0
             r //= 2
-        if gain != 1.0:
-            x = x * gain
-        x = torch.cat([x, self._mbstd(x)], dim=1)
-        x = act(conv(x, p["b4/conv/w"], p["b4/conv/b"]))
-        flat = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # NHWC order, as the TypeScript dense expects
-        h = F.leaky_relu(dense(flat, p["b4/fc/w"], p["b4/fc/b"], 1.0, SQRT2), 0.2)
-        return dense(h, p["b4/out/w"], p["b4/out/b"], 1.0, SQRT2).reshape(-1)
+            out.append(x)
+        return out
 
     def _mbstd(self, x):
         b, ch, h, w = x.shape

@@ -9,6 +9,7 @@ import { initRuntime } from '@lfe/face-pipeline';
 import { RealFaceDataset } from '@lfe/realface';
 import { evaluateRealJudge, rocAuc } from './evaluate-real';
 import { RealJudge } from './real-judge';
+import { parityInputs } from '../testing/parity-inputs';
 
 /** The real-face judge we ship (trained by libs/trainer-torch on the train split). */
 const MODEL = resolve(fileURLToPath(import.meta.url), '../../../../../models/real/judge');
@@ -18,14 +19,6 @@ beforeAll(async () => {
   await initRuntime();
 });
 afterAll(() => tmp.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-/** The PyTorch exporter's parity inputs (lfe_torch.real_judge.parity_inputs), rebuilt here. */
-function parityInputs(n: number, r: number): Float32Array {
-  const out = new Float32Array(n * r * r * 3);
-  let i = 0;
-  for (let b = 0; b < n; b++) for (let y = 0; y < r; y++) for (let x = 0; x < r; x++) for (let c = 0; c < 3; c++) out[i++] = 0.9 * Math.sin(0.37 * (b + 1) * x + 0.23 * (c + 1) * y + b);
-  return out;
-}
 
 describe('shipped models/real/judge', () => {
   it('computes what PyTorch computed on the same weights (the hand-over)', () => {
