@@ -6,12 +6,13 @@ pytest.importorskip("PIL", reason="PIL is not installed in .venv-torch (scripts/
 import hashlib  # noqa: E402
 import json  # noqa: E402
 import shutil  # noqa: E402
+import subprocess  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
-from test_gan import make_real_folder  # noqa: E402
+from test_gan import TSX, make_real_folder  # noqa: E402
 
 from lfe_torch.checkpoint import load_checkpoint  # noqa: E402
 from lfe_torch.encoder import Encoder  # noqa: E402
@@ -131,3 +132,15 @@ def test_refuses_to_resume_against_another_generator(tmp_path: Path) -> None:
         main(["--generator", str(other), *common, "--resume"])
     with pytest.raises(SystemExit, match="no .*state.pt"):
         main(["--generator", str(GENERATOR), *common, "--work", str(tmp_path / "nothing"), "--resume"])
+
+
+@pytest.mark.skipif(not GENERATOR.is_dir() or not TSX.exists() or shutil.which("node") is None,
+                    reason="needs the committed real-face generator and the TypeScript side (npm ci)")
+def test_typescript_reads_the_export_and_computes_the_same_latents(tmp_path: Path) -> None:
+    data = make_real_folder(tmp_path / "faces", n=4)
+    assert main(["--generator", str(GENERATOR), "--data", str(data), "--no-cache", "--steps", "2", "--batch", "2", "--val-faces", "0",
+                 "--out", str(tmp_path / "e"), "--work", str(tmp_path / "w"), "--threads", "1"]) == 0
+    res = subprocess.run([str(TSX), "libs/trainer/src/testing/torch-parity.ts", str(tmp_path / "e"), str(GENERATOR)],
+                         cwd=REPO_ROOT, check=True, capture_output=True, text=True)
+    got = json.loads(res.stdout.strip().splitlines()[-1])
+    assert got["kind"] == "lfe-encoder" and got["n"] == 2 * 10 * 128 and got["worst"] < 1e-4, got

@@ -10,9 +10,9 @@ import { RealJudge } from '../judge/real-judge';
 
 const USAGE = [
   'usage: npx nx run trainer:eval-inversion -- --world real --generator DIR --encoder DIR',
-  '       [--faces 1500] [--refine 0,20] [--data DIR] [--judge models/real/judge] [--identity models/real/identity.json] [--out report.json]',
+  '       [--faces 1500] [--refine 0,20] [--split test|validation] [--data DIR] [--judge models/real/judge] [--identity models/real/identity.json] [--out report.json]',
   '',
-  'Inversion of the real test faces: each face through the encoder (and N steps of latent refinement)',
+  'Inversion of real held-out faces (the test split; --split validation to choose settings): each face through the encoder (and N steps of latent refinement)',
   'into the generator and back. Reports pixel MSE, the face-descriptor distance and the share under the',
   'calibrated same-person threshold, the share of command labels the real judge reads the same, and FD',
   'of the reconstructions against the test faces (with the real-vs-real floors).',
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     encoder: { type: 'string' },
     faces: { type: 'string', default: '1500' },
     refine: { type: 'string', default: '0' },
+    split: { type: 'string', default: 'test' },
     data: { type: 'string' },
     judge: { type: 'string', default: 'models/real/judge' },
     identity: { type: 'string', default: 'models/real/identity.json' },
@@ -46,6 +47,7 @@ if (values.world !== 'real') fail(`--world ${values.world}: only "real" (the syn
 if (values.generator === undefined || values.encoder === undefined) fail('--generator DIR and --encoder DIR are required');
 const faces = Number(values.faces);
 if (!Number.isInteger(faces) || faces < 2) fail(`--faces must be an integer ≥ 2, got "${values.faces}"`);
+if (values.split !== 'test' && values.split !== 'validation') fail(`--split must be test or validation, got "${values.split}"`);
 const refine = values.refine.split(',').map(Number);
 if (refine.some((v) => !Number.isInteger(v) || v < 0 || v > 1000)) fail(`--refine must be integers in 0…1000, got "${values.refine}"`);
 
@@ -58,7 +60,7 @@ const cal = JSON.parse(readFileSync(values.identity, 'utf8')) as { threshold: nu
 const descriptor = await FaceDescriptor.load({ crop: cal.crop });
 const t0 = performance.now();
 try {
-  const report = await evaluateInversionReal(g, enc, judge, descriptor, cal.threshold, set, { faces, refineSteps: refine, log: (l) => console.error(l) });
+  const report = await evaluateInversionReal(g, enc, judge, descriptor, cal.threshold, set, { faces, refineSteps: refine, split: values.split as 'test' | 'validation', log: (l) => console.error(l) });
   console.log(formatRealInversionReport(report));
   console.error(`${((performance.now() - t0) / 1000).toFixed(0)} s`);
   if (values.out !== undefined) {

@@ -34,7 +34,8 @@ export interface RealInversionRow {
 
 export interface RealInversionReport {
   world: 'real';
-  split: 'test';
+  /** The faces inverted; the FD floor compares them with the other held-out split. */
+  split: 'validation' | 'test';
   faces: number;
   threshold: number;
   /** Real-vs-real floors at this n (validation vs test), for the FD columns (null: too few faces). */
@@ -55,13 +56,14 @@ export async function evaluateInversionReal(
   descriptor: FaceDescriptor,
   threshold: number,
   set: RealFaceDataset,
-  opts: { faces?: number; refineSteps?: readonly number[]; batchSize?: number; log?: (line: string) => void } = {},
+  opts: { faces?: number; refineSteps?: readonly number[]; batchSize?: number; split?: 'validation' | 'test'; log?: (line: string) => void } = {},
 ): Promise<RealInversionReport> {
   const n = Math.min(opts.faces ?? 1500, set.split('test').count, set.split('validation').count);
   const bs = opts.batchSize ?? 50;
   const log = opts.log ?? ((): void => {});
-  const test = splitSource(set, 'test');
-  const val = splitSource(set, 'validation');
+  const split = opts.split ?? 'test';
+  const test = splitSource(set, split);
+  const val = splitSource(set, split === 'test' ? 'validation' : 'test');
   const labelIdx = COMMAND_LABELS.map((l) => {
     const k = judge.attributes.indexOf(l);
     if (k < 0) throw new TypeError(`eval-inversion: the judge has no label ${l}`);
@@ -138,14 +140,14 @@ export async function evaluateInversionReal(
     log(`refine ${steps}: pixel MSE ${row.pixelMse.toFixed(4)}, same person ${(row.identity.underThreshold * 100).toFixed(1)} %, labels kept ${(row.labelAgreement * 100).toFixed(1)} %`);
     rows.push(row);
   }
-  return { world: 'real', split: 'test', faces: n, threshold, fdJudgeFloor, fdFaceFloor, rows };
+  return { world: 'real', split, faces: n, threshold, fdJudgeFloor, fdFaceFloor, rows };
 }
 
 export function formatRealInversionReport(r: RealInversionReport): string {
   const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
   const fdCell = (v: number | null, floor: number | null, digits: number): string => (v === null || floor === null ? 'n/a' : `${v.toFixed(digits)} (${(v / floor).toFixed(1)}×)`);
   return [
-    `Inversion of real test faces (${r.faces}); same person: descriptor distance < ${r.threshold.toFixed(3)}; FD floors (validation vs test): judge ${r.fdJudgeFloor?.toFixed(2) ?? 'n/a'}, face ${r.fdFaceFloor?.toFixed(4) ?? 'n/a'}`,
+    `Inversion of real ${r.split} faces (${r.faces}); same person: descriptor distance < ${r.threshold.toFixed(3)}; FD floors (validation vs test): judge ${r.fdJudgeFloor?.toFixed(2) ?? 'n/a'}, face ${r.fdFaceFloor?.toFixed(4) ?? 'n/a'}`,
     '',
     '| refine steps | pixel MSE | descriptor distance (median) | same person | command labels kept | FD-judge (× floor) | FD-face (× floor) | ms / face |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',
