@@ -1,5 +1,7 @@
-// Type-aware lint for every project, plus Nx module boundaries: libs never import apps, and the
-// live face pipeline never imports the trainer (training code must not leak into the product).
+// Type-aware lint for every project, plus Nx module boundaries: libs never import apps, the
+// live face pipeline never imports the trainer (training code must not leak into the product), and
+// the wire protocol (bundled into the browser page too) imports no other project and no Node built-in.
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import globals from 'globals';
@@ -30,12 +32,30 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'scope:lib', onlyDependOnLibsWithTags: ['scope:lib'] },
             { sourceTag: 'lib:face-pipeline', notDependOnLibsWithTags: ['lib:trainer'] },
+            // Depends on nothing in the repo and on no npm package (vitest only in its tests).
+            { sourceTag: 'lib:protocol', onlyDependOnLibsWithTags: [], allowedExternalImports: ['vitest', 'vitest/*'] },
             { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:lib'] },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:lib'] },
             { sourceTag: 'scope:tests', onlyDependOnLibsWithTags: ['scope:lib', 'scope:app', 'scope:tools'] },
           ],
         },
       ],
+    },
+  },
+  {
+    // @lfe/protocol runs in the browser as well as in Node: its sources use neither Node modules nor
+    // Node globals (tsconfig.browser.json checks the same without Node's types). Tests run in Node.
+    files: ['libs/protocol/src/**/*.ts'],
+    ignores: ['libs/protocol/src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: builtinModules.map((name) => ({ name, message: '@lfe/protocol is browser-safe: no Node built-ins.' })),
+          patterns: [{ group: ['node:*'], message: '@lfe/protocol is browser-safe: no Node built-ins.' }],
+        },
+      ],
+      'no-restricted-globals': ['error', 'Buffer', 'process', 'require', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate'],
     },
   },
   {

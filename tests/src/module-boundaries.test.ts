@@ -32,14 +32,21 @@ describe('Nx module boundaries', () => {
     expect(await lintAs('libs/trainer/src/index.ts', "import { initRuntime } from '@lfe/face-pipeline';\nexport const p = initRuntime;\n")).toEqual([]);
   });
 
-  it('the project graph has no lib → app edge and no face-pipeline → trainer edge', () => {
+  it('forbid protocol importing another project or an npm package; allow both apps importing protocol', async () => {
+    expect((await lintAs('libs/protocol/src/index.ts', "import { tokenize } from '@lfe/edit-language';\nexport const p = tokenize;\n")).join('\n')).toMatch(/lib:protocol/);
+    expect((await lintAs('libs/protocol/src/index.ts', "import { WebSocket } from 'ws';\nexport const p = WebSocket;\n")).join('\n')).toMatch(/lib:protocol.*not allowed to import "ws"/);
+    expect(await lintAs('apps/viewer/src/index.ts', "import { parseServerMessage } from '@lfe/protocol';\nexport const p = parseServerMessage;\n")).toEqual([]);
+    expect(await lintAs('apps/stream-server/src/index.ts', "import { parseClientMessage } from '@lfe/protocol';\nexport const p = parseClientMessage;\n")).toEqual([]);
+  });
+
+  it('the project graph has no lib → app edge, no face-pipeline → trainer edge, and no edge out of protocol', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'graph-')), 'graph.json');
     execFileSync('npx', ['nx', 'graph', `--file=${file}`], { cwd: root, stdio: 'ignore' });
     const graph = JSON.parse(readFileSync(file, 'utf8')) as {
       graph: { nodes: Record<string, { type: string; data: { tags?: string[] } }>; dependencies: Record<string, Array<{ target: string }>> };
     };
     const { nodes, dependencies } = graph.graph;
-    expect(Object.keys(nodes)).toEqual(expect.arrayContaining(['stream-server', 'viewer', 'face-pipeline', 'trainer', 'speech', 'edit-language', 'face-synth', 'tools', 'tests']));
+    expect(Object.keys(nodes)).toEqual(expect.arrayContaining(['stream-server', 'viewer', 'protocol', 'face-pipeline', 'trainer', 'speech', 'edit-language', 'face-synth', 'tools', 'tests']));
     const isApp = (p: string): boolean => nodes[p]?.type === 'app';
     const isLib = (p: string): boolean => nodes[p]?.data.tags?.includes('scope:lib') ?? false;
     for (const [src, deps] of Object.entries(dependencies)) {
@@ -47,6 +54,7 @@ describe('Nx module boundaries', () => {
         if (!(d.target in nodes)) continue; // npm packages
         expect(isLib(src) && isApp(d.target), `${src} → ${d.target}`).toBe(false);
         expect(src === 'face-pipeline' && d.target === 'trainer', `${src} → ${d.target}`).toBe(false);
+        expect(src === 'protocol', `${src} → ${d.target}`).toBe(false);
       }
     }
   });

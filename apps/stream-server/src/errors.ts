@@ -1,26 +1,23 @@
 /**
  * The one errors module of the stream server. Callers (the HTTP layer, the WebSocket handler) match
- * on class, never on message text; each HTTP-facing error carries its status and protocol code.
+ * on class, never on message text; each HTTP-facing error carries its status and protocol code
+ * (the codes themselves are the wire's, in @lfe/protocol; a message that does not fit the protocol
+ * is @lfe/protocol's `ProtocolError`).
  */
+import type { HttpErrorCode } from '@lfe/protocol';
 
 /** Base of every error the server turns into an HTTP status or a protocol `error` message. */
 export class StreamServerError extends Error {
   override readonly name: string = 'StreamServerError';
   readonly status: number = 500;
-  readonly code: string = 'internal';
+  readonly code: HttpErrorCode = 'internal';
 }
 
 /** Malformed input: SDP, JSON, a field out of range. Always a client mistake (400). */
 export class BadInputError extends StreamServerError {
   override readonly name: string = 'BadInputError';
   override readonly status: number = 400;
-  override readonly code: string = 'bad-request';
-}
-
-/** A ws / data channel message that is not one of the protocol's client messages. */
-export class BadMessageError extends BadInputError {
-  override readonly name = 'BadMessageError';
-  override readonly code = 'bad-message';
+  override readonly code: HttpErrorCode = 'bad-request';
 }
 
 export class UnsupportedMediaTypeError extends StreamServerError {

@@ -4,5 +4,4 @@ export type { RgbFrame } from './media/frame';
 export { PassthroughProcessor, type FrameProcessor, type SessionView } from './media/frame-processor';
 export { createFrameProcessor } from './processors';
 export type { ActiveEdit, EditSnapshot } from './session/edit-state';
-export type { ClientMessage, ServerMessage } from './session/messages';
 export * from './errors';

@@ -3,11 +3,11 @@
  * connection; commands, transcript and stats over the session's WebSocket.
  */
 import { spokenCommands } from '@lfe/edit-language';
+import { MIC_MODES, type MicMode } from '@lfe/protocol';
 import './styles.css';
 import { CommandClient, ReconnectingSocket, type SocketStatus } from './protocol/command-client';
 import { AuthError, CapacityError, MediaAccessError } from './protocol/errors';
 import { commandSocketUrl } from './protocol/http';
-import { MIC_MODES, type MicMode } from './protocol/messages';
 import { openCameraAndMic } from './media/camera';
 import { FrameWatch } from './media/frame-watch';
 import { publish, type Publication } from './media/publisher';

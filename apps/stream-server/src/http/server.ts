@@ -1,6 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { type HttpErrorBody, MAX_MESSAGE_BYTES } from '@lfe/protocol';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
   AuthError,
@@ -19,7 +20,6 @@ import { type FrameProcessor, PassthroughProcessor } from '../media/frame-proces
 import { V4l2Sink } from '../media/v4l2-sink';
 import type { IceOptions } from '../peer/codecs';
 import { MAX_SDP_BYTES, candidatePolicy } from '../peer/sdp-check';
-import { MAX_MESSAGE_BYTES } from '../session/messages';
 import { Session, checkSessionId, newSessionId } from '../session/session';
 import type { RecognizerFactory } from '../session/voice';
 import { type Logger, silentLogger } from '../util/log';
@@ -411,10 +411,10 @@ export class StreamServer {
       const kind = err instanceof Error && 'kind' in err ? String((err as { kind: unknown }).kind) : 'other';
       const suggestions = err instanceof Error && 'suggestions' in err ? (err as { suggestions?: readonly string[] }).suggestions : undefined;
       const message = err instanceof Error ? err.message : String(err);
-      if (kind === 'not-an-image') return this.#json(res, 415, { error: 'content-type', message }, cors);
-      if (kind === 'too-large') return this.#json(res, 413, { error: 'too-large', message }, cors);
-      if (kind === 'no-face') return this.#json(res, 422, { error: 'no-face', message }, cors);
-      if (kind === 'command') return this.#json(res, 422, { error: 'unknown-word', message, ...(suggestions ? { suggestions } : {}) }, cors);
+      if (kind === 'not-an-image') return this.#jsonError(res, 415, { error: 'content-type', message }, cors);
+      if (kind === 'too-large') return this.#jsonError(res, 413, { error: 'too-large', message }, cors);
+      if (kind === 'no-face') return this.#jsonError(res, 422, { error: 'no-face', message }, cors);
+      if (kind === 'command') return this.#jsonError(res, 422, { error: 'unknown-word', message, ...(suggestions ? { suggestions } : {}) }, cors);
       throw err;
     } finally {
       this.#photoQueue--;
@@ -490,7 +490,7 @@ export class StreamServer {
 
   #upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://server');
-    const refuse = (status: number, body: object): void => {
+    const refuse = (status: number, body: HttpErrorBody): void => {
       const text = JSON.stringify(body);
       const extra = status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
       const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status as 401 | 403 | 404] ?? 'Error';
@@ -543,6 +543,11 @@ export class StreamServer {
     res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(JSON.stringify(body));
   }
 
+  /** A refusal's body, in the wire's shape (`{ error: code, message }`, docs/protocol.md). */
+  #jsonError(res: ServerResponse, status: number, body: HttpErrorBody, headers: Record<string, string> = {}): void {
+    this.#json(res, status, body, headers);
+  }
+
   #fail(res: ServerResponse, err: unknown, method: string, path: string, cors: Record<string, string>): void {
     if (res.headersSent) {
       res.destroy();
@@ -553,17 +558,17 @@ export class StreamServer {
       if (err instanceof AuthError) headers['WWW-Authenticate'] = 'Bearer';
       if (err instanceof MethodNotAllowedError) headers['Allow'] = err.allow;
       this.#o.log.info('request refused', { method, path, status: err.status, reason: err.message });
-      this.#json(res, err.status, { error: err.code, message: err.message }, headers);
+      this.#jsonError(res, err.status, { error: err.code, message: err.message }, headers);
       return;
     }
     if (err instanceof CapacityError) {
       this.#o.log.info('request refused', { method, path, status: 503, reason: err.message });
-      this.#json(res, 503, { error: 'capacity', message: err.message }, { ...cors, 'Retry-After': RETRY_AFTER_S });
+      this.#jsonError(res, 503, { error: 'capacity', message: err.message }, { ...cors, 'Retry-After': RETRY_AFTER_S });
       return;
     }
     this.#o.log.error('request failed', { method, path, error: err });
     const message = err instanceof BadInputError ? err.message : 'internal error';
-    this.#json(res, 500, { error: 'internal', message }, cors);
+    this.#jsonError(res, 500, { error: 'internal', message }, cors);
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RTCDataChannel } from 'werift';
 import { CommandError, InputTooLongError, UnknownWordError, parseCommand } from '@lfe/edit-language';
+import { type ClientMessage, type ServerMessage, parseClientMessage } from '@lfe/protocol';
 import { BadInputError, CapacityError, InvalidStateError, NotFoundError } from '../errors';
 import { AudioPcmStream } from '../media/audio-pcm';
 import type { FfmpegBinary } from '../media/ffmpeg-path';
@@ -13,7 +14,6 @@ import type { Logger } from '../util/log';
 import { DEFAULT_RATE_LIMITS, type RateLimits, TokenBucket } from '../util/rate-limit';
 import { SafeEmitter } from '../util/safe-emitter';
 import { EditState } from './edit-state';
-import { type ClientMessage, type ServerMessage, parseClientMessage } from './messages';
 import { type RecognizerFactory, VoiceInput } from './voice';
 
 /** Where server → client messages go: a WebSocket or the `commands` data channel. */

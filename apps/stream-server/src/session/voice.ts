@@ -1,6 +1,6 @@
+import type { MicMode } from '@lfe/protocol';
 import { Pcm16Assembler, PushToTalkGate, type SpeechRecognizer, type Utterance, WakeWordGate } from '@lfe/speech';
 import type { Logger } from '../util/log';
-import type { MicMode } from './messages';
 
 export const WAKE_PHRASE = 'mirror';
 

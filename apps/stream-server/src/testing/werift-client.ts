@@ -1,7 +1,7 @@
 import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, type RTCDataChannel, RtcpPayloadSpecificFeedback, RtpHeader, RtpPacket, useOPUS, useVP8 } from 'werift';
+import { readFrameNumber } from '@lfe/protocol';
 import { VideoReceiveChain } from '../peer/video-receive-chain';
 import type { RgbFrame } from '../media/frame';
-import { readFrameNumber } from '../media/frame-stamp';
 import { VideoDecoder } from '../media/video-decoder';
 import { VideoEncoder } from '../media/video-encoder';
 import { Vp8Packetizer } from '../media/vp8-packetizer';

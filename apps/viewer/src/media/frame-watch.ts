@@ -1,5 +1,5 @@
+import { STAMP_BITS, readStampStrip, stampRect } from '@lfe/protocol';
 import { FpsMeter } from '../stats/fps-meter';
-import { STAMP_BITS, readStampStrip, stampRect } from '../stats/frame-stamp';
 
 const CELL = 8;
 

@@ -2,18 +2,18 @@
  * The session's command channel, as a pure core (`CommandClient`: message handling and the state
  * the page shows) and a thin adapter (`ReconnectingSocket`: a WebSocket that comes back by itself).
  */
-import { Backoff, type BackoffOptions } from '../util/backoff';
-import { ProtocolError } from './errors';
 import {
+  ProtocolError,
   encodeClientMessage,
   parseServerMessage,
   type ClientMessage,
-  type ErrorMessage,
   type MicMode,
-  type ServerMessage,
+  type ParsedErrorMessage,
+  type ParsedServerMessage,
+  type ParsedStatsMessage,
   type StateMessage,
-  type StatsMessage,
-} from './messages';
+} from '@lfe/protocol';
+import { Backoff, type BackoffOptions } from '../util/backoff';
 
 export interface TranscriptLine {
   readonly text: string;
@@ -23,7 +23,7 @@ export interface TranscriptLine {
 }
 
 /** An error from the server, with the command that caused it when the id matches one we sent. */
-export interface CommandFailure extends ErrorMessage {
+export interface CommandFailure extends ParsedErrorMessage {
   readonly commandText?: string;
 }
 
@@ -37,7 +37,7 @@ export const MAX_TRANSCRIPT_LINES = 8;
  */
 export class CommandClient {
   state: StateMessage | undefined;
-  stats: StatsMessage | undefined;
+  stats: ParsedStatsMessage | undefined;
   lastError: CommandFailure | undefined;
   readonly transcript: TranscriptLine[] = [];
   /** Messages that did not fit the protocol (counted and dropped). */
@@ -52,7 +52,7 @@ export class CommandClient {
 
   /** Handle one raw message; returns what changed, or undefined when it was dropped. */
   handle(raw: string, nowMs: number): Change | undefined {
-    let m: ServerMessage;
+    let m: ParsedServerMessage;
     try {
       m = parseServerMessage(raw);
     } catch (err) {

@@ -1,5 +1,6 @@
 /**
- * The viewer's errors. The UI picks the message to show by class, never by message text.
+ * The viewer's errors. The UI picks the message to show by class, never by message text. A server
+ * message that does not fit the protocol is @lfe/protocol's `ProtocolError`.
  */
 
 /** The server answered 401: wrong or missing token. */
@@ -37,9 +38,4 @@ export class MediaAccessError extends Error {
   ) {
     super(message);
   }
-}
-
-/** A message from the server that does not fit the protocol. */
-export class ProtocolError extends TypeError {
-  override readonly name = 'ProtocolError';
 }

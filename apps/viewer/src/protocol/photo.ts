@@ -1,6 +1,7 @@
 /**
  * `POST /v1/edit` (docs/protocol.md): send a photo and a command, get the edited photo back.
  */
+import type { HttpErrorBody } from '@lfe/protocol';
 import { AuthError, CapacityError, HttpError, UnreachableError } from './errors';
 import { type FetchLike, authHeaders } from './http';
 
@@ -34,7 +35,7 @@ export async function editPhoto(fetchFn: FetchLike, base: string, photo: Blob, t
     throw new UnreachableError(`photo: cannot reach ${new URL(url).host} (${err instanceof Error ? err.message : String(err)})`);
   }
   if (res.ok) return { image: await res.blob(), facesFound: Number(res.headers.get('x-faces-found') ?? 0), facesEdited: Number(res.headers.get('x-faces-edited') ?? 0) };
-  let body: { error?: string; message?: string; suggestions?: string[] } = {};
+  let body: Partial<HttpErrorBody> = {};
   try {
     body = (await res.json()) as typeof body;
   } catch {

@@ -3,9 +3,9 @@
  * code only copies strings into elements and the wording is tested.
  */
 import { EDITABLE_ATTRIBUTES, UnknownWordError, tokenize } from '@lfe/edit-language';
+import type { ActiveEdit, ParsedStatsMessage } from '@lfe/protocol';
 import type { CommandFailure } from '../protocol/command-client';
 import { AuthError, CapacityError, HttpError, MediaAccessError, UnreachableError } from '../protocol/errors';
-import type { ActiveEdit, StatsMessage } from '../protocol/messages';
 
 /** "hairLength" → "hair length". */
 export function attributeName(attribute: string): string {
@@ -103,7 +103,7 @@ export function commandErrorView(e: CommandFailure): { title: string; detail: st
 }
 
 export interface PageStats {
-  readonly server?: StatsMessage;
+  readonly server?: ParsedStatsMessage;
   /** Frames per second the processed video is shown at (requestVideoFrameCallback). */
   readonly displayFps?: number;
   readonly latency?: { p50: number; p95: number; count: number };

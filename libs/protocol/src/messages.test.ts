@@ -1,6 +1,46 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from './errors';
-import { MAX_COMMAND_CHARS, encodeClientMessage, parseServerMessage } from './messages';
+import { MAX_COMMAND_CHARS, MAX_MESSAGE_BYTES, encodeClientMessage, parseClientMessage, parseServerMessage } from './messages';
+
+const FIXTURES = join(import.meta.dirname, 'fixtures');
+
+describe('parseClientMessage', () => {
+  it('accepts every client message of the protocol, copying only known fields', () => {
+    expect(parseClientMessage('{"type":"command","text":"add glasses","id":"c1","extra":1}')).toEqual({ type: 'command', text: 'add glasses', id: 'c1' });
+    expect(parseClientMessage(Buffer.from('{"type":"strength","value":0.8}'))).toEqual({ type: 'strength', value: 0.8 });
+    expect(parseClientMessage('{"type":"remove-edit","index":2}')).toEqual({ type: 'remove-edit', index: 2 });
+    expect(parseClientMessage('{"type":"mic","mode":"push-to-talk"}')).toEqual({ type: 'mic', mode: 'push-to-talk' });
+    expect(parseClientMessage('{"type":"ptt","down":true}')).toEqual({ type: 'ptt', down: true });
+  });
+
+  it('rejects every message in the bad-message corpus with a ProtocolError', () => {
+    const lines = readFileSync(join(FIXTURES, 'ws_invalid.jsonl'), 'utf8').split('\n').filter((l) => l !== '');
+    expect(lines.length).toBeGreaterThan(10);
+    for (const line of lines) expect(() => parseClientMessage(line), line).toThrow(ProtocolError);
+    for (const f of readdirSync(FIXTURES).filter((n) => n.startsWith('ws_') && n.endsWith('.bin'))) {
+      expect(() => parseClientMessage(readFileSync(join(FIXTURES, f))), f).toThrow(ProtocolError);
+    }
+  });
+
+  it('rejects messages over the size limit before parsing', () => {
+    const big = JSON.stringify({ type: 'command', text: 'x'.repeat(MAX_MESSAGE_BYTES) });
+    expect(() => parseClientMessage(big)).toThrow(/exceeds/);
+  });
+
+  it('counts and decodes bytes exactly as Buffer did, without using Buffer (a BOM stays and is refused)', () => {
+    for (const text of ['plain', '眼镜', '😀 glasses', 'lone \ud800 high', 'lone \udc00 low', '\ud83d']) {
+      const json = JSON.stringify({ type: 'command', text: text + 'x'.repeat(MAX_MESSAGE_BYTES) });
+      expect(() => parseClientMessage(json)).toThrow(`message: ${Buffer.byteLength(json)} bytes exceeds ${MAX_MESSAGE_BYTES}`);
+      const small = JSON.stringify({ type: 'command', text });
+      expect(parseClientMessage(Buffer.from(small))).toEqual(JSON.parse(Buffer.from(small).toString('utf8')));
+    }
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"type":"ptt","down":true}')]);
+    expect(() => parseClientMessage(bom)).toThrow(/not valid JSON/);
+    expect(parseClientMessage(new Uint8Array(Buffer.from('{"type":"ptt","down":false}')))).toEqual({ type: 'ptt', down: false });
+  });
+});
 
 describe('parseServerMessage', () => {
   it('reads every message type of the protocol', () => {
