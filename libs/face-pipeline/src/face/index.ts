@@ -7,3 +7,4 @@ export { DEFAULT_DESCRIPTOR_CROP, DESCRIPTOR_INPUT, FaceDescriptor, descriptorDi
 export type { DescriptorOptions } from './descriptor';
 export { FRAMING_FILE, alignPhotoFace, loadFraming, readRgbImage } from './photo-face';
 export type { AlignedPhotoFace } from './photo-face';
+export { enlargeForDetection, type Enlarged } from './enlarge';

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeImage } from '../photo/image-io';
 import { cropAligned, type Alignment, type FaceTemplate, type RgbImageLike } from './align';
+import { enlargeForDetection } from './enlarge';
 import { FaceTracker, alignmentFromFix, type FaceFix } from './tracker';
 
 /** A model folder's framing file: where its training crops put eyes and mouth (measured, see its `measured`). */
@@ -33,17 +34,6 @@ export async function readRgbImage(file: string): Promise<RgbImageLike> {
   return decodeImage(bytes, file);
 }
 
-/** Put an image in the middle of a grey canvas `pad` times its size (the detector misses faces that fill the frame). */
-function padded(img: RgbImageLike, pad: number): { frame: RgbImageLike; dx: number; dy: number } {
-  const W = Math.round(img.width * pad);
-  const H = Math.round(img.height * pad);
-  const dx = Math.floor((W - img.width) / 2);
-  const dy = Math.floor((H - img.height) / 2);
-  const data = new Uint8Array(W * H * 3).fill(128);
-  for (let y = 0; y < img.height; y++) data.set(img.data.subarray(y * img.width * 3, (y + 1) * img.width * 3), ((y + dy) * W + dx) * 3);
-  return { frame: { width: W, height: H, data }, dx, dy };
-}
-
 export interface AlignedPhotoFace {
   /** The aligned crop, size×size×3 floats in [-1, 1]. */
   crop: Float32Array;
@@ -62,7 +52,7 @@ export interface AlignedPhotoFace {
 export async function alignPhotoFace(img: RgbImageLike, size: number, template?: FaceTemplate): Promise<AlignedPhotoFace | null> {
   const inputSize = Math.max(img.width, img.height) * 1.5 > 400 ? 416 : 320;
   const tracker = await FaceTracker.create({ inputSize });
-  const { frame, dx, dy } = padded(img, 1.5);
+  const { img: frame, dx, dy } = enlargeForDetection(img, 1, 0.25);
   const fix = await tracker.track(frame);
   if (fix === null) return null;
   const a = alignmentFromFix(fix, template);

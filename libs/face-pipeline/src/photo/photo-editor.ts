@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { parseCommand } from '@lfe/edit-language';
 import { Editor } from '../editor/editor';
 import type { RgbImageLike } from '../face/align';
+import { enlargeForDetection } from '../face/enlarge';
 import { loadFraming } from '../face/photo-face';
 import { type DetectedFace, FaceTracker } from '../face/tracker';
 import { type LiveComposite, LiveFaceEditor } from '../live/live-editor';
@@ -106,24 +107,8 @@ export class PhotoEditor {
   async detect(img: RgbImageLike): Promise<DetectedFace[]> {
     const direct = await this.#detector.detectAll(img);
     if (direct.length > 0) return direct;
-    const k = Math.max(1, Math.ceil(256 / Math.min(img.width, img.height)));
-    const W = img.width * k;
-    const H = img.height * k;
-    const dx = Math.round(W / 4);
-    const dy = Math.round(H / 4);
-    const PW = W + 2 * dx;
-    const data = new Uint8Array(PW * (H + 2 * dy) * 3).fill(128);
-    for (let y = 0; y < H; y++) {
-      const sy = Math.floor(y / k);
-      for (let x = 0; x < W; x++) {
-        const s = (sy * img.width + Math.floor(x / k)) * 3;
-        const d = ((y + dy) * PW + x + dx) * 3;
-        data[d] = img.data[s]!;
-        data[d + 1] = img.data[s + 1]!;
-        data[d + 2] = img.data[s + 2]!;
-      }
-    }
-    const found = await this.#detector.detectAll({ width: PW, height: H + 2 * dy, data });
+    const { img: big, scale: k, dx, dy } = enlargeForDetection(img, 256, 0.25);
+    const found = await this.#detector.detectAll(big);
     return found.map((f) => ({ ...f, x: (f.x - dx) / k, y: (f.y - dy) / k, width: f.width / k, height: f.height / k }));
   }
 

@@ -1,4 +1,4 @@
-import { alignPhotoFace, cropAligned, readRgbImage, type FaceTemplate, type RgbImageLike } from '@lfe/face-pipeline';
+import { alignPhotoFace, cropAligned, enlargeForDetection, readRgbImage, type FaceTemplate } from '@lfe/face-pipeline';
 
 export interface PhotoFace {
   file: string;
@@ -16,22 +16,6 @@ export class NoFaceError extends Error {
   }
 }
 
-/** Scale an image up (nearest neighbour) so its short side is at least `min` (the detector needs some pixels). */
-function atLeast(img: RgbImageLike, min: number): { img: RgbImageLike; k: number } {
-  const k = Math.max(1, Math.ceil(min / Math.min(img.width, img.height)));
-  if (k === 1) return { img, k };
-  const W = img.width * k;
-  const H = img.height * k;
-  const data = new Uint8Array(W * H * 3);
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      const s = ((Math.floor(y / k) * img.width + Math.floor(x / k)) * 3) | 0;
-      data.set(img.data.subarray(s, s + 3), (y * W + x) * 3);
-    }
-  }
-  return { img: { width: W, height: H, data }, k };
-}
-
 /**
  * A photo's face as the model sees it: detected and aligned into `template`'s framing the way the
  * live path does, or (`aligned`) the whole image taken as an already aligned crop and resized.
@@ -42,7 +26,7 @@ export async function photoFace(file: string, size: number, template: FaceTempla
     const a = { cx: img.width * (template?.eyeMid.x ?? 0.5), cy: img.height * (template?.eyeMid.y ?? 0.5), scale: img.width, roll: 0, ...(template ? { template } : {}) };
     return { file, crop: cropAligned(img, a, size), eyes: null };
   }
-  const { img: big, k } = atLeast(img, 256);
+  const { img: big, scale: k } = enlargeForDetection(img, 256);
   const face = await alignPhotoFace(big, size, template);
   if (face === null) throw new NoFaceError(file);
   const p = (q: { x: number; y: number }): [number, number] => [Math.round((q.x / k) * 10) / 10, Math.round((q.y / k) * 10) / 10];
