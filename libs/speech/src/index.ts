@@ -10,6 +10,7 @@ export {
   type PocketsphinxOptions,
 } from './recognizer/pocketsphinx-recognizer';
 export { createCommandRecognizer, type CommandRecognizerOptions } from './command-recognizer';
+export { ProcessRecognizer, SPEECH_COMMAND_ENV, splitCommandLine, type ProcessRecognizerOptions } from './recognizer/process-recognizer';
 export { PushToTalkGate } from './gating/push-to-talk-gate';
 export { ScoreGate } from './gating/score-gate';
 export { WakeWordGate } from './gating/wake-word-gate';
