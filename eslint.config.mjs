@@ -1,11 +1,14 @@
 // Type-aware lint for every project, plus Nx module boundaries: libs never import apps, the
-// live face pipeline never imports the trainer (training code must not leak into the product), and
-// the wire protocol (bundled into the browser page too) imports no other project and no Node built-in.
+// live face pipeline never imports the trainer (training code must not leak into the product),
+// the wire protocol (bundled into the browser page too) imports no other project and no Node
+// built-in, and the frame path (libs/media) stays free of tfjs: of face-pipeline only host-tools.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+const MEDIA_FACE_PIPELINE = '@lfe/media is tfjs-free: of @lfe/face-pipeline it may import only @lfe/face-pipeline/host-tools.';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', '**/.nx/**', '**/test-output/**', 'models/**'] },
@@ -34,6 +37,9 @@ export default tseslint.config(
             { sourceTag: 'lib:face-pipeline', notDependOnLibsWithTags: ['lib:trainer'] },
             // Depends on nothing in the repo and on no npm package (vitest only in its tests).
             { sourceTag: 'lib:protocol', onlyDependOnLibsWithTags: [], allowedExternalImports: ['vitest', 'vitest/*'] },
+            // The frame path: protocol (the frame stamp of its test picture) and face-pipeline's
+            // tfjs-free `host-tools` (findFfmpeg; the block below refuses every other entry point).
+            { sourceTag: 'lib:media', onlyDependOnLibsWithTags: ['lib:protocol', 'lib:face-pipeline'] },
             { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:lib'] },
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['scope:lib'] },
             { sourceTag: 'scope:tests', onlyDependOnLibsWithTags: ['scope:lib', 'scope:app', 'scope:tools'] },
@@ -56,6 +62,20 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', 'Buffer', 'process', 'require', '__dirname', '__filename', 'global', 'setImmediate', 'clearImmediate'],
+    },
+  },
+  {
+    // @lfe/media runs in every session without the model: face-pipeline's main entry (tfjs, the
+    // workers) and its testing entry are off limits; its `host-tools` subpath (findFfmpeg) is not.
+    files: ['libs/media/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@lfe/face-pipeline', message: MEDIA_FACE_PIPELINE }],
+          patterns: [{ group: ['@lfe/face-pipeline/*', '!@lfe/face-pipeline/host-tools'], message: MEDIA_FACE_PIPELINE }],
+        },
+      ],
     },
   },
   {

@@ -1,7 +1,7 @@
 import { FakeRecognizer } from '@lfe/speech/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StreamServer } from './http/server';
-import { oggPackets, opusTonePackets } from './testing/opus-source';
+import { oggPackets, opusTonePackets } from '@lfe/media/testing';
 import { startTestServer } from './testing/server-fixture';
 import { TestPublisher } from './testing/werift-client';
 

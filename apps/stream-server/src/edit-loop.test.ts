@@ -5,7 +5,7 @@ import { writeTinyEditorBundle } from '@lfe/face-pipeline/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { StreamServer } from './http/server';
-import type { RgbFrame } from './media/frame';
+import type { RgbFrame } from '@lfe/media';
 import type { EditProcessor } from './media/edit-processor';
 import { createFrameProcessor } from './processors';
 import { faceClipSource } from './testing/face-clip';

@@ -76,27 +76,9 @@ export class MethodNotAllowedError extends StreamServerError {
   }
 }
 
-/** A call on something already closed (session, subprocess, pipeline). */
+/** A call on something already closed (session, pipeline). ffmpeg's errors are @lfe/media's. */
 export class InvalidStateError extends StreamServerError {
   override readonly name = 'InvalidStateError';
-}
-
-/** ffmpeg could not be started at all (missing binary, spawn failure). */
-export class FfmpegStartError extends StreamServerError {
-  override readonly name = 'FfmpegStartError';
-}
-
-/** ffmpeg started but exited on its own (crash, kill, bad input). */
-export class FfmpegExitError extends StreamServerError {
-  override readonly name = 'FfmpegExitError';
-  constructor(
-    message: string,
-    readonly exitCode: number | null,
-    readonly signal: NodeJS.Signals | null,
-    readonly stderrTail: string,
-  ) {
-    super(message);
-  }
 }
 
 /** `--effect` names an effect this build cannot run yet. */

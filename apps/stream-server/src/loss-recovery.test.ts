@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamServer } from './http/server';
-import { maxBlockDiff, testPattern } from './testing/test-pattern';
+import { maxBlockDiff, testPattern } from '@lfe/media/testing';
 import { startTestServer } from './testing/server-fixture';
 import { TestPublisher, type ReceivedFrame } from './testing/werift-client';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamServer } from './http/server';
-import { meanAbsDiff, testPattern } from './testing/test-pattern';
+import { meanAbsDiff, testPattern } from '@lfe/media/testing';
 import { startTestServer } from './testing/server-fixture';
 import { TestPublisher, TestViewer } from './testing/werift-client';
 

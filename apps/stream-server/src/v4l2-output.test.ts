@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFrameNumber } from '@lfe/protocol';
 import { parseServeArgs } from './config';
-import { resolveFfmpeg } from './media/ffmpeg-path';
+import { resolveFfmpeg } from '@lfe/media';
 import { v4l2SinkArgs } from './media/v4l2-sink';
 import { startTestServer } from './testing/server-fixture';
 import { TestPublisher } from './testing/werift-client';

@@ -27,7 +27,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { opusTonePackets } from '../testing/opus-source';
+import { opusTonePackets } from '@lfe/media/testing';
 import { TestPublisher, offerSdp } from '../testing/werift-client';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');

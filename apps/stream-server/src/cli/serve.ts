@@ -4,7 +4,7 @@ import { PhotoWorker } from '@lfe/face-pipeline';
 import { HELP, parseServeArgs } from '../config';
 import { StreamServerError } from '../errors';
 import { StreamServer } from '../http/server';
-import { resolveFfmpeg } from '../media/ffmpeg-path';
+import { resolveFfmpeg } from '@lfe/media';
 import type { FrameProcessor } from '../media/frame-processor';
 import { DEFAULT_CAPTIONER_DIR, DEFAULT_EDITOR_DIR, DEFAULT_GENERATOR_DIR, createFrameProcessor } from '../processors';
 import { type RecognizerFactory, WAKE_PHRASE } from '../session/voice';

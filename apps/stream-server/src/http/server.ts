@@ -14,7 +14,7 @@ import {
   StreamServerError,
   UnsupportedMediaTypeError,
 } from '../errors';
-import type { FfmpegBinary } from '../media/ffmpeg-path';
+import type { FfmpegBinary } from '@lfe/media';
 import { DEFAULT_VIEWER_DIST } from '../config';
 import { type FrameProcessor, PassthroughProcessor } from '../media/frame-processor';
 import { V4l2Sink } from '../media/v4l2-sink';

@@ -1,7 +1,7 @@
 import { commandForEdits } from '@lfe/edit-language';
 import { EditWorker, EditWorkerError, type StageTimes, type WorkerInit } from '@lfe/face-pipeline';
 import type { Logger } from '../util/log';
-import type { RgbFrame } from './frame';
+import type { RgbFrame } from '@lfe/media';
 import type { FrameProcessor, SessionView } from './frame-processor';
 
 const STAGES = ['detect', 'align', 'invert', 'fuse', 'generate', 'paste'] as const;

@@ -1,5 +1,5 @@
 import type { EditSnapshot } from '../session/edit-state';
-import type { RgbFrame } from './frame';
+import type { RgbFrame } from '@lfe/media';
 
 /** What a processor may know about the session a frame belongs to (a read-only snapshot). */
 export interface SessionView {

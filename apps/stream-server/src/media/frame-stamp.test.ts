@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { STAMP_BLOCK, readFrameNumber } from '@lfe/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveFfmpeg } from './ffmpeg-path';
-import type { RgbFrame } from './frame';
+import { type RgbFrame, resolveFfmpeg } from '@lfe/media';
 
 /**
  * The real thing: @lfe/protocol's stamp reader on a clip rendered by face-synth's `clip --stamp` CLI,

@@ -1,6 +1,4 @@
-import type { RgbFrame } from './frame';
-import { FfmpegProcess } from './ffmpeg-process';
-import type { FfmpegBinary } from './ffmpeg-path';
+import { type FfmpegBinary, FfmpegProcess, type RgbFrame } from '@lfe/media';
 
 export interface V4l2SinkOptions {
   /** `/dev/videoN` of a v4l2loopback device (or, with another `format`, any file or pipe). */

@@ -1,15 +1,8 @@
-import { randomInt } from 'node:crypto';
-import { RtpHeader, RtpPacket } from 'werift';
-import { SafeEmitter } from '../util/safe-emitter';
+import { type EncodedFrame, type FfmpegBinary, type InputVideoCodec, type RgbFrame, type RtpSink, SafeEmitter, VideoDecoder, VideoEncoder, Vp8RtpSender } from '@lfe/media';
 import type { Logger } from '../util/log';
-import type { RgbFrame } from './frame';
 import type { FrameProcessor, SessionView } from './frame-processor';
-import type { FfmpegBinary } from './ffmpeg-path';
 import { LatestFrameScheduler } from './latest-frame-scheduler';
 import { LatencyWindow, RateMeter, round1 } from './stats';
-import { type InputVideoCodec, VideoDecoder } from './video-decoder';
-import { type EncodedFrame, VideoEncoder } from './video-encoder';
-import { Vp8Packetizer } from './vp8-packetizer';
 
 export interface VideoPipelineOptions {
   width: number;
@@ -53,20 +46,17 @@ export interface VideoPipelineStats {
   encoderRestarts: number;
 }
 
-/** A consumer of the processed video: an outgoing track (`track.writeRtp`). Gets serialized RTP. */
-export type RtpSink = (packet: Buffer) => void;
-
 /**
  * One session's video path: compressed frames in → ffmpeg decode → latest-frame-wins →
  * FrameProcessor → ffmpeg VP8 encode → RTP packets to every sink (the publisher's own track and
- * WHEP viewers). It owns its subprocesses: a decoder or encoder that dies is replaced (the decoder
- * then waits for a keyframe, asked for with `need-keyframe`); a PLI from any receiver restarts the
- * encoder so a keyframe follows within one encoder start (~100–200 ms).
+ * WHEP viewers). The codecs and the RTP sender are @lfe/media's; this class is the orchestration.
+ * It owns its subprocesses: a decoder or encoder that dies is replaced (the decoder then waits for
+ * a keyframe, asked for with `need-keyframe`); a PLI from any receiver restarts the encoder so a
+ * keyframe follows within one encoder start (~100–200 ms).
  */
 export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
   readonly #o: Required<Omit<VideoPipelineOptions, 'binary'>> & { binary: FfmpegBinary | undefined };
-  readonly #sinks = new Set<RtpSink>();
-  readonly #packetizer = new Vp8Packetizer(1200, randomInt(0x8000));
+  readonly #rtp: Vp8RtpSender;
   readonly #scheduler: LatestFrameScheduler<{ frame: RgbFrame; timestampMs: number; decodedMs: number }>;
   readonly #fpsIn = new RateMeter();
   readonly #fpsOut = new RateMeter();
@@ -81,9 +71,6 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
   #codec: InputVideoCodec = 'vp8';
   #decoder: VideoDecoder | undefined;
   #encoder: VideoEncoder | undefined;
-  #seq = randomInt(0x10000);
-  readonly #tsBase = randomInt(0x100000000);
-  #lastTs: number | undefined;
   #lastEncoderRestart = -Infinity;
   #keyframeTimer: NodeJS.Timeout | undefined;
   #decoderRestarts = 0;
@@ -102,6 +89,7 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
       ...options,
       binary: options.binary,
     };
+    this.#rtp = new Vp8RtpSender({ log: this.#o.log });
     this.#scheduler = new LatestFrameScheduler(
       (item) => this.#process(item.frame, item.timestampMs, item.decodedMs),
       (err) => {
@@ -134,11 +122,11 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
   }
 
   addSink(sink: RtpSink): void {
-    this.#sinks.add(sink);
+    this.#rtp.addSink(sink);
   }
 
   removeSink(sink: RtpSink): void {
-    this.#sinks.delete(sink);
+    this.#rtp.removeSink(sink);
   }
 
   /** A depacketized frame from the publisher. `arrivalMs` on the performance.now() clock. */
@@ -193,7 +181,7 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
     this.#closed = true;
     clearTimeout(this.#keyframeTimer);
     this.#scheduler.close();
-    this.#sinks.clear();
+    this.#rtp.clear();
     const children: Array<Promise<void>> = [];
     if (this.#decoder !== undefined) children.push(this.#decoder.close());
     if (this.#encoder !== undefined) children.push(this.#encoder.close());
@@ -289,26 +277,8 @@ export class VideoPipeline extends SafeEmitter<VideoPipelineEvents> {
 
   #send(f: EncodedFrame): void {
     const now = performance.now();
-    // 90 kHz from the input frame's arrival; strictly increasing, so two frames released together
-    // after a stall never share a timestamp (receivers would take them for one frame).
-    let timestamp = (this.#tsBase + Math.round(f.timestampMs * 90)) >>> 0;
-    if (this.#lastTs !== undefined) {
-      const ahead = (timestamp - this.#lastTs) >>> 0;
-      if (ahead === 0 || ahead >= 0x80000000) timestamp = (this.#lastTs + 1) >>> 0;
-    }
-    this.#lastTs = timestamp;
-    for (const p of this.#packetizer.packetize(f.data)) {
-      const header = new RtpHeader({ payloadType: 96, sequenceNumber: this.#seq, timestamp, marker: p.marker, ssrc: 0 });
-      this.#seq = (this.#seq + 1) & 0xffff;
-      const bytes = new RtpPacket(header, p.payload).serialize();
-      for (const sink of this.#sinks) {
-        try {
-          sink(bytes);
-        } catch (err) {
-          this.#o.log.warn('rtp sink threw', { error: err });
-        }
-      }
-    }
+    // 90 kHz from the input frame's arrival, strictly increasing (see Vp8RtpSender).
+    this.#rtp.send(f.data, f.timestampMs);
     this.#fpsOut.record(now);
     this.#pipelineMs.record(now - f.timestampMs);
     const started = this.#encodeStart.get(f.timestampMs);

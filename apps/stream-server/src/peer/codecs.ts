@@ -1,5 +1,5 @@
 import { type RTCPeerConnection, type RTCRtpTransceiver, useH264, useOPUS, useTransportWideCC, useVP8 } from 'werift';
-import type { InputVideoCodec } from '../media/video-decoder';
+import type { InputVideoCodec } from '@lfe/media';
 import type { AddressClass } from './sdp-check';
 
 /** ICE settings of the server's peers. */

@@ -1,10 +1,9 @@
 import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, type RTCDataChannel, RtcpPayloadSpecificFeedback, type RTCRtpTransceiver, ReceiverEstimatedMaxBitrate } from 'werift';
+import { type InputVideoCodec, VideoReceiveChain, type VideoReceiveStats } from '@lfe/media';
 import { BadInputError } from '../errors';
 import type { Logger } from '../util/log';
-import type { InputVideoCodec } from '../media/video-decoder';
 import { type IceOptions, chooseVideoCodec, peerConfig } from './codecs';
 import { checkOffer, filterCandidates } from './sdp-check';
-import { VideoReceiveChain, type VideoReceiveStats } from './video-receive-chain';
 
 export interface PublisherHandlers {
   /** A whole compressed video frame (after jitter buffer and depacketizer). */

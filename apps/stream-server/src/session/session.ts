@@ -2,9 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { RTCDataChannel } from 'werift';
 import { CommandError, InputTooLongError, UnknownWordError, parseCommand } from '@lfe/edit-language';
 import { type ClientMessage, type ServerMessage, parseClientMessage } from '@lfe/protocol';
+import { AudioPcmStream, type FfmpegBinary, SafeEmitter } from '@lfe/media';
 import { BadInputError, CapacityError, InvalidStateError, NotFoundError } from '../errors';
-import { AudioPcmStream } from '../media/audio-pcm';
-import type { FfmpegBinary } from '../media/ffmpeg-path';
 import type { FrameProcessor, SessionView } from '../media/frame-processor';
 import { VideoPipeline } from '../media/video-pipeline';
 import type { IceOptions } from '../peer/codecs';
@@ -12,7 +11,6 @@ import { type PublisherPeer, createPublisherPeer } from '../peer/publisher-peer'
 import { type ViewerPeer, createViewerPeer } from '../peer/viewer-peer';
 import type { Logger } from '../util/log';
 import { DEFAULT_RATE_LIMITS, type RateLimits, TokenBucket } from '../util/rate-limit';
-import { SafeEmitter } from '../util/safe-emitter';
 import { EditState } from './edit-state';
 import { type RecognizerFactory, VoiceInput } from './voice';
 

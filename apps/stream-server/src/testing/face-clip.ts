@@ -1,7 +1,7 @@
 import type { FaceDescription } from '@lfe/edit-language';
 import { TestClip, hashInts, sample } from '@lfe/face-synth';
 import { stampFrameNumber } from '@lfe/protocol';
-import type { RgbFrame } from '../media/frame';
+import type { RgbFrame } from '@lfe/media';
 
 /**
  * A publisher source that sends a moving rendered face (face-synth's test clip, no glasses or hat

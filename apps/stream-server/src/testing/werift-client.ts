@@ -1,11 +1,7 @@
 import { MediaStreamTrack, PictureLossIndication, RTCPeerConnection, type RTCDataChannel, RtcpPayloadSpecificFeedback, RtpHeader, RtpPacket, useOPUS, useVP8 } from 'werift';
 import { readFrameNumber } from '@lfe/protocol';
-import { VideoReceiveChain } from '../peer/video-receive-chain';
-import type { RgbFrame } from '../media/frame';
-import { VideoDecoder } from '../media/video-decoder';
-import { VideoEncoder } from '../media/video-encoder';
-import { Vp8Packetizer } from '../media/vp8-packetizer';
-import { testPattern } from './test-pattern';
+import { type RgbFrame, VideoDecoder, VideoEncoder, VideoReceiveChain, Vp8Packetizer } from '@lfe/media';
+import { testPattern } from '@lfe/media/testing';
 
 /**
  * A real WebRTC client for tests and the benchmark: a werift peer that publishes a VP8 test stream

@@ -1,5 +1,5 @@
 import { stampFrameNumber } from '@lfe/protocol';
-import type { RgbFrame } from '../media/frame';
+import type { RgbFrame } from '../frame';
 
 /**
  * A moving test picture with the frame number stamped in (tests and the benchmark). Smooth

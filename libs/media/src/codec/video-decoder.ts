@@ -1,8 +1,8 @@
-import { SafeEmitter } from '../util/safe-emitter';
+import { SafeEmitter } from '../safe-emitter';
 import type { FfmpegExitError } from '../errors';
-import type { RgbFrame } from './frame';
-import { FfmpegProcess } from './ffmpeg-process';
-import { type FfmpegBinary, passthroughTimingArgs, resolveFfmpeg } from './ffmpeg-path';
+import type { RgbFrame } from '../frame';
+import { FfmpegProcess } from '../ffmpeg/ffmpeg-process';
+import { type FfmpegBinary, passthroughTimingArgs, resolveFfmpeg } from '../ffmpeg/ffmpeg-path';
 import { ivfFileHeader, ivfFrameHeader } from './ivf';
 import { PpmReader } from './ppm-reader';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFrameNumber } from '@lfe/protocol';
 import { meanAbsDiff, testPattern } from '../testing/test-pattern';
-import type { RgbFrame } from './frame';
+import type { RgbFrame } from '../frame';
 import { VideoDecoder } from './video-decoder';
 import { type EncodedFrame, VideoEncoder } from './video-encoder';
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { resolveFfmpeg } from '../media/ffmpeg-path';
+import { resolveFfmpeg } from '../ffmpeg/ffmpeg-path';
 
 /**
  * Opus packets (20 ms each, 48 kHz mono) of a tone, made by ffmpeg's libopus and taken out of its

@@ -1,4 +1,4 @@
-import type { RgbFrame } from './frame';
+import type { RgbFrame } from '../frame';
 
 /**
  * Streaming reader for ffmpeg's `-f image2pipe -c:v ppm` output: binary PPM (P6, maxval 255)

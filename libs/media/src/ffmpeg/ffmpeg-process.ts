@@ -1,7 +1,7 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { FfmpegExitError, FfmpegStartError, InvalidStateError } from '../errors';
-import { SafeEmitter } from '../util/safe-emitter';
+import { SafeEmitter } from '../safe-emitter';
 import { type FfmpegBinary, resolveFfmpeg } from './ffmpeg-path';
 
 export interface FfmpegProcessOptions {

@@ -1,7 +1,7 @@
-import { SafeEmitter } from '../util/safe-emitter';
-import type { Logger } from '../util/log';
-import { FfmpegProcess } from './ffmpeg-process';
-import type { FfmpegBinary } from './ffmpeg-path';
+import { SafeEmitter } from '../safe-emitter';
+import type { MediaLogger } from '../logger';
+import { FfmpegProcess } from '../ffmpeg/ffmpeg-process';
+import type { FfmpegBinary } from '../ffmpeg/ffmpeg-path';
 import { OggOpusWriter } from './ogg-opus-writer';
 
 export interface AudioPcmEvents extends Record<string, unknown[]> {
@@ -27,7 +27,7 @@ export class AudioPcmStream extends SafeEmitter<AudioPcmEvents> {
   #closed = false;
 
   constructor(
-    private readonly log: Logger,
+    private readonly log: MediaLogger,
     private readonly binary?: FfmpegBinary,
     private readonly maxRestarts = 5,
     private readonly windowMs = 60_000,

@@ -1,10 +1,10 @@
-import { SafeEmitter } from '../util/safe-emitter';
+import { SafeEmitter } from '../safe-emitter';
 import type { FfmpegExitError } from '../errors';
-import type { RgbFrame } from './frame';
-import { FfmpegProcess } from './ffmpeg-process';
-import { type FfmpegBinary, passthroughTimingArgs, resolveFfmpeg } from './ffmpeg-path';
+import type { RgbFrame } from '../frame';
+import { FfmpegProcess } from '../ffmpeg/ffmpeg-process';
+import { type FfmpegBinary, passthroughTimingArgs, resolveFfmpeg } from '../ffmpeg/ffmpeg-path';
 import { IvfReader } from './ivf';
-import { isVp8Keyframe } from './vp8-packetizer';
+import { isVp8Keyframe } from '../rtp/vp8-packetizer';
 
 export interface VideoEncoderOptions {
   width: number;

@@ -1,8 +1,8 @@
 import { RtpHeader, RtpPacket } from 'werift';
 import { DepacketizeCallback, JitterBufferCallback, RtpSourceCallback } from 'werift/nonstandard';
-import { KeyframeGate, type KeyframeGateStats } from '../media/keyframe-gate';
-import { PaddingFilter } from '../media/padding-filter';
-import { type Vp8Descriptor, parseVp8Descriptor } from '../media/vp8-descriptor';
+import { KeyframeGate, type KeyframeGateStats } from './keyframe-gate';
+import { PaddingFilter } from './padding-filter';
+import { type Vp8Descriptor, parseVp8Descriptor } from './vp8-descriptor';
 
 export interface VideoReceiveHandlers {
   /** A whole compressed frame the decoder can use (its references all arrived). */

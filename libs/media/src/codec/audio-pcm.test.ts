@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { opusTonePackets } from '../testing/opus-source';
-import { silentLogger } from '../util/log';
+import { silentMediaLogger } from '../logger';
 import { AudioPcmStream } from './audio-pcm';
 
 const packets = opusTonePackets(1);
@@ -22,7 +22,7 @@ async function runThenKill(s: AudioPcmStream, pcm: { bytes: number }): Promise<v
 
 describe('AudioPcmStream restarts', () => {
   it('restarts a decoder that dies now and then, and gives up (fatal) only on too many deaths within the window', async () => {
-    const spread = new AudioPcmStream(silentLogger, undefined, 1, 200);
+    const spread = new AudioPcmStream(silentMediaLogger, undefined, 1, 200);
     const fatal: Error[] = [];
     const pcm = { bytes: 0 };
     spread.on('pcm', (b) => (pcm.bytes += b.length));

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { resolveFfmpeg } from './ffmpeg-path';
+import { resolveFfmpeg } from '../ffmpeg/ffmpeg-path';
 import { OggOpusWriter, oggCrc } from './ogg-opus-writer';
 import { opusPacketSamples } from './opus-toc';
 import { oggPackets } from '../testing/opus-source';
