@@ -27,6 +27,14 @@ describe('parseServeArgs', () => {
     expect(() => parseServeArgs(['--refine-edit', 'x'], {})).toThrow(/--refine-edit/);
   });
 
+  it('takes an external recogniser command line (flag, env), quoted like a shell line', () => {
+    expect(parseServeArgs([], {}).speechCommand).toBeUndefined();
+    expect(parseServeArgs(['--speech-command', `zh-asr --model "/opt/zh model" -q`], {}).speechCommand).toEqual(['zh-asr', '--model', '/opt/zh model', '-q']);
+    expect(parseServeArgs([], { LFE_SPEECH_COMMAND: 'asr' }).speechCommand).toEqual(['asr']);
+    expect(parseServeArgs(['--speech-command', 'b'], { LFE_SPEECH_COMMAND: 'a' }).speechCommand).toEqual(['b']);
+    expect(() => parseServeArgs(['--speech-command', 'asr "x'], {})).toThrow(/--speech-command: .*unclosed/);
+  });
+
   it('names the flag in errors', () => {
     expect(() => parseServeArgs(['--effect', 'cartoon'], {})).toThrow(/--effect/);
     expect(() => parseServeArgs(['--port', '-1'], {})).toThrow(/--port/);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BadInputError } from './errors';
 import type { LiveComposite } from '@lfe/face-pipeline';
+import { splitCommandLine } from '@lfe/speech';
 import type { LogLevel } from './util/log';
 
 export const HELP = `stream-server — live face editing over WebRTC (WHIP in, WHEP/ws out)
@@ -50,6 +51,10 @@ Usage: npx nx run stream-server:serve -- [options]
                         a public address (always allowed on loopback / private binds; private
                         only on 0.0.0.0)
   --voice / --no-voice  voice commands via pocketsphinx (default: on when it is installed)
+  --speech-command CMD  listen with another recogniser instead of pocketsphinx (e.g. a Mandarin
+                        model): a program that reads 16 kHz mono s16le PCM on stdin and writes a
+                        line per utterance (JSON {"text": …} or plain text); quoted like a shell
+                        command line, no expansion (env LFE_SPEECH_COMMAND)
   --width W --height H  processing size (default 640x480) --fps N (default 30)
   --viewer-dist DIR     static viewer files (default apps/viewer/dist)
   --v4l2 /dev/videoN    also write one session's processed video to a v4l2loopback device
@@ -85,6 +90,8 @@ export interface ServeConfig {
   iceServers: Array<{ urls: string; username?: string; credential?: string }>;
   iceAllowPrivate: boolean;
   voice: boolean | undefined;
+  /** argv of an external recogniser (`--speech-command`), or undefined for pocketsphinx. */
+  speechCommand: string[] | undefined;
   width: number;
   height: number;
   fps: number;
@@ -106,7 +113,7 @@ function int(name: string, v: string | undefined, def: number, min: number, max:
 
 /** Flags over env over defaults. Throws BadInputError naming the flag. */
 /** Options whose environment variable wins over the config file. */
-const ENV_OF: Record<string, string> = { 'ice-server': 'LFE_ICE_SERVERS', 'ice-credential': 'LFE_ICE_CREDENTIAL', port: 'PORT', token: 'LFE_TOKEN', effect: 'LFE_EFFECT', schedule: 'LFE_SCHEDULE', composite: 'LFE_COMPOSITE', 'refine-edit': 'LFE_REFINE_EDIT', 'log-level': 'LFE_LOG_LEVEL' };
+const ENV_OF: Record<string, string> = { 'ice-server': 'LFE_ICE_SERVERS', 'ice-credential': 'LFE_ICE_CREDENTIAL', port: 'PORT', token: 'LFE_TOKEN', effect: 'LFE_EFFECT', schedule: 'LFE_SCHEDULE', composite: 'LFE_COMPOSITE', 'refine-edit': 'LFE_REFINE_EDIT', 'log-level': 'LFE_LOG_LEVEL', 'speech-command': 'LFE_SPEECH_COMMAND' };
 
 /**
  * The options of a `--config` JSON file as flag values: strings for string options (numbers are
@@ -170,6 +177,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     'ice-allow-private': { type: 'boolean' },
     voice: { type: 'boolean' },
     'no-voice': { type: 'boolean' },
+    'speech-command': { type: 'string' },
     width: { type: 'string' },
     height: { type: 'string' },
     fps: { type: 'string' },
@@ -214,6 +222,15 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   if (cred !== undefined && cred !== '' && !cred.includes(':')) throw new BadInputError('--ice-credential: must be username:credential');
   const [iceUser, ...iceRest] = (cred ?? '').split(':');
   const iceServers = iceUrls.map((urls) => (urls.startsWith('turn') && cred ? { urls, username: iceUser!, credential: iceRest.join(':') } : { urls }));
+  const speechLine = values['speech-command'] ?? env['LFE_SPEECH_COMMAND'];
+  let speechCommand: string[] | undefined;
+  if (speechLine !== undefined && speechLine.trim() !== '') {
+    try {
+      speechCommand = splitCommandLine(speechLine);
+    } catch (err) {
+      throw new BadInputError(`--speech-command: ${(err as Error).message}`);
+    }
+  }
   const allowOrigins = list(values['allow-origin']);
   for (const o of allowOrigins) if (o !== '*' && !/^https?:\/\/[^/\s]+\/?$/.test(o)) throw new BadInputError(`--allow-origin: "${o}" is not an origin such as https://studio.example (or *)`);
   return {
@@ -240,6 +257,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     iceServers,
     iceAllowPrivate: values['ice-allow-private'] === true,
     voice: values['no-voice'] === true ? false : values.voice === true ? true : undefined,
+    speechCommand,
     width,
     height,
     fps: int('fps', values.fps, 30, 1, 60),

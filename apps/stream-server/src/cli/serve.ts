@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { MissingPronunciationError, cleanStaleSpeechDirs, createCommandRecognizer } from '@lfe/speech';
+import { MissingPronunciationError, ProcessRecognizer, cleanStaleSpeechDirs, createCommandRecognizer } from '@lfe/speech';
 import { PhotoWorker } from '@lfe/face-pipeline';
 import { HELP, parseServeArgs } from '../config';
 import { StreamServerError } from '../errors';
@@ -72,11 +72,15 @@ async function main(): Promise<number> {
       : undefined;
   const binary = resolveFfmpeg();
   log.info('ffmpeg', { path: binary.path, source: binary.source, version: binary.version });
-  const voice = config.voice ?? pocketsphinxAvailable();
+  const speechCommand = config.speechCommand;
+  const voice = config.voice ?? (speechCommand !== undefined || pocketsphinxAvailable());
+  const recognizer: RecognizerFactory =
+    speechCommand !== undefined ? () => ProcessRecognizer.start({ command: speechCommand }) : recognizerFactory;
+  if (speechCommand !== undefined) log.info('voice: external recogniser', { command: speechCommand });
   // Recogniser temp folders of an earlier server that was killed (kill -9 skips its cleanup).
   const stale = await cleanStaleSpeechDirs();
   if (stale.length > 0) log.info('removed temp folders of recognisers whose process is gone', { count: stale.length });
-  if (config.voice === true && !pocketsphinxAvailable()) log.warn('--voice: pocketsphinx_continuous not found; recogniser starts will fail');
+  if (config.voice === true && speechCommand === undefined && !pocketsphinxAvailable()) log.warn('--voice: pocketsphinx_continuous not found; recogniser starts will fail');
   const server = await StreamServer.start({
     host: config.host,
     port: config.port,
@@ -96,7 +100,7 @@ async function main(): Promise<number> {
     viewerDist: config.viewerDist,
     log,
     binary,
-    ...(voice ? { recognizer: recognizerFactory } : {}),
+    ...(voice ? { recognizer } : {}),
     ...(photo !== undefined ? { photo } : {}),
     ...(config.v4l2 !== undefined ? { v4l2: config.v4l2 } : {}),
   });

@@ -63,3 +63,27 @@ describe('VoiceInput gates', () => {
     await w.close();
   });
 });
+
+describe('VoiceInput with an external recogniser (--speech-command)', () => {
+  it('feeds the PCM to the program and applies what it prints, Chinese included', async () => {
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { ProcessRecognizer } = await import('@lfe/speech');
+    const dir = mkdtempSync(join(tmpdir(), 'lfe-voice-ext-'));
+    const prog = join(dir, 'asr.mjs');
+    // after each second of audio, print the next line
+    writeFileSync(prog, `const lines = ['{"text": "mirror 大眼睛长头发"}', 'mirror add glasses']; let n = 0, said = 0;
+process.stdin.on('data', (b) => { n += b.length; while (n >= (said + 1) * 32000 && said < lines.length) process.stdout.write(lines[said++] + '\\n'); });`);
+    const heard: string[] = [];
+    const v = new VoiceInput(() => ProcessRecognizer.start({ command: [process.execPath, prog] }), (u) => heard.push(u.text), silentLogger, 'wake-word');
+    await started(v);
+    for (let i = 0; i < 3 && heard.length < 2; i++) {
+      v.write(second);
+      for (let t = 0; t < 40 && heard.length <= i; t++) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(heard).toEqual(['大眼睛长头发', 'add glasses']);
+    await v.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
