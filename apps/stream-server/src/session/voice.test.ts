@@ -1,4 +1,7 @@
-import { RecognizerStartError, type Utterance } from '@lfe/speech';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProcessRecognizer, RecognizerStartError, type Utterance } from '@lfe/speech';
 import { FakeRecognizer } from '@lfe/speech/testing';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../util/log';
@@ -66,10 +69,6 @@ describe('VoiceInput gates', () => {
 
 describe('VoiceInput with an external recogniser (--speech-command)', () => {
   it('feeds the PCM to the program and applies what it prints, Chinese included', async () => {
-    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { ProcessRecognizer } = await import('@lfe/speech');
     const dir = mkdtempSync(join(tmpdir(), 'lfe-voice-ext-'));
     const prog = join(dir, 'asr.mjs');
     // after each second of audio, print the next line
