@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { PAD_ID, START_ID, VOCABULARY, VOCABULARY_FINGERPRINT, VOCABULARY_SIZE, decodeIds } from '@lfe/edit-language';
 import { CheckpointError, loadCheckpoint, saveCheckpoint, type Provenance, type WeightDtype } from '../checkpoint/index';
-import { ParamStore } from '../models/params';
+import { ParamStore } from '../runtime/params';
 import { CAPTION_STYLES, languageOf, styleIndex, type CaptionStyle } from './caption-style';
 import { beamSearch, greedySearch, type DecodeStep } from './decode';
 import { instanceNorm } from './instance-norm';

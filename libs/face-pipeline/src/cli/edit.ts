@@ -9,7 +9,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CommandError } from '@lfe/edit-language';
 import { CheckpointError } from '../checkpoint/errors';
-import type { RgbImageLike } from '../face/align';
+import type { RgbImageLike } from '../align/align';
 import { ImageDecodeError, ImageTooLargeError, MAX_PHOTO_PIXELS, decodeImage, encodeImage, formatFromPath } from '../photo/image-io';
 import { NoFaceError, PhotoEditor } from '../photo/photo-editor';
 import { initRuntime } from '../runtime/init-runtime';

@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { VOCABULARY_FINGERPRINT, VOCABULARY_SIZE } from '@lfe/edit-language';
 import { loadCheckpoint, saveCheckpoint, type Provenance, type WeightDtype } from '../checkpoint/checkpoint';
 import { CheckpointError } from '../checkpoint/errors';
-import { Encoder, validateEncoderConfig, type EncoderConfig } from '../models/encoder';
-import { Fusion, type FusionConfig } from '../models/fusion';
-import type { ParamStore } from '../models/params';
-import { TextEncoder, type TextEncoderConfig } from '../models/text-encoder';
+import { Encoder, validateEncoderConfig, type EncoderConfig } from '../invert/encoder';
+import { Fusion, type FusionConfig } from '../fuse/fusion';
+import type { ParamStore } from '../runtime/params';
+import { TextEncoder, type TextEncoderConfig } from '../fuse/text-encoder';
 
 export const ENCODER_KIND = 'lfe-encoder';
 export const TEXT_ENCODER_KIND = 'lfe-text-encoder';

@@ -4,26 +4,15 @@ import * as tf from '@tensorflow/tfjs';
 import { InvalidCommandError, encodeTokens, parseCommand } from '@lfe/edit-language';
 import { Captioner } from '../captioner/captioner';
 import { CheckpointError } from '../checkpoint/errors';
-import { editedAttributes, regionMask } from '../face/regions';
-import type { Encoder } from '../models/encoder';
-import type { Fusion } from '../models/fusion';
-import type { Generator } from '../models/generator';
-import { loadGenerator } from '../models/generator-checkpoint';
-import type { TextEncoder } from '../models/text-encoder';
-import { DEFAULT_EDIT_REFINE, editRefiner, refineEdits, type LatentOffsetOptimiser } from './edit-refine';
+import { DEFAULT_EDIT_REFINE, editRefiner, refineEdits, type LatentOffsetOptimiser } from '../fuse/edit-refine';
+import type { Fusion } from '../fuse/fusion';
+import type { TextEncoder } from '../fuse/text-encoder';
+import type { Generator } from '../generate/generator';
+import { loadGenerator } from '../generate/generator-checkpoint';
+import type { Encoder } from '../invert/encoder';
+import { invertLatent, type InvertOptions } from '../invert/invert';
+import { editedAttributes, regionMask } from '../paste/regions';
 import { checkVariantEncoder, loadEncoder, loadFusion, loadTextEncoder, readEditorInfo } from './editor-checkpoint';
-
-export interface InvertOptions {
-  /**
-   * The method's optional refinement: this many Adam steps on the latent against the input image
-   * (pixel MSE through the generator). 0 = encoder only (the live path).
-   */
-  refineSteps?: number;
-  /** Adam learning rate of the refinement (default 0.02). */
-  refineLr?: number;
-  /** Generator noise during refinement (default the stored constant maps). */
-  noise?: 'const' | 'none';
-}
 
 export interface EditOptions extends InvertOptions {
   /** Edit strength s (1 = as trained; 0 = no edit; >1 exaggerates). Default 1. */
@@ -63,31 +52,6 @@ export function commandIds(text: string): number[] {
   const parsed = parseCommand(text); // UnknownWordError / InvalidCommandError / InputTooLongError
   if (parsed.kind !== 'edit') throw new InvalidCommandError(`command: "${parsed.action}" is a control word, not an edit the editor can draw`);
   return encodeTokens(parsed.tokens);
-}
-
-/**
- * Inversion (the method's step 1): the encoder's W+, then optionally `refineSteps` Adam steps on
- * the latent against the images (pixel MSE through the frozen generator, its constant noise).
- * Returns a new tensor; everything else it makes is disposed.
- */
-export function invertLatent(generator: Generator, encoder: Encoder, images: tf.Tensor4D, opts: InvertOptions = {}): tf.Tensor3D {
-  const steps = opts.refineSteps ?? 0;
-  if (!Number.isInteger(steps) || steps < 0 || steps > 10_000) throw new TypeError(`invert: refineSteps must be an integer in 0…10000, got ${String(steps)}`);
-  const start = encoder.encode(images, generator.params.get('mapping/w_avg'));
-  if (steps === 0) return start;
-  const w = tf.variable(start, true);
-  start.dispose();
-  const opt = tf.train.adam(opts.refineLr ?? 0.02);
-  try {
-    for (let i = 0; i < steps; i++) {
-      const cost = opt.minimize(() => tf.mean(tf.square(tf.sub(generator.synthesis(w, { noise: opts.noise ?? 'const' }), images))) as tf.Scalar, false, [w]);
-      cost?.dispose();
-    }
-    return tf.clone(w) as tf.Tensor3D;
-  } finally {
-    opt.dispose();
-    w.dispose();
-  }
 }
 
 /**

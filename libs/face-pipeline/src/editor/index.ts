@@ -1,5 +1,5 @@
-export { Editor, commandIds, invertLatent } from './editor';
-export type { EditOptions, EditorParts, InvertOptions } from './editor';
+export { Editor, commandIds } from './editor';
+export type { EditOptions, EditorParts } from './editor';
 export {
   ENCODER_KIND,
   FUSION_KIND,
@@ -16,5 +16,3 @@ export {
   writeEditorInfo,
 } from './editor-checkpoint';
 export type { EditorBundleInfo } from './editor-checkpoint';
-export { DEFAULT_EDIT_REFINE, LatentOffsetOptimiser, captionOffsetOptimiser, editRefiner, editTargetCaption, optimiseLatentOffset, readFaces, refineEditLatent, refineEdits } from './edit-refine';
-export type { CaptionTarget, EditRefineOptions, LatentOffsetOptions } from './edit-refine';

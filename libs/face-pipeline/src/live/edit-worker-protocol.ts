@@ -1,5 +1,5 @@
 import type { BackendName } from '../runtime/init-runtime';
-import type { LiveEditOptions, LiveResult } from './live-editor';
+import type { LiveEditOptions, LiveResult } from './live-options';
 
 /** What the worker is started with. */
 export interface WorkerInit {

@@ -1,6 +1,6 @@
 import { EditWorkerError } from './edit-worker-error';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './edit-worker-protocol';
-import type { LiveResult } from './live-editor';
+import type { LiveResult } from './live-options';
 import { WorkerHost } from './worker-host';
 
 export { EditWorkerError };

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LatentOffsetOptimiser } from '../editor/edit-refine';
-import { invertLatent, type Editor } from '../editor/editor';
-import { applyRegionMask, editedAttributes, regionMask } from '../face/regions';
+import type { LatentOffsetOptimiser } from '../fuse/edit-refine';
+import type { Editor } from '../editor/editor';
+import { invertLatent } from '../invert/invert';
+import { applyRegionMask, editedAttributes, regionMask } from '../paste/regions';
 import { OneEuroFilter, type OneEuroOptions } from '../temporal/one-euro';
 
 /** One edit the generated face should show, with its weight in the latent blend (weights sum to 1). */

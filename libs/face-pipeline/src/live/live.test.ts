@@ -5,14 +5,15 @@ import * as tf from '@tensorflow/tfjs';
 import { TestClip, faceLandmarks, hashInts, sample } from '@lfe/face-synth';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Editor } from '../editor/editor';
-import { alignmentFromLandmarks } from '../face/align';
-import { FaceTracker, alignmentFromFix } from '../face/tracker';
+import { alignmentFromLandmarks } from '../align/align';
+import { FaceTracker, alignmentFromFix } from '../detect/tracker';
 import { initRuntime } from '../runtime/init-runtime';
 import { writeTinyEditorBundle } from '../testing/tiny-editor';
 import { EditWorker, EditWorkerError } from './edit-worker';
 import { LocalFaceModel } from './face-model';
 import { ThreadFaceModel } from './face-model-worker';
-import { LiveFaceEditor, type LiveResult } from './live-editor';
+import { LiveFaceEditor } from './live-editor';
+import type { LiveResult } from './live-options';
 
 let dir: string;
 let bundle: { generatorDir: string; editorDir: string; captionerDir: string };

@@ -1,5 +1,5 @@
 import { createCanvas, loadImage } from '@napi-rs/canvas';
-import type { RgbImageLike } from '../face/align';
+import type { RgbImageLike } from '../align/align';
 
 /** Largest picture the photo path takes: 40 megapixels (8000×5000). Larger → ImageTooLargeError. */
 export const MAX_PHOTO_PIXELS = 40_000_000;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createCanvas } from '@napi-rs/canvas';
 import { CommandError } from '@lfe/edit-language';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RgbImageLike } from '../face/align';
+import type { RgbImageLike } from '../align/align';
 import { initRuntime } from '../runtime/init-runtime';
 import { composePhoto } from '../testing/real-photo';
 import { decodeImage, encodeImage, formatFromPath, ImageDecodeError, ImageTooLargeError } from './image-io';

@@ -2,11 +2,12 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { parseCommand } from '@lfe/edit-language';
 import { Editor } from '../editor/editor';
-import type { RgbImageLike } from '../face/align';
-import { enlargeForDetection } from '../face/enlarge';
-import { loadFraming } from '../face/photo-face';
-import { type DetectedFace, FaceTracker } from '../face/tracker';
-import { type LiveComposite, LiveFaceEditor } from '../live/live-editor';
+import type { RgbImageLike } from '../align/align';
+import { enlargeForDetection } from '../detect/enlarge';
+import { loadFraming } from '../align/photo-face';
+import { type DetectedFace, FaceTracker } from '../detect/tracker';
+import { LiveFaceEditor } from '../live/live-editor';
+import type { LiveComposite } from '../live/live-options';
 
 /** No face in the picture (or not the one asked for). */
 export class NoFaceError extends Error {

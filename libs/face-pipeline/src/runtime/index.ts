@@ -3,3 +3,4 @@ export type { BackendName, InitRuntimeOptions, RuntimeAttempt, RuntimeReport } f
 export { registerTrainingKernels, unregisterTrainingKernels, trainingKernelsRegistered, TRAINING_KERNELS } from './wasm-kernels/register';
 export type { KernelRegistrationReport } from './wasm-kernels/register';
 export { BackendUnavailableError, UnsupportedKernelInputError } from './errors';
+export { ParamStore, dense, lrelu, pixelNorm, convScale } from './params';

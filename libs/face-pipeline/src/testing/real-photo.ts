@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RgbImageLike } from '../face/align';
+import type { RgbImageLike } from '../align/align';
 import { decodeImage } from '../photo/image-io';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');

@@ -4,11 +4,11 @@ import * as tf from '@tensorflow/tfjs';
 import { VOCABULARY_SIZE } from '@lfe/edit-language';
 import { Captioner, type CaptionerConfig } from '../captioner/captioner';
 import { saveEncoder, saveFusion, saveTextEncoder, writeEditorInfo } from '../editor/editor-checkpoint';
-import { Encoder } from '../models/encoder';
-import { Fusion } from '../models/fusion';
-import { Generator, type GeneratorConfig } from '../models/generator';
-import { saveGenerator } from '../models/generator-checkpoint';
-import { TextEncoder } from '../models/text-encoder';
+import { Encoder } from '../invert/encoder';
+import { Fusion } from '../fuse/fusion';
+import { Generator, type GeneratorConfig } from '../generate/generator';
+import { saveGenerator } from '../generate/generator-checkpoint';
+import { TextEncoder } from '../fuse/text-encoder';
 
 export const TINY_GENERATOR: GeneratorConfig = { resolution: 32, zDim: 16, wDim: 16, mappingLayers: 2, mappingLrMul: 0.01, channelBase: 128, channelMax: 16 };
 

@@ -3,8 +3,9 @@ import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseCommand } from '@lfe/edit-language';
 import { Editor } from '../editor/editor';
-import { loadFraming } from '../face/photo-face';
-import { type LiveComposite, LiveFaceEditor } from '../live/live-editor';
+import { loadFraming } from '../align/photo-face';
+import { LiveFaceEditor } from '../live/live-editor';
+import type { LiveComposite } from '../live/live-options';
 import { findFfmpeg } from '../runtime/host-tools';
 
 export class VideoInputError extends Error {

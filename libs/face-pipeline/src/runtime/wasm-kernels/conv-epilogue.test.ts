@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { convEpilogue, convEpilogueStock, fusedEpilogueAvailable, type ConvNoise } from '../../models/modulated-conv';
+import { convEpilogue, convEpilogueStock, fusedEpilogueAvailable, type ConvNoise } from '../../generate/modulated-conv';
 import { initRuntime } from '../init-runtime';
 import { randomNormal, relativeError } from '../testing/compare-backends';
 import { CONV_EPILOGUE_KERNEL } from './conv-epilogue';

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { render, sample, hashInts } from '@lfe/face-synth';
 import { initRuntime } from '../runtime/init-runtime';
-import { TEMPLATE, alignmentFromLandmarks, cropToFrame } from './align';
+import { TEMPLATE, alignmentFromLandmarks, cropToFrame } from '../align/align';
 import { FaceDescriptor, descriptorDistance } from './descriptor';
-import { loadFraming } from './photo-face';
+import { loadFraming } from '../align/photo-face';
 import { alignmentFromFix } from './tracker';
 
 const dirs: string[] = [];

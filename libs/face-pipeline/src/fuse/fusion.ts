@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { dense, ParamStore } from './params';
+import { dense, ParamStore } from '../runtime/params';
 
 export type FusionMode = 'patent' | 'residual';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { convEpilogue, demodulation, modulatedConv } from './modulated-conv';
-import { convScale } from './params';
-import { dense, lrelu, ParamStore, pixelNorm } from './params';
+import { convScale } from '../runtime/params';
+import { dense, lrelu, ParamStore, pixelNorm } from '../runtime/params';
 
 /** Architecture of the StyleGAN generator; stored in checkpoints and compared on load. */
 export interface GeneratorConfig {

@@ -3,14 +3,14 @@ import { InvalidCommandError, UnknownWordError, VOCABULARY_SIZE, applyEdits, att
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Captioner } from '../captioner/captioner';
 import { padCaptionIds } from '../captioner/caption-ids';
-import { Encoder } from '../models/encoder';
-import { Fusion } from '../models/fusion';
-import { Generator } from '../models/generator';
-import { TextEncoder } from '../models/text-encoder';
+import { Encoder } from '../invert/encoder';
+import { Fusion } from './fusion';
+import { Generator } from '../generate/generator';
+import { TextEncoder } from './text-encoder';
 import { initRuntime } from '../runtime/init-runtime';
 import { TINY_CAPTIONER, TINY_GENERATOR } from '../testing/tiny-editor';
 import { DEFAULT_EDIT_REFINE, editTargetCaption, refineEditLatent, refineEdits } from './edit-refine';
-import { Editor } from './editor';
+import { Editor } from '../editor/editor';
 
 
 beforeAll(async () => {

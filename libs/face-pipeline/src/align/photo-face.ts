@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeImage } from '../photo/image-io';
 import { cropAligned, type Alignment, type FaceTemplate, type RgbImageLike } from './align';
-import { enlargeForDetection } from './enlarge';
-import { FaceTracker, alignmentFromFix, type FaceFix } from './tracker';
+import { enlargeForDetection } from '../detect/enlarge';
+import { FaceTracker, alignmentFromFix, type FaceFix } from '../detect/tracker';
 
 /** A model folder's framing file: where its training crops put eyes and mouth (measured, see its `measured`). */
 export const FRAMING_FILE = 'framing.json';

@@ -1,4 +1,4 @@
-import type { RgbImageLike } from './align';
+import type { RgbImageLike } from '../align/align';
 
 /** An enlarged picture and how to map its pixels back: original = (p − offset) / scale. */
 export interface Enlarged {

@@ -3,7 +3,7 @@ import { applyEdits, attributesFromCaptions, describeAttributes, parseCommand, s
 import type { Captioner } from '../captioner/captioner';
 import { captionIds, padCaptionIds } from '../captioner/caption-ids';
 import { languageOf, type CaptionStyle } from '../captioner/caption-style';
-import type { Generator, NoiseMode } from '../models/generator';
+import type { Generator, NoiseMode } from '../generate/generator';
 
 /** Adam on a W+ offset Δ against an objective of the generated image, with a latent penalty. */
 export interface LatentOffsetOptions {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fofe } from './fofe';
 import { lstmStep } from './lstm';
-import { dense, ParamStore } from './params';
+import { dense, ParamStore } from '../runtime/params';
 
 export interface TextEncoderConfig {
   vocabSize: number;

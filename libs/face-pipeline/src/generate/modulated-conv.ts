@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { CONV_EPILOGUE_KERNEL } from '../runtime/wasm-kernels/conv-epilogue';
-import { convScale } from './params';
+import { convScale } from '../runtime/params';
 
 /**
  * StyleGAN2 modulated convolution without grouped convs (wasm has none):

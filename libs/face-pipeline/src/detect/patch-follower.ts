@@ -1,4 +1,4 @@
-import type { Point, RgbImageLike } from './align';
+import type { Point, RgbImageLike } from '../align/align';
 
 /** Samples per side of the reference patch. */
 const N = 24;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { alignmentFromLandmarks, type Alignment, type FaceTemplate, type Point, type RgbImageLike } from './align';
+import { alignmentFromLandmarks, type Alignment, type FaceTemplate, type Point, type RgbImageLike } from '../align/align';
 import { PatchFollower } from './patch-follower';
 
 /** The bits of @vladmandic/face-api this module uses (its node-wasm build shares our tfjs). */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { ParamStore } from './params';
+import { ParamStore } from '../runtime/params';
 
 /** Architecture of the inversion encoder; stored in checkpoints and compared on load. */
 export interface EncoderConfig {

@@ -1,5 +1,5 @@
 import { parseCommand, type EditableAttributeName } from '@lfe/edit-language';
-import { TEMPLATE } from './align';
+import { TEMPLATE } from '../align/align';
 
 /** An ellipse in crop units (side 1), `inside` = 1 inside it, or its complement when `invert`. */
 interface Ellipse {

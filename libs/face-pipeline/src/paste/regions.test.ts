@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CommandError } from '@lfe/edit-language';
-import { TEMPLATE } from './align';
+import { TEMPLATE } from '../align/align';
 import { applyRegionMask, editedAttributes, regionMask } from './regions';
 
 const at = (m: Float32Array, size: number, u: number, v: number): number => m[Math.floor(v * size) * size + Math.floor(u * size)]!;

@@ -1,0 +1,3 @@
+export { pasteAligned } from './paste';
+export type { PasteOptions } from './paste';
+export { applyRegionMask, editedAttributes, regionMask } from './regions';
