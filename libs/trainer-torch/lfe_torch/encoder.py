@@ -1,6 +1,6 @@
 """The inversion encoder of face-pipeline in PyTorch (image → W+), for training on real faces.
 
-Same network, parameter names and storage layouts as libs/face-pipeline/src/models/encoder.ts, so
+Same network, parameter names and storage layouts as libs/face-pipeline/src/invert/encoder.ts, so
 the weights go into a `lfe-encoder` checkpoint the TypeScript `loadEncoder` reads as it is:
 
     x [B,R,R,3] in [-1,1]

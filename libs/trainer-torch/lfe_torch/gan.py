@@ -1,7 +1,7 @@
 """The GAN networks of libs/trainer in PyTorch (the training engine for long runs: CPU here, CUDA on a lent GPU).
 
 Same networks, same parameter names and storage layouts as the TypeScript code:
-  libs/face-pipeline/src/models/generator.ts, modulated-conv.ts, params.ts (G)
+  libs/face-pipeline/src/generate/generator.ts, modulated-conv.ts, runtime/params.ts (G)
   libs/trainer/src/gan/discriminator.ts (D), losses.ts, gan-trainer.ts (training step)
 so a state can move between the two in both directions:
   - weights are read from an lfe checkpoint folder (manifest.json + weights.bin; the TypeScript
