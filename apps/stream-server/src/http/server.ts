@@ -25,6 +25,7 @@ import type { RecognizerFactory } from '../session/voice';
 import { type Logger, silentLogger } from '../util/log';
 import type { RateLimits } from '../util/rate-limit';
 import { type AuthPolicy, checkAuth, generateToken, hasToken, isLoopbackHost, presentedToken } from './auth';
+import { ServerMetrics } from './metrics';
 import { OriginPolicy } from './origin';
 import { mediaType, readBody, readBytes, requireMediaType } from './body';
 import { serveStatic } from './static-files';
@@ -125,6 +126,8 @@ export class StreamServer {
   readonly #sockets = new Map<string, Set<WebSocket>>();
   #closed = false;
   #port = 0;
+  /** /metrics: with the token (session ids) and without (summed); registries of this server only. */
+  readonly #metrics = { full: new ServerMetrics(true), anonymous: new ServerMetrics(false) };
 
   private constructor(options: StreamServerOptions) {
     this.#o = options;
@@ -198,55 +201,14 @@ export class StreamServer {
   }
 
   /**
-   * Prometheus text exposition: sessions, per-session rates, latencies, drops, restarts, edit stages.
-   * `withSessions` false (a request without the token): no session ids, per-session rows summed
-   * (counters, fps) or worst-of (latency quantiles) over the sessions.
+   * Prometheus text exposition (prom-client, a registry per server and view): sessions, per-session
+   * rates, latencies, drops, restarts, edit stages. `withSessions` false (a request without the
+   * token): no session ids, per-session rows summed (counters, fps) or worst-of (latency quantiles)
+   * over the sessions.
    */
-  metrics(withSessions = true): string {
-    const out: string[] = [];
-    const metric = (name: string, type: 'gauge' | 'counter', help: string, rows: Array<[string, number]>): void => {
-      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-      for (const [labels, v] of rows) out.push(`${name}${labels} ${Number.isFinite(v) ? v : 0}`);
-    };
-    const sessions = [...this.sessions.values()];
-    const lab = (id: string, extra = ''): string => (withSessions ? `{session="${id}"${extra}}` : extra === '' ? '' : `{${extra.slice(1)}}`);
-    const perSession = sessions.map((s) => ({ id: s.id, v: s.video.stats(), voice: s.voiceRestarts, refused: s.refusedMessages, viewers: s.viewerCount }));
-    const stats = withSessions ? perSession : aggregate(perSession);
-    metric('lfe_sessions', 'gauge', 'Publishing sessions.', [['', sessions.length]]);
-    metric('lfe_fps_in', 'gauge', 'Decoded frames per second.', stats.map((s) => [lab(s.id), s.v.fpsIn]));
-    metric('lfe_fps_out', 'gauge', 'Encoded frames per second.', stats.map((s) => [lab(s.id), s.v.fpsOut]));
-    metric('lfe_process_ms', 'gauge', 'Frame processor time (effect), ms.', stats.flatMap((s) => [[lab(s.id, ',quantile="0.5"'), s.v.procMs.p50], [lab(s.id, ',quantile="0.95"'), s.v.procMs.p95]] as Array<[string, number]>));
-    metric('lfe_pipeline_ms', 'gauge', 'Server frame-in to RTP-out, ms.', stats.flatMap((s) => [[lab(s.id, ',quantile="0.5"'), s.v.pipelineMs.p50], [lab(s.id, ',quantile="0.95"'), s.v.pipelineMs.p95]] as Array<[string, number]>));
-    metric(
-      'lfe_video_stage_ms',
-      'gauge',
-      'Server pipeline by stage, ms: decode (compressed frame in → picture), wait (→ processor), encode (→ packets out).',
-      stats.flatMap((s) =>
-        (['decode', 'wait', 'encode'] as const).flatMap((st) => [
-          [lab(s.id, `,stage="${st}",quantile="0.5"`), s.v.stagesMs[st].p50],
-          [lab(s.id, `,stage="${st}",quantile="0.95"`), s.v.stagesMs[st].p95],
-        ]),
-      ) as Array<[string, number]>,
-    );
-    metric('lfe_frames_dropped_total', 'counter', 'Frames dropped (latest-frame-wins, encoder back-pressure, bad input).', stats.map((s) => [lab(s.id), s.v.dropped]));
-    metric('lfe_decoder_restarts_total', 'counter', 'ffmpeg decoder restarts.', stats.map((s) => [lab(s.id), s.v.decoderRestarts]));
-    metric('lfe_encoder_restarts_total', 'counter', 'ffmpeg encoder restarts (PLI, crash).', stats.map((s) => [lab(s.id), s.v.encoderRestarts]));
-    metric('lfe_recognizer_restarts_total', 'counter', 'Speech recogniser restarts.', stats.map((s) => [lab(s.id), s.voice]));
-    metric('lfe_messages_refused_total', 'counter', 'Client messages dropped by the rate limits.', stats.map((s) => [lab(s.id), s.refused]));
-    metric('lfe_viewers', 'gauge', 'WHEP viewers.', stats.map((s) => [lab(s.id), s.viewers]));
-    const stages = this.#o.processor.stageMeans?.();
-    if (stages !== undefined) {
-      metric('lfe_edited_frames_total', 'counter', 'Frames the face editor changed (model runs + re-pastes).', [['', (stages['frames'] ?? 0) + (stages['reusedFrames'] ?? 0)]]);
-      const counts = new Set(['frames', 'reusedFrames', 'followedFrames', 'modelRuns', 'meanBatch', 'submitted', 'modelErrors', 'ageP50', 'ageP95']);
-      metric('lfe_edit_stage_ms', 'gauge', 'Mean ms per face-pipeline stage (async schedule: invert/fuse/generate per model batch, the rest per frame).', Object.entries(stages).filter(([k]) => !counts.has(k)).map(([k, v]) => [`{stage="${k}"}`, Math.round(v * 100) / 100]));
-      if (stages['modelRuns'] !== undefined) {
-        // Async schedule: how often faces are generated and how old the pasted one is.
-        metric('lfe_edit_model_batches_total', 'counter', 'Model batches (invert → fuse → generate) finished.', [['', stages['modelRuns']]]);
-        metric('lfe_edit_model_errors_total', 'counter', 'Model jobs that failed (the last face stayed).', [['', stages['modelErrors'] ?? 0]]);
-        metric('lfe_edit_face_age_ms', 'gauge', 'Age of the pasted face: ms since the frame it was generated from.', [['{quantile="0.5"}', stages['ageP50'] ?? 0], ['{quantile="0.95"}', stages['ageP95'] ?? 0]]);
-      }
-    }
-    return `${out.join('\n')}\n`;
+  metrics(withSessions = true): Promise<string> {
+    const sessions = [...this.sessions.values()].map((s) => ({ id: s.id, v: s.video.stats(), voice: s.voiceRestarts, refused: s.refusedMessages, viewers: s.viewerCount }));
+    return (withSessions ? this.#metrics.full : this.#metrics.anonymous).render({ sessions, stages: this.#o.processor.stageMeans?.() });
   }
 
   /**
@@ -282,7 +244,8 @@ export class StreamServer {
         // Session ids only with the token (they are what WHEP and ws need); a wrong token is refused.
         if (presentedToken(req, url) !== '') checkAuth(req, url, this.auth);
         const full = hasToken(req, url, this.auth);
-        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Cache-Control': 'no-store' }).end(this.metrics(full));
+        const text = await this.metrics(full);
+        res.writeHead(200, { 'Content-Type': this.#metrics.full.contentType, 'Cache-Control': 'no-store' }).end(text);
         return;
       }
       if (path === '/v1/edit') {
@@ -570,29 +533,4 @@ export class StreamServer {
     const message = err instanceof BadInputError ? err.message : 'internal error';
     this.#jsonError(res, 500, { error: 'internal', message }, cors);
   }
-}
-
-type SessionRow = { id: string; v: ReturnType<Session['video']['stats']>; voice: number; refused: number; viewers: number };
-
-/** One row for all sessions: counters and rates summed, latency quantiles the worst session's. */
-function aggregate(rows: SessionRow[]): SessionRow[] {
-  if (rows.length === 0) return [];
-  const first = rows[0]!;
-  const worst = (f: (v: SessionRow['v']) => { p50: number; p95: number }): { p50: number; p95: number } => ({
-    p50: Math.max(...rows.map((r) => f(r.v).p50)),
-    p95: Math.max(...rows.map((r) => f(r.v).p95)),
-  });
-  const sum = (f: (r: SessionRow) => number): number => rows.reduce((a, r) => a + f(r), 0);
-  const v = {
-    ...first.v,
-    fpsIn: sum((r) => r.v.fpsIn),
-    fpsOut: sum((r) => r.v.fpsOut),
-    dropped: sum((r) => r.v.dropped),
-    decoderRestarts: sum((r) => r.v.decoderRestarts),
-    encoderRestarts: sum((r) => r.v.encoderRestarts),
-    procMs: worst((x) => x.procMs),
-    pipelineMs: worst((x) => x.pipelineMs),
-    stagesMs: { decode: worst((x) => x.stagesMs.decode), wait: worst((x) => x.stagesMs.wait), encode: worst((x) => x.stagesMs.encode) },
-  };
-  return [{ id: '', v, voice: sum((r) => r.voice), refused: sum((r) => r.refused), viewers: sum((r) => r.viewers) }];
 }

@@ -1,9 +1,13 @@
+import { pino, stdTimeFunctions, type DestinationStream, type Logger as PinoLogger } from 'pino';
+
 /**
- * Structured JSON logs, one object per line on stderr. Personal data rule: transcripts and command
- * text go only under the `transcript` / `text` keys, never into `msg`.
+ * Structured JSON logs through pino, one object per line on stderr:
+ * `{"level":"info","time":"<ISO 8601>",...bindings,...fields,"msg":"..."}` (level as its name, time
+ * as ISO text, no pid/hostname). Personal data rule: transcripts and command text go only under the
+ * `transcript` / `text` keys, never into `msg`.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 export type LogFields = Record<string, unknown>;
 
@@ -17,35 +21,62 @@ export interface Logger {
 
 export interface LoggerOptions {
   level?: LogLevel;
+  /** Where each line goes (default stderr). */
   write?: (line: string) => void;
 }
 
-function errorFields(v: unknown): unknown {
-  if (v instanceof Error) return { name: v.name, message: v.message };
-  return v;
+/** An Error as `{ name, message }` (no stack: paths stay out of the logs), anything else as it is. */
+function plain(fields: LogFields): LogFields {
+  let out: LogFields | undefined;
+  for (const [k, v] of Object.entries(fields)) {
+    if (v instanceof Error) {
+      out ??= { ...fields };
+      out[k] = { name: v.name, message: v.message };
+    }
+  }
+  return out ?? fields;
 }
 
+/** A sink that swallows its own failures: a log sink that fails must not take the media loop with it. */
+function sink(write: (line: string) => void): DestinationStream {
+  return {
+    write(line: string): void {
+      try {
+        write(line);
+      } catch {
+        // dropped
+      }
+    },
+  };
+}
+
+function wrap(p: PinoLogger): Logger {
+  return {
+    debug: (m, f) => (f === undefined ? p.debug(m) : p.debug(plain(f), m)),
+    info: (m, f) => (f === undefined ? p.info(m) : p.info(plain(f), m)),
+    warn: (m, f) => (f === undefined ? p.warn(m) : p.warn(plain(f), m)),
+    error: (m, f) => (f === undefined ? p.error(m) : p.error(plain(f), m)),
+    child: (fields) => wrap(p.child(plain(fields))),
+  };
+}
+
+/** A logger at `options.level` (else `LFE_LOG_LEVEL`, else info) with `base` on every line. */
 export function createLogger(base: LogFields = {}, options: LoggerOptions = {}): Logger {
   const envLevel = process.env['LFE_LOG_LEVEL'] as LogLevel | undefined;
-  const level: LogLevel = options.level ?? (envLevel !== undefined && envLevel in ORDER ? envLevel : 'info');
+  const level: LogLevel = options.level ?? (envLevel !== undefined && LEVELS.includes(envLevel) ? envLevel : 'info');
   const write = options.write ?? ((line: string) => void process.stderr.write(line));
-  const emit = (lvl: Exclude<LogLevel, 'silent'>, msg: string, fields?: LogFields): void => {
-    if (ORDER[lvl] < ORDER[level]) return;
-    const record: LogFields = { time: new Date().toISOString(), level: lvl, ...base, msg };
-    if (fields !== undefined) for (const [k, v] of Object.entries(fields)) record[k] = errorFields(v);
-    try {
-      write(`${JSON.stringify(record)}\n`);
-    } catch {
-      // A log sink that fails must not take the media loop with it.
-    }
-  };
-  return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger({ ...base, ...fields }, { level, write }),
-  };
+  const root = pino(
+    {
+      level,
+      base: null,
+      messageKey: 'msg',
+      timestamp: stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: (v: unknown) => v }, // errors are already { name, message } (plain)
+    },
+    sink(write),
+  );
+  return wrap(Object.keys(base).length > 0 ? root.child(plain(base)) : root);
 }
 
 /** A logger that drops everything (tests that do not inspect logs). */
