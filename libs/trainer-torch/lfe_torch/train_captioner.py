@@ -30,6 +30,7 @@ import torch
 from .captioner import DEFAULT_CONFIG, Captioner
 from .real_judge import parity_inputs, to_input
 from .realface import load_config, load_real_faces
+from .run_clock import RunClock, flip_half, save_state
 
 STATE_FILE = "state.pt"
 
@@ -185,10 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         return {"valTokenNll": nll / tokens, "valTokenAccuracy": right / tokens}
 
     def save(final: bool) -> None:
-        tmp = work / (STATE_FILE + ".tmp")
-        torch.save({"config": cap.config, "vocab": cap.vocab, "styles": cap.styles, "params": cap.arrays(), "opt": opt.state_dict(),
-                    "rng": gen.get_state(), "step": step, "steps": args.steps, "vocabularyFingerprint": hdr["vocabularyFingerprint"]}, tmp)
-        tmp.replace(state_path)
+        save_state(state_path, {"config": cap.config, "vocab": cap.vocab, "styles": cap.styles, "params": cap.arrays(), "opt": opt.state_dict(),
+                    "rng": gen.get_state(), "step": step, "steps": args.steps, "vocabularyFingerprint": hdr["vocabularyFingerprint"]})
         v = validate()
         provenance = {
             "command": command,
@@ -211,25 +210,18 @@ def main(argv: list[str] | None = None) -> int:
                                   torch.from_numpy(caps.styles[idx]), start_id, pad_id)
         (out / "parity.json").write_text(json.dumps({"inputs": "parity_inputs(n, resolution)", "ids": ids.tolist(), "styles": caps.styles[idx].tolist(),
                                                      "logProb": lp.tolist()}) + "\n")
-        log(f"[{time.time() - t_start:7.1f}s] {'final' if final else 'checkpoint'} step {step}: "
+        log(f"[{clock.elapsed():7.1f}s] {'final' if final else 'checkpoint'} step {step}: "
             + (f"validation token NLL {v['valTokenNll']:.4f}, accuracy {v['valTokenAccuracy'] * 100:.1f} % " if v else "") + f"→ {out}")
 
+    clock = RunClock(step, args.seconds, args.max_steps, args.checkpoint_seconds, start=t_start)
     logf = open(work / "log.jsonl", "a")
-    last_ckpt = time.time()
-    t_prev, n_prev = time.time(), step
-    first = step
-    while step < args.steps:
-        if args.seconds > 0 and time.time() - t_start > args.seconds:
-            break
-        if args.max_steps > 0 and step - first >= args.max_steps:
-            break
+    while step < args.steps and not clock.should_stop(step):
         lr = learning_rate(args, step)
         for g in opt.param_groups:
             g["lr"] = lr
         idx = torch.randint(0, len(caps.ids), (args.batch,), generator=gen).numpy()
         x = to_input(faces.images[rows[idx]])
-        flip = torch.rand(args.batch, generator=gen) < 0.5
-        x = torch.where(flip[:, None, None, None], x.flip(3), x)
+        x = flip_half(x, gen)
         ids = caps.batch_ids(idx)
         loss = -cap.log_prob(x, ids, torch.from_numpy(caps.styles[idx]), start_id, pad_id).mean()
         opt.zero_grad(set_to_none=True)
@@ -242,15 +234,12 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit(f"train-captioner: the loss is not finite at step {step}; lower --lr")
         tok = float((ids != pad_id).sum()) / args.batch
         logf.write(json.dumps({"step": step, "loss": lv, "tokenNll": lv / tok, "gradNorm": gnorm, "lr": lr}) + "\n")
-        now = time.time()
-        if now - t_prev > 20:
-            ips = (step - n_prev) * args.batch / (now - t_prev)
-            log(f"[{now - t_start:7.1f}s] step {step}/{args.steps} · {ips:.0f} captions/s · loss {lv:.3f} (token NLL {lv / tok:.3f}) · "
+        ips = clock.report(step, args.batch)
+        if ips is not None:
+            log(f"[{clock.elapsed():7.1f}s] step {step}/{args.steps} · {ips:.0f} captions/s · loss {lv:.3f} (token NLL {lv / tok:.3f}) · "
                 f"lr {lr:.2e} · {(args.steps - step) * args.batch / ips / 60:.0f} min to the end")
-            t_prev, n_prev = now, step
-        if time.time() - last_ckpt > args.checkpoint_seconds:
+        if clock.checkpoint_due():
             save(False)
-            last_ckpt = time.time()
     logf.close()
     save(True)
     return 0

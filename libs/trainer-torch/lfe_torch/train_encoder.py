@@ -34,6 +34,7 @@ from .encoder import DEFAULT_CHANNELS, Encoder
 from .gan import Discriminator, Generator, take_prefix
 from .real_judge import parity_inputs, to_input
 from .realface import load_config, load_real_faces
+from .run_clock import RunClock, flip_half, save_state
 
 STATE_FILE = "state.pt"
 
@@ -186,10 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         return float(torch.cat(errs).mean()) if errs else float("nan")
 
     def save(final: bool) -> None:
-        tmp = work / (STATE_FILE + ".tmp")
-        torch.save({"config": enc.config, "params": enc.arrays(), "opt": opt.state_dict(), "rng": gen.get_state(),
-                    "step": step, "steps": args.steps, "generatorSha256": sha256_of(gdir)}, tmp)
-        tmp.replace(state_path)
+        save_state(state_path, {"config": enc.config, "params": enc.arrays(), "opt": opt.state_dict(), "rng": gen.get_state(),
+                    "step": step, "steps": args.steps, "generatorSha256": sha256_of(gdir)})
         provenance = {
             "command": command,
             "date": dt.date.today().isoformat(),
@@ -208,17 +207,11 @@ def main(argv: list[str] | None = None) -> int:
         with torch.no_grad():
             wp = shipped(torch.from_numpy(parity_inputs(2, r)).permute(0, 3, 1, 2), w_avg)
         (out / "parity.json").write_text(json.dumps({"inputs": "parity_inputs(2, resolution)", "wAvgFrom": str(gdir), "w": wp.numpy().tolist()}) + "\n")
-        log(f"[{time.time() - t_start:7.1f}s] {'final' if final else 'checkpoint'} step {step}: validation pixel MSE {val_mse():.4f} → {out}")
+        log(f"[{clock.elapsed():7.1f}s] {'final' if final else 'checkpoint'} step {step}: validation pixel MSE {val_mse():.4f} → {out}")
 
+    clock = RunClock(step, args.seconds, args.max_steps, args.checkpoint_seconds, start=t_start)
     logf = open(work / "log.jsonl", "a")
-    last_ckpt = time.time()
-    t_prev, n_prev = time.time(), step
-    first = step
-    while step < args.steps:
-        if args.seconds > 0 and time.time() - t_start > args.seconds:
-            break
-        if args.max_steps > 0 and step - first >= args.max_steps:
-            break
+    while step < args.steps and not clock.should_stop(step):
         lr = learning_rate(args, step)
         for g in opt.param_groups:
             g["lr"] = lr
@@ -232,8 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         if n_data > 0:
             idx = torch.randint(0, len(train), (n_data,), generator=gen).numpy()
             x = to_input(train[idx])
-            flip = torch.rand(n_data, generator=gen) < 0.5
-            x = torch.where(flip[:, None, None, None], x.flip(3), x)
+            x = flip_half(x, gen)
             rec = G.synthesis(enc(x, w_avg), noise="const")
             pix = ((rec - x) ** 2).mean()
             loss = loss + args.pixel_weight * pix
@@ -249,16 +241,13 @@ def main(argv: list[str] | None = None) -> int:
         if not all(math.isfinite(v) for v in parts.values()):
             raise SystemExit(f"train-encoder: the loss is not finite at step {step} ({parts}); lower --lr")
         logf.write(json.dumps({"step": step, "lr": lr, **parts}) + "\n")
-        now = time.time()
-        if now - t_prev > 20:
-            ips = (step - n_prev) * args.batch / (now - t_prev)
+        ips = clock.report(step, args.batch)
+        if ips is not None:
             left = (args.steps - step) * args.batch / ips / 60
-            log(f"[{now - t_start:7.1f}s] step {step}/{args.steps} · {ips:.0f} img/s · "
+            log(f"[{clock.elapsed():7.1f}s] step {step}/{args.steps} · {ips:.0f} img/s · "
                 + " ".join(f"{k} {v:.4f}" for k, v in parts.items()) + f" · lr {lr:.2e} · {left:.0f} min to the end")
-            t_prev, n_prev = now, step
-        if time.time() - last_ckpt > args.checkpoint_seconds:
+        if clock.checkpoint_due():
             save(False)
-            last_ckpt = time.time()
     logf.close()
     save(True)
     return 0
