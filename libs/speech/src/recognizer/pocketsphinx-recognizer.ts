@@ -1,3 +1,4 @@
+import { SafeEmitter } from '@lfe/media';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -5,9 +6,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { int16ToBytes, SPEECH_SAMPLE_RATE } from '../audio/pcm';
 import { BadAudioError, InvalidStateError, RecognizerStartError } from '../errors';
-import { SafeEmitter } from '../safe-emitter';
 import { isFiller, PocketsphinxOutputParser, type Hypothesis } from './pocketsphinx-output';
-import type { SpeechRecognizer, SpeechRecognizerEvents, Utterance } from './speech-recognizer';
+import { reportListenerError, type SpeechRecognizer, type SpeechRecognizerEvents, type Utterance } from './speech-recognizer';
 
 /** Env overrides: the binary and the acoustic model directory. */
 export const POCKETSPHINX_BIN_ENV = 'LFE_POCKETSPHINX_BIN';
@@ -135,6 +135,7 @@ async function overlayModel(modelDir: string, target: string, cmn: readonly numb
  * if it dies; the stream clock and listeners survive the restart.
  */
 export class PocketsphinxRecognizer extends SafeEmitter<SpeechRecognizerEvents> implements SpeechRecognizer {
+  override onListenerError = reportListenerError;
   readonly #opts: Required<Omit<PocketsphinxOptions, 'binary' | 'modelDir' | 'extraArgs' | 'cmnInit'>> & {
     binary: string;
     modelDir: string;

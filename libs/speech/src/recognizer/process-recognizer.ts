@@ -1,9 +1,9 @@
+import { SafeEmitter } from '@lfe/media';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { int16ToBytes, SPEECH_SAMPLE_RATE } from '../audio/pcm';
 import { InvalidStateError, RecognizerStartError } from '../errors';
-import { SafeEmitter } from '../safe-emitter';
-import type { SpeechRecognizer, SpeechRecognizerEvents, Utterance } from './speech-recognizer';
+import { reportListenerError, type SpeechRecognizer, type SpeechRecognizerEvents, type Utterance } from './speech-recognizer';
 
 /** Env: a recogniser command line the server uses instead of pocketsphinx (`--speech-command`). */
 export const SPEECH_COMMAND_ENV = 'LFE_SPEECH_COMMAND';
@@ -55,6 +55,7 @@ export function splitCommandLine(line: string): string[] {
  * lost) up to `maxRestarts` times per window, then `error` and close.
  */
 export class ProcessRecognizer extends SafeEmitter<SpeechRecognizerEvents> implements SpeechRecognizer {
+  override onListenerError = reportListenerError;
   readonly #opts: Required<ProcessRecognizerOptions>;
   #child: ChildProcess | undefined;
   #samples = 0;

@@ -1,4 +1,4 @@
-import type { SafeEmitter } from '../safe-emitter';
+import type { SafeEmitter } from '@lfe/media';
 
 /** One recognised word, times in milliseconds of the recogniser's input stream. */
 export interface RecognizedWord {
@@ -47,4 +47,9 @@ export interface SpeechRecognizer extends SafeEmitter<SpeechRecognizerEvents> {
   /** End of input: resolves once every utterance in the written audio has been emitted; then closes. */
   end(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** How @lfe/speech's recognizers report a listener that threw (their `onListenerError`). */
+export function reportListenerError(error: unknown, event: string): void {
+  process.stderr.write(`speech: a '${event}' listener threw: ${String(error)}\n`);
 }

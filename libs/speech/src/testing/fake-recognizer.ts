@@ -1,7 +1,7 @@
+import { SafeEmitter } from '@lfe/media';
 import { SPEECH_SAMPLE_RATE } from '../audio/pcm';
 import { InvalidStateError } from '../errors';
-import type { SpeechRecognizer, SpeechRecognizerEvents, Utterance } from '../recognizer/speech-recognizer';
-import { SafeEmitter } from '../safe-emitter';
+import { reportListenerError, type SpeechRecognizer, type SpeechRecognizerEvents, type Utterance } from '../recognizer/speech-recognizer';
 
 export interface ScriptedUtterance {
   /** Emitted once the stream clock (samples written) passes this time. */
@@ -17,6 +17,7 @@ export interface ScriptedUtterance {
  * lifetime rules (write after close throws, close runs once).
  */
 export class FakeRecognizer extends SafeEmitter<SpeechRecognizerEvents> implements SpeechRecognizer {
+  override onListenerError = reportListenerError;
   #closed = false;
   #closing: Promise<void> | undefined;
   #samples = 0;
