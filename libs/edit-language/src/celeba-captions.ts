@@ -10,7 +10,7 @@ import type { RandomSource } from './random-source';
 import type { Mention, Realizer } from './realize';
 import { english } from './realize-en';
 import { chinese } from './realize-zh';
-import { EDITABLE_ATTRIBUTES } from './schema';
+import { EDITABLE_ATTRIBUTES, IDENTITY_TRAITS, valueOfLevel, type FaceAttributes, type FaceDescription, type IdentityTraits } from './schema';
 
 const realizers: Record<Lang, Realizer> = { en: english, zh: chinese };
 
@@ -81,4 +81,20 @@ export function describeCelebaFace(labels: Readonly<Record<string, boolean>>, rn
   const gender = celebaGender(labels);
   const withNoun = gender !== undefined && (mode === 'full' || rng.next() < 0.6);
   return realizer.describe(withNoun ? gender : undefined, chosen.map(({ attribute, level }) => ({ attribute, level })), rng);
+}
+
+/**
+ * A real face's labels as a face description of this vocabulary, for writing commands and target
+ * captions about it with the same realisers as generated faces: each attribute at the level its
+ * labels support (`celebaMentions`), the schema's default level where CelebA says nothing (eye size,
+ * hair length, red hair, thin eyebrows: unknown, never stated in a caption of the face), gender from
+ * `Male`, the other identity traits at their neutral values. `known` lists the attributes the labels
+ * state, the only ones a caption may claim.
+ */
+export function celebaFaceDescription(labels: Readonly<Record<string, boolean>>): { face: FaceDescription; known: Set<string> } {
+  const mentions = new Map(celebaMentions(labels).map((m) => [m.attribute, m.level]));
+  const attributes = Object.fromEntries(EDITABLE_ATTRIBUTES.map((s) => [s.name, valueOfLevel(s.name, mentions.get(s.name) ?? s.defaultLevel)])) as FaceAttributes;
+  const gender = celebaGender(labels) ?? 0;
+  const identity = Object.fromEntries(IDENTITY_TRAITS.map((t) => [t.name, t.name === 'gender' ? gender : t.kind === 'categorical' ? 0 : 0.5])) as IdentityTraits;
+  return { face: { attributes, identity }, known: new Set(mentions.keys()) };
 }

@@ -46,5 +46,5 @@ export { speechGrammar, speechWords, spokenCommands } from './speech-grammar';
 export type { SpokenCommand } from './speech-grammar';
 export { attributesFromCaptions } from './read-captions';
 export { CELEBA_LABELS, CELEBA_FOR_LEVEL, CELEBA_FOR_IDENTITY, REAL_WORLD_LEVELS, checkSupported, meetsCeleba } from './celeba';
-export { celebaGender, celebaMentions, describeCelebaFace, type CelebaCaptionOptions, type CelebaMention } from './celeba-captions';
+export { celebaFaceDescription, celebaGender, celebaMentions, describeCelebaFace, type CelebaCaptionOptions, type CelebaMention } from './celeba-captions';
 export type { CelebaLabel, CelebaCondition } from './celeba';

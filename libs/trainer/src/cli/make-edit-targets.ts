@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Captioner, initRuntime, loadEncoder, loadGenerator } from '@lfe/face-pipeline';
+import { RealFaceDataset } from '@lfe/realface';
 import {
   listShards,
   makeEditTargetShard,
@@ -24,7 +25,9 @@ const USAGE = [
   "joint training's stream, the latent offset that makes the grounded captioner read the target",
   "caption, found by per-face optimisation. Written in shards; a killed run continues with --resume.",
   "  npx nx run trainer:make-edit-targets -- --out training/edit-targets --pairs 2048 [--resume]",
-  "      [--config cfg.json] [--generator DIR] [--encoder DIR] [--captioner DIR] [--part I/N]",
+  "      [--config cfg.json] [--generator DIR] [--encoder DIR] [--captioner DIR] [--part I/N] [--data DIR]",
+  "A config with \"stream\": \"real-atoms\" makes one shared direction per real atom (an edit a real",
+  "face's caption can state) on real train faces read from --data (default ../shared/realface).",
   "The runtime computes on one core: `--part 0/2` and `--part 1/2` (both with --resume after the first",
   "has written targets.json) make the even and the odd shards in two processes.",
   "Stop cleanly: Ctrl-C or `touch <out>/STOP` (the current shard finishes).",
@@ -44,6 +47,7 @@ const { values } = parseArgs({
     captioner: { type: 'string' },
     resume: { type: 'boolean', default: false },
     part: { type: 'string', default: '0/1' },
+    data: { type: 'string' },
   },
 });
 const fail = (msg: string): never => {
@@ -91,6 +95,7 @@ console.error(`runtime: ${rt.backend} (${rt.reason})`);
 const generator = loadGenerator(c.generator);
 const encoder = loadEncoder(c.encoder);
 const captioner = Captioner.load(c.captioner);
+const realFaces = c.stream === 'real-atoms' ? await RealFaceDataset.open({ ...(values.data !== undefined ? { data: values.data } : {}), log: (l) => console.error(l) }) : undefined;
 const stop = stopRequests(out, 'make-edit-targets');
 const command = `npx nx run trainer:make-edit-targets -- ${process.argv.slice(2).join(' ')}`;
 const done = new Set(listShards(out));
@@ -101,11 +106,14 @@ for (let s = 0; s < shards; s++) {
   if (done.has(s) || s % partN !== partI) continue;
   if (stop()) break;
   const t = performance.now();
-  const st = makeEditTargetShard(out, s, c, { generator, encoder, captioner }, {
+  const st = makeEditTargetShard(out, s, c, { generator, encoder, captioner, ...(realFaces !== undefined ? { realFaces } : {}) }, {
     command,
     dataManifestSha256: null,
     date: new Date().toISOString(),
-    data: `edit pairs ${s * c.shardSize}…${(s + 1) * c.shardSize - 1} of stream ${c.seed} (face k = sample(hashInts(${c.seed}, k)) rendered, inverted by ${c.encoder})`,
+    data:
+      realFaces !== undefined
+        ? `real atom pairs ${s * c.shardSize}…${(s + 1) * c.shardSize - 1} of stream ${c.seed}: train faces of ${realFaces.dir} (realAtomPair), inverted by ${c.encoder}`
+        : `edit pairs ${s * c.shardSize}…${(s + 1) * c.shardSize - 1} of stream ${c.seed} (face k = sample(hashInts(${c.seed}, k)) rendered, inverted by ${c.encoder})`,
     generatorSha256: sha.generatorSha256,
     captionerSha256: sha.captionerSha256,
     objective: `min_Δ −log p(caption | G(w + Δ)) + ${c.latentWeight}·mean(c_l·Δ²), c_l = ${c.coarseWeight} on W+ rows < ${c.coarseLayers}; Adam(${c.lr}) × ${c.steps} steps`,

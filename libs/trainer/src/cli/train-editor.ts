@@ -113,8 +113,8 @@ function describeData(): string {
   const commands = `1…${config.maxEdits} random edits said as a command (zh ${config.zhFraction})`;
   if (targets === undefined) return `${source?.describe() ?? `edit pairs on the fly: face k = sample(hashInts(${config.seed}, k)) rendered`}, inverted by the encoder; ${commands}, target caption "${config.targetCaption}"`;
   const c = targets.manifest.config;
-  if (c.stream === 'atoms') {
-    return `${targets.count} stored face latents of ${config.distill} (atoms stream, seed ${c.seed}), each step said fresh commands of editPair(${config.seed}, j): ${commands}; teacher w + Σ atom directions of the command's edits`;
+  if (c.stream === 'atoms' || c.stream === 'real-atoms') {
+    return `${targets.count} stored face latents of ${config.distill} (${c.stream} stream, seed ${c.seed}), each step said fresh commands of editPair(${config.seed}, j): ${commands}; teacher w + Σ atom directions of the command's edits`;
   }
   return `${targets.count} stored pairs of ${config.distill} (pairs stream, seed ${c.seed}, share group ${c.shareGroup}): their face latents, commands and teacher offsets`;
 }

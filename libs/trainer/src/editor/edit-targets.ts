@@ -3,7 +3,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointError, loadCheckpoint, optimiseLatentOffset, padCaptionIds, saveCheckpoint, type Captioner, type Encoder, type Generator, type Provenance } from '@lfe/face-pipeline';
+import type { RealFaceDataset } from '@lfe/realface';
 import { atomFor, atomPair, editAtomKey, editAtoms, renderPairs, sharedCommandPair, type EditPair, type EditPairOptions, type TargetCaption } from './edit-pairs';
+import { realAtomPair, realAtoms, realFaceImages } from './real-pairs';
 
 export const EDIT_TARGETS_KIND = 'lfe-edit-targets';
 
@@ -45,15 +47,24 @@ export interface EditTargetConfig {
   /**
    * 'pairs': the joint training's commands (1…maxEdits edits each). 'atoms': group g says the g-th
    * single edit of `editAtoms` (atomPair) — with shareGroup > 1, one teacher direction per atom,
-   * which the 'atoms' distillation sums for any command.
+   * which the 'atoms' distillation sums for any command. 'real-atoms': the same on real train faces
+   * (the real-face data set, inverted by the encoder), one group per atom of `realAtoms()` (the
+   * edits a real face's caption can state), faces drawn among those the edit changes (`realAtomPair`).
    */
-  stream: 'pairs' | 'atoms';
+  stream: EditTargetStream;
   /**
    * What the captioner must read from G(w + Δ): 'requested' (the requested attributes at their new
    * levels; the method's) or 'full' (a full description of the edited face, so every unrequested
    * attribute is asked to stay).
    */
   targetCaption: TargetCaption;
+}
+
+export type EditTargetStream = 'pairs' | 'atoms' | 'real-atoms';
+
+/** Whether a targets stream holds one shared direction per atom (distilled as sums of directions). */
+export function isAtomStream(stream: EditTargetStream): boolean {
+  return stream === 'atoms' || stream === 'real-atoms';
 }
 
 export const DEFAULT_EDIT_TARGET_CONFIG: EditTargetConfig = {
@@ -84,7 +95,8 @@ export function resolveEditTargetConfig(user: Partial<EditTargetConfig> = {}): E
   if (!Number.isInteger(c.shareGroup) || c.shareGroup < 1) throw new TypeError('edit-targets config: shareGroup must be a positive integer');
   if (c.shareGroup > 1 && (c.batchSize !== c.shareGroup || c.shardSize % c.shareGroup !== 0)) throw new TypeError('edit-targets config: shareGroup > 1 needs batchSize = shareGroup and shardSize a multiple of it');
   if (c.targetCaption !== 'requested' && c.targetCaption !== 'full') throw new TypeError('edit-targets config: targetCaption must be "requested" or "full"');
-  if (c.stream !== 'pairs' && c.stream !== 'atoms') throw new TypeError('edit-targets config: stream must be "pairs" or "atoms"');
+  if (c.stream !== 'pairs' && c.stream !== 'atoms' && c.stream !== 'real-atoms') throw new TypeError('edit-targets config: stream must be "pairs", "atoms" or "real-atoms"');
+  if (c.stream === 'real-atoms' && c.targetCaption !== 'requested') throw new TypeError('edit-targets config: real-atoms targets state the requested attribute only (targetCaption "requested"): a real face\'s other attributes are known only as far as its labels go');
   if (!Number.isInteger(c.coarseLayers) || c.coarseLayers < 0) throw new TypeError('edit-targets config: coarseLayers must be an integer ≥ 0');
   if (!Number.isInteger(c.seed)) throw new TypeError('edit-targets config: seed must be an integer');
   if (!(c.lr > 0)) throw new TypeError('edit-targets config: lr must be > 0');
@@ -101,6 +113,7 @@ export function pairOptions(c: Pick<EditTargetConfig, 'zhFraction' | 'maxEdits'>
 /** Pair k of a targets stream (per-face pairs, or command groups when shareGroup > 1). */
 export function targetPair(c: Pick<EditTargetConfig, 'seed' | 'zhFraction' | 'maxEdits' | 'shareGroup' | 'stream'>, k: number, targetCaption: TargetCaption = 'requested'): EditPair {
   const opts = { ...pairOptions(c), targetCaption };
+  if (c.stream === 'real-atoms') throw new TypeError('targetPair: real-atoms pairs need the real-face data set (realAtomPair)');
   if (c.stream === 'atoms') return atomPair(c.seed, k, c.shareGroup, editAtoms(c.seed, opts), opts);
   return sharedCommandPair(c.seed, k, c.shareGroup, opts);
 }
@@ -155,7 +168,7 @@ export function makeEditTargetShard(
   dir: string,
   shard: number,
   c: EditTargetConfig,
-  parts: { generator: Generator; encoder: Encoder; captioner: Captioner },
+  parts: { generator: Generator; encoder: Encoder; captioner: Captioner; realFaces?: RealFaceDataset },
   provenance: { command: string; dataManifestSha256: string | null; date: string; [extra: string]: unknown },
 ): { nllBefore: number; nllAfter: number; shift: number } {
   const { generator: g, encoder, captioner } = parts;
@@ -166,10 +179,20 @@ export function makeEditTargetShard(
   let before = 0;
   let after = 0;
   let shift = 0;
+  const real = c.stream === 'real-atoms' ? realSource(parts.realFaces, r) : null;
   for (let b = 0; b < c.shardSize; b += c.batchSize) {
     const n = Math.min(c.batchSize, c.shardSize - b);
-    const pairs = Array.from({ length: n }, (_, i) => targetPair(c, start + b + i, c.targetCaption));
-    const x = tf.tensor4d(renderPairs(pairs, r), [n, r, r, 3]);
+    let pairs: EditPair[];
+    let images: Float32Array;
+    if (real !== null) {
+      const drawn = Array.from({ length: n }, (_, i) => realAtomPair(real.set, real.rows, c.seed, start + b + i, c.shareGroup, real.atoms, pairOptions(c)));
+      pairs = drawn.map((d) => d.pair);
+      images = realFaceImages(real.set, drawn.map((d) => d.row));
+    } else {
+      pairs = Array.from({ length: n }, (_, i) => targetPair(c, start + b + i, c.targetCaption));
+      images = renderPairs(pairs, r);
+    }
+    const x = tf.tensor4d(images, [n, r, r, 3]);
     const w = encoder.encode(x, g.params.get('mapping/w_avg'));
     const res = optimiseEditOffsets(g, captioner, w, pairs, { ...c, shared: c.shareGroup > 1 });
     ws.push(w.dataSync() as Float32Array);
@@ -198,6 +221,12 @@ export function makeEditTargetShard(
   rmSync(final, { recursive: true, force: true });
   renameSync(tmp, final);
   return stats;
+}
+
+function realSource(set: RealFaceDataset | undefined, resolution: number): { set: RealFaceDataset; rows: number[]; atoms: ReturnType<typeof realAtoms> } {
+  if (set === undefined) throw new TypeError('edit targets: the real-atoms stream needs the real-face data set (parts.realFaces)');
+  if (set.resolution !== resolution) throw new TypeError(`edit targets: the real faces are ${set.resolution}px, the generator makes ${resolution}px`);
+  return { set, rows: set.rowsOf('train'), atoms: realAtoms() };
 }
 
 /** The run's manifest: config + the hashes of the frozen parts the targets are only valid for. */
@@ -253,9 +282,9 @@ export function listShards(dir: string): number[] {
  */
 export function atomDirections(t: EditTargets): Map<string, Float32Array> {
   const c = t.manifest.config;
-  if (c.stream !== 'atoms') throw new TypeError('atomDirections: not an atoms targets folder');
+  if (!isAtomStream(c.stream)) throw new TypeError('atomDirections: not an atoms targets folder');
   const per = t.numWs * t.wDim;
-  const atoms = editAtoms(c.seed, pairOptions(c));
+  const atoms = c.stream === 'real-atoms' ? realAtoms().map((a) => a.edit) : editAtoms(c.seed, pairOptions(c));
   const sums = new Map<string, { sum: Float32Array; n: number }>();
   for (let row = 0; row < t.count; row++) {
     const key = editAtomKey(atomFor(t.index[row]!, c.shareGroup, atoms)); // no need to build the whole pair

@@ -4,7 +4,7 @@ import { Fusion, padCaptionIds, TextEncoder, type Captioner, type Encoder, type 
 import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
 import { hashInts } from '@lfe/face-synth';
 import { SyntheticPairSource, editAtomKey, editPair, renderPairs, type EditPair, type PairSource, type TargetCaption } from './edit-pairs';
-import { atomDirections, pairOptions, targetPair, type EditTargets } from './edit-targets';
+import { atomDirections, isAtomStream, pairOptions, targetPair, type EditTargets } from './edit-targets';
 
 export const EDITOR_STATE_KIND = 'editor-training-state';
 
@@ -180,7 +180,7 @@ export class EditorTrainer {
     this.config = config;
     if ((config.distill !== null) !== (targets !== undefined)) throw new TypeError('editor: config.distill and the loaded targets must come together');
     if (targets !== undefined && (targets.numWs !== generator.numWs || targets.wDim !== generator.config.wDim)) throw new TypeError(`editor: edit targets are W+ [${targets.numWs},${targets.wDim}], the generator's is [${generator.numWs},${generator.config.wDim}]`);
-    if (targets !== undefined && targets.manifest.config.stream === 'atoms') {
+    if (targets !== undefined && isAtomStream(targets.manifest.config.stream)) {
       if (config.nllWeight !== 0) throw new TypeError('editor: atom distillation pairs stored faces with new commands; it has no caption term (nllWeight must be 0)');
       this.#atoms = atomDirections(targets);
     }
