@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { parseCommand } from './parser';
 import { seededRandom } from './random-source';
 import { speechGrammar, speechWords, spokenCommands } from './speech-grammar';
-import { grammarRegExp, inGrammar, parseGrammar, sampleSentence } from './testing/jsgf';
+import { grammarRegExp, inGrammar, parseJsgf, sampleSentence } from './jsgf';
 import { tokenize } from './tokenizer';
 
 const grammar = speechGrammar();
-const parsed = parseGrammar(grammar);
+const parsed = parseJsgf(grammar, { strict: true });
 const re = grammarRegExp(parsed);
 
 describe('speechGrammar', () => {
@@ -27,7 +27,7 @@ describe('speechGrammar', () => {
     for (const w of words) expect(grammar, w).toMatch(new RegExp(`(^|[\\s(|\\[])${w}($|[\\s)|\\];])`, 'm'));
     const sampled = new Set<string>();
     const rng = seededRandom(1);
-    for (let i = 0; i < 3000; i++) for (const w of sampleSentence(parsed, rng).split(' ')) sampled.add(w);
+    for (let i = 0; i < 3000; i++) for (const w of sampleSentence(parsed, () => rng.next()).split(' ')) sampled.add(w);
     for (const w of sampled) expect(words, w).toContain(w);
   });
 
@@ -41,7 +41,7 @@ describe('speechGrammar', () => {
   it('every sentence it can produce parses (2,000 samples)', () => {
     const rng = seededRandom(2);
     for (let i = 0; i < 2000; i++) {
-      const s = sampleSentence(parsed, rng);
+      const s = sampleSentence(parsed, () => rng.next());
       expect(() => parseCommand(s), s).not.toThrow();
     }
   });
@@ -92,7 +92,7 @@ describe('speechGrammar', () => {
     const singles = new Set(commands.map((c) => c.text));
     const chain = new Set(commands.filter((c) => c.chainable).map((c) => c.text));
     for (let i = 0; i < 2000; i++) {
-      const s = sampleSentence(parsed, rng);
+      const s = sampleSentence(parsed, () => rng.next());
       const parts = s.split(' and ');
       if (parts.length === 1) expect(singles.has(s), s).toBe(true);
       else {

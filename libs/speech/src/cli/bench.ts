@@ -11,7 +11,7 @@ import { ScoreGate } from '../gating/score-gate';
 import { WakeWordGate } from '../gating/wake-word-gate';
 import type { Utterance } from '../recognizer/speech-recognizer';
 import type { EspeakVoice } from '../synth/espeak';
-import { parseJsgf, sampleSentence } from '../vocabulary/jsgf';
+import { parseJsgf, sampleSentence } from '@lfe/edit-language/jsgf';
 import { intentOf, loadVocabulary, type SpeechVocabulary } from '../vocabulary/vocabulary';
 import { parseArgs } from './args';
 

@@ -8,7 +8,7 @@ import { BadAudioError, InvalidStateError, RecognizerStartError } from '../error
 import { speak } from '../synth/espeak';
 import { soxMix, soxNoise } from '../synth/noise';
 import { loadCmudict, trimmedDictionary } from '../vocabulary/dictionary';
-import { grammarWords, parseJsgf } from '../vocabulary/jsgf';
+import { grammarWords, parseJsgf } from '@lfe/edit-language/jsgf';
 import { PocketsphinxRecognizer, cleanStaleSpeechDirs } from './pocketsphinx-recognizer';
 import type { Utterance } from './speech-recognizer';
 

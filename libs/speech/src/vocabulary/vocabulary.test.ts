@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MissingPronunciationError } from '../errors';
 import { loadCmudict, parseDictionary, trimmedDictionary } from './dictionary';
-import { grammarWords, parseJsgf, sampleSentence } from './jsgf';
+import { grammarWords, parseJsgf, sampleSentence } from '@lfe/edit-language/jsgf';
 import { intentOf, loadVocabulary, recognizerResources, withWakeWord } from './vocabulary';
 import { seededRandom } from '../bench/metrics';
 

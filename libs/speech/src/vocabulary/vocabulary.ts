@@ -1,6 +1,6 @@
 import { parseCommand, speechGrammar, speechWords, type ParsedCommand } from '@lfe/edit-language';
 import { loadCmudict, trimmedDictionary } from './dictionary';
-import { grammarWords, parseJsgf } from './jsgf';
+import { grammarWords, parseJsgf } from '@lfe/edit-language/jsgf';
 
 /** What speech needs from the vocabulary (exported by @lfe/edit-language). */
 export interface SpeechVocabulary {
