@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Editor, FaceDescriptor, type EditOptions } from '@lfe/face-pipeline';
 import { RealFaceDataset } from '@lfe/realface';
-import { evaluateEditorReal, formatRealEditorReport } from '../eval/eval-editor-real';
+import { evaluateEditorReal, formatRealEditorReport, type RealCustomEdit } from '../eval/eval-editor-real';
+import { fitInterFaceGanReal, interFaceGanRealMethod } from '../eval/eval-interfacegan-real';
 import { RealJudge } from '../judge/real-judge';
 
 export interface RealEditorArgs {
@@ -17,6 +18,10 @@ export interface RealEditorArgs {
   perFace: number;
   seed: number;
   refineEdit: number;
+  /** Other fusion variants of the bundle, each a row (the product's composite). */
+  variants?: string[];
+  /** Train faces the InterFaceGAN baseline is fitted on (0: no baseline row). */
+  ifgFaces?: number;
   out?: string;
   md?: string;
 }
@@ -29,15 +34,29 @@ export async function runRealEditorEval(a: RealEditorArgs): Promise<void> {
   const descriptor = await FaceDescriptor.load({ crop: cal.crop });
   const r = a.refineEdit > 0 ? ` +refine ${a.refineEdit}` : '';
   // How the product edits: the CLI's and the server's default (delta, localized), and the plain regeneration.
-  const methods: Record<string, EditOptions> = {
+  const methods: Record<string, EditOptions | RealCustomEdit> = {
     [`default${r} (delta, localized: the product)`]: { composite: 'delta', refineEdit: a.refineEdit },
     [`default${r} (replace: the regenerated face)`]: { composite: 'replace', refineEdit: a.refineEdit },
   };
+  const others: Editor[] = [];
+  for (const v of a.variants ?? []) {
+    const other = Editor.load(a.editor, a.generator, { fusion: v, ...(a.refineEdit > 0 ? { captioner: a.captioner } : {}) });
+    others.push(other);
+    methods[`${v}${r} (delta, localized)`] = { customEdit: (_e, x, c) => other.edit(x, c.text, { composite: 'delta', refineEdit: a.refineEdit }) };
+    methods[`${v}${r} (replace)`] = { customEdit: (_e, x, c) => other.edit(x, c.text, { composite: 'replace', refineEdit: a.refineEdit }) };
+  }
+  let ifg: { samples: number; directions: number } | undefined;
+  if ((a.ifgFaces ?? 0) > 0) {
+    const dirs = fitInterFaceGanReal(editor, set, { faces: a.ifgFaces!, log: (l) => console.error(l) });
+    ifg = { samples: dirs.samples, directions: dirs.directions.size };
+    console.error(`interfacegan: ${dirs.directions.size} directions from ${dirs.samples} inverted train faces and their labels`);
+    methods[`InterFaceGAN (replace; SVM on ${dirs.samples} inverted train faces' labels)`] = interFaceGanRealMethod(dirs);
+  }
   try {
     const report = await evaluateEditorReal(editor, judge, descriptor, cal.threshold, set, { faces: a.faces, perFace: a.perFace, seed: a.seed, methods, log: (l) => console.error(l) });
     const md = formatRealEditorReport(report);
     console.log(md);
-    const meta = { editor: a.editor, generator: a.generator, judge: a.judge, identity: a.identity, command: `npx nx run trainer:eval-editor -- ${process.argv.slice(2).join(' ')}` };
+    const meta = { editor: a.editor, generator: a.generator, judge: a.judge, identity: a.identity, ...(ifg !== undefined ? { interfacegan: ifg } : {}), command: `npx nx run trainer:eval-editor -- ${process.argv.slice(2).join(' ')}` };
     if (a.out !== undefined) {
       mkdirSync(dirname(a.out), { recursive: true });
       writeFileSync(a.out, `${JSON.stringify({ ...meta, ...report }, null, 2)}\n`);
@@ -47,6 +66,7 @@ export async function runRealEditorEval(a: RealEditorArgs): Promise<void> {
       writeFileSync(a.md, `${md}\n\nCommand: \`${meta.command}\`\n`);
     }
   } finally {
+    for (const o of others) o.dispose();
     editor.dispose();
     judge.dispose();
   }

@@ -21,7 +21,9 @@
  *
  * --world real: the editor on real test faces (src/eval/eval-editor-real.ts), end to end as the
  * product runs it, scored by the real judge (models/real/judge) and the face descriptor
- * (models/real/identity.json): [--faces 1500] [--per-face 2] [--refine-edit 10] [--data DIR] [--out] [--md].
+ * (models/real/identity.json): [--faces 1500] [--per-face 2] [--refine-edit 10] [--data DIR] [--out] [--md]
+ * [--variants a,b] (other fusion variants of the bundle as rows) [--ifg-samples 2000] (the InterFaceGAN
+ * baseline fitted on that many inverted train faces and their labels; 0 leaves it out).
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -61,6 +63,7 @@ const { values } = parseArgs({
     paired: { type: 'boolean', default: false },
     'refine-edit': { type: 'string', default: '' },
     captioner: { type: 'string', default: 'models/default/captioner' },
+    variants: { type: 'string' },
   },
 });
 const int = (name: string, v: string, min: number): number => {
@@ -92,6 +95,8 @@ if (values.world === 'real') {
     perFace: int('per-face', values['per-face'], 1),
     seed: int('seed', values.seed, 0),
     refineEdit: int('refine-edit', values['refine-edit'] === '' ? '10' : values['refine-edit'], 0),
+    ifgFaces: int('ifg-samples', values['ifg-samples'], 0),
+    ...(values.variants !== undefined ? { variants: values.variants.split(',').filter((v) => v !== '') } : {}),
     ...(values.out !== undefined ? { out: values.out } : {}),
     ...(values.md !== undefined ? { md: values.md } : {}),
   });

@@ -9,6 +9,8 @@ import { EditorTrainer, resolveEditorTrainConfig, type EditorStepStats, type Edi
 import { FolderPairSource, editPair, type PairSource } from '../editor/edit-pairs';
 import { loadEditTargets, type EditTargets } from '../editor/edit-targets';
 import { openImageFolder } from '@lfe/face-synth';
+import { RealFaceDataset } from '@lfe/realface';
+import { realAtomPair, realAtoms, realFaceImages } from '../editor/real-pairs';
 import { fmtDuration, loggedSeconds, runLoop, type StepProvenance } from '../util/run-loop';
 import { stopRequests } from '../util/stop-requests';
 
@@ -25,6 +27,8 @@ const USAGE = [
   "of face-synth renders; the generator, encoder and captioner should then be trained on them too.",
   "Writes <out>/<variant>/{text-encoder,fusion}/ (variant defaults to the mode) and, if missing,",
   "<out>/editor.json (default variant = this one). Stop cleanly: Ctrl-C or `touch <work>/STOP`; continue with --resume.",
+  "Distilling real-atoms targets (trainer:make-edit-targets) monitors the caption loss on real validation",
+  "faces read from --data (default ../shared/realface) instead of renders.",
 ].join('\n');
 if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
   console.log(USAGE);
@@ -46,6 +50,7 @@ const { values } = parseArgs({
     variant: { type: 'string' },
     distill: { type: 'string' },
     resume: { type: 'boolean', default: false },
+    data: { type: 'string' },
   },
 });
 const fail = (msg: string): never => {
@@ -140,7 +145,16 @@ if (config.distill !== null) {
   }
 }
 const trainer = new EditorTrainer(config, g, encoder, captioner, source, targets);
-const heldOut = Array.from({ length: 32 }, (_, i) => editPair(config.seed + 1, i, config));
+// Held-out monitoring: 32 pairs of the training's world (renders, or real validation faces saying
+// one real atom each when the targets are real).
+let heldOut = Array.from({ length: 32 }, (_, i) => editPair(config.seed + 1, i, config));
+let heldOutImages: Float32Array | undefined;
+if (targets?.manifest.config.stream === 'real-atoms') {
+  const set = await RealFaceDataset.open({ ...(values.data !== undefined ? { data: values.data } : {}), log: (l) => console.error(l) });
+  const drawn = Array.from({ length: 32 }, (_, i) => realAtomPair(set, set.rowsOf('validation'), config.seed + 1, i, 1, realAtoms(), config));
+  heldOut = drawn.map((d) => d.pair);
+  heldOutImages = realFaceImages(set, drawn.map((d) => d.row));
+}
 let earlyStopped = false;
 const { completed } = await runLoop<EditorStepStats>({
   trainer,
@@ -153,7 +167,7 @@ const { completed } = await runLoop<EditorStepStats>({
   afterStep: (s) => {
     // Distillation steps are ~100× cheaper than joint ones: look at the held-out captions less often.
     if (s.step % (config.nllWeight === 0 ? 500 : 50) === 0) {
-      const e = trainer.evaluate(heldOut);
+      const e = trainer.evaluate(heldOut, heldOutImages);
       console.error(`held-out @${s.step}: nll ${e.nll.toFixed(3)} shift ${e.latentShift.toFixed(4)}`);
     }
   },
@@ -182,7 +196,7 @@ if (!completed && !earlyStopped) {
   if (info === null || info.generatorSha256 !== genSha) info = { format: 'lfe-editor', defaultFusion: variantName, generatorSha256: genSha, noise: config.noise };
   if ((info.noise ?? 'const') !== config.noise) console.error(`warning: ${values.out}/editor.json says noise ${info.noise ?? 'const'}, this variant trained with ${config.noise}`);
   writeEditorInfo(values.out!, info);
-  const e = trainer.evaluate(heldOut);
+  const e = trainer.evaluate(heldOut, heldOutImages);
   console.error(`held-out: nll ${e.nll.toFixed(3)} shift ${e.latentShift.toFixed(4)}; wrote ${variant} after ${trainer.step} iterations, ${fmtDuration(seconds)}`);
 }
 trainer.dispose();

@@ -205,11 +205,15 @@ export class EditorTrainer {
     return (hi - lo) / Math.max(1e-9, Math.abs(hi)) < c.earlyStopBand;
   }
 
-  /** The loss terms on given pairs without training (held-out monitoring, tests). */
-  evaluate(pairs: readonly EditPair[]): { nll: number; latentShift: number } {
+  /**
+   * The loss terms on given pairs without training (held-out monitoring, tests): their faces are
+   * rendered, or `images` ([B,R,R,3] in [-1, 1], e.g. real faces) when given.
+   */
+  evaluate(pairs: readonly EditPair[], images?: Float32Array): { nll: number; latentShift: number } {
     const r = this.generator.config.resolution;
+    if (images !== undefined && images.length !== pairs.length * r * r * 3) throw new TypeError(`editor: ${pairs.length} held-out pairs need ${pairs.length}×${r}×${r}×3 image values, got ${images.length}`);
     return tf.tidy(() => {
-      const x = tf.tensor4d(renderPairs(pairs, r), [pairs.length, r, r, 3]);
+      const x = tf.tensor4d(images ?? renderPairs(pairs, r), [pairs.length, r, r, 3]);
       const w = this.encoder.encode(x, this.generator.params.get('mapping/w_avg'));
       const wp = this.fusion.fuse(w, this.textEncoder.encode(padIds(pairs.map((p) => p.commandIds))), 1);
       const nll = this.captioner.loss(this.generator.synthesis(wp, { noise: this.config.noise }), padCaptionIds(pairs.map((p) => p.captionIds)), pairs.map((p) => p.style));

@@ -43,6 +43,11 @@ export interface RealEditCase {
   text: string;
 }
 
+/** An edit method other than `Editor.edit` (a baseline): the edited faces of a batch of cases sharing one command. */
+export interface RealCustomEdit {
+  customEdit: (editor: Editor, x: tf.Tensor4D, c: RealEditCase) => tf.Tensor4D;
+}
+
 export interface RealEditorReport {
   world: 'real';
   split: string;
@@ -106,7 +111,7 @@ export async function evaluateEditorReal(
   descriptor: FaceDescriptor,
   identityThreshold: number,
   set: RealFaceDataset,
-  opts: { faces: number; perFace?: number; seed?: number; methods: Record<string, EditOptions>; log?: (l: string) => void },
+  opts: { faces: number; perFace?: number; seed?: number; methods: Record<string, EditOptions | RealCustomEdit>; log?: (l: string) => void },
 ): Promise<RealEditorReport> {
   const split = set.split('test');
   const n = Math.min(opts.faces, split.count);
@@ -166,7 +171,7 @@ export async function evaluateEditorReal(
         for (let s = 0; s < idx.length; s += 25) {
           const part = idx.slice(s, s + 25);
           const xs = tf.tidy(() => tf.gather(x, part.map((i) => cases[i]!.face)) as tf.Tensor4D);
-          const y = editor.edit(xs, text, editOpts);
+          const y = 'customEdit' in editOpts ? editOpts.customEdit(editor, xs, cases[part[0]!]!) : editor.edit(xs, text, editOpts);
           const data = y.dataSync() as Float32Array;
           part.forEach((ci, k) => edited.set(data.subarray(k * px, (k + 1) * px), ci * px));
           xs.dispose();

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs';
+import { EDITABLE_ATTRIBUTES, meetsCeleba } from '@lfe/edit-language';
+import type { Editor } from '@lfe/face-pipeline';
+import type { RealFaceDataset } from '@lfe/realface';
+import { labelsOfRow } from '../editor/real-pairs';
+import { fitLinearSvm, interFaceGanEdit, type InterFaceGanDirections } from './eval-interfacegan';
+import { realCommands, type RealEditCase, type RealCustomEdit } from './eval-editor-real';
+
+/**
+ * The InterFaceGAN baseline on the real generator (Shen et al.), fitted without any judge: real train
+ * faces are inverted by the editor's encoder, their CelebA labels say which side of each command's
+ * condition they are on, and one class-balanced linear SVM per command separates the layer-mean W
+ * codes. Editing adds step·n to every W+ row, the step being the distance between the two classes'
+ * mean projections (fixed per direction, as in the synthetic baseline). Keys are
+ * `attribute=levelIndex` (`interFaceGanEdit`'s). Faces are the first `faces` of the train split.
+ */
+export function fitInterFaceGanReal(editor: Editor, set: RealFaceDataset, opts: { faces: number; iterations?: number; minPositives?: number; log?: (l: string) => void }): InterFaceGanDirections {
+  const rows = set.rowsOf('train').slice(0, opts.faces);
+  const n = rows.length;
+  const wDim = editor.generator.config.wDim;
+  const r = set.resolution;
+  const px = r * r * 3;
+  const ws = new Float32Array(n * wDim);
+  for (let s = 0; s < n; s += 100) {
+    const part = rows.slice(s, s + 100);
+    const img = new Float32Array(part.length * px);
+    part.forEach((row, i) => {
+      const b = set.image(row);
+      for (let j = 0; j < px; j++) img[i * px + j] = b[j]! / 127.5 - 1;
+    });
+    const mean = tf.tidy(() => tf.mean(editor.invert(tf.tensor4d(img, [part.length, r, r, 3])), 1));
+    ws.set(mean.dataSync(), s * wDim);
+    mean.dispose();
+    opts.log?.(`interfacegan: inverted ${Math.min(n, s + 100)}/${n} train faces`);
+  }
+  const mean = new Float32Array(wDim);
+  const std = new Float32Array(wDim);
+  for (let i = 0; i < n; i++) for (let d = 0; d < wDim; d++) mean[d]! += ws[i * wDim + d]! / n;
+  for (let i = 0; i < n; i++) for (let d = 0; d < wDim; d++) std[d]! += (ws[i * wDim + d]! - mean[d]!) ** 2 / n;
+  for (let d = 0; d < wDim; d++) std[d] = Math.sqrt(std[d]!) + 1e-6;
+  const x = tf.tidy(() => tf.div(tf.sub(tf.tensor2d(ws, [n, wDim]), tf.tensor1d(mean)), tf.tensor1d(std))) as tf.Tensor2D;
+  const labels = rows.map((row) => labelsOfRow(set, row));
+  const directions: InterFaceGanDirections['directions'] = new Map();
+  const minPos = opts.minPositives ?? 20;
+  try {
+    for (const c of realCommands()) {
+      const y = labels.map((l) => (meetsCeleba(c.target, l) ? 1 : -1));
+      const positives = y.filter((v) => v > 0).length;
+      if (positives < minPos || positives > n - minPos) continue;
+      const { normal } = fitLinearSvm(x, y, opts.iterations ?? 300);
+      const nW = normal.map((v, d) => v / std[d]!);
+      const len = Math.hypot(...nW);
+      const unit = Float32Array.from(nW, (v) => v / len);
+      let posMean = 0;
+      let negMean = 0;
+      for (let i = 0; i < n; i++) {
+        let p = 0;
+        for (let d = 0; d < wDim; d++) p += ws[i * wDim + d]! * unit[d]!;
+        if (y[i]! > 0) posMean += p / positives;
+        else negMean += p / (n - positives);
+      }
+      directions.set(`${c.edit.attribute}=${c.edit.level}`, { normal: unit, step: Math.max(0, posMean - negMean), positives });
+    }
+  } finally {
+    x.dispose();
+  }
+  return { wDim, directions, samples: n };
+}
+
+/** The baseline as an edit method of `evaluateEditorReal`: invert, move along the command's direction, regenerate (the whole face, like the editor's "replace"). */
+export function interFaceGanRealMethod(dirs: InterFaceGanDirections): RealCustomEdit {
+  return {
+    customEdit: (editor: Editor, x: tf.Tensor4D, c: RealEditCase) =>
+      tf.tidy(() => {
+        const w = editor.invert(x);
+        const target = { attribute: c.command.edit.attribute, level: c.command.edit.level ?? EDITABLE_ATTRIBUTES.find((s) => s.name === c.command.edit.attribute)!.defaultLevel };
+        return editor.generate(interFaceGanEdit(dirs, w, Array.from({ length: x.shape[0] }, () => [target])));
+      }),
+  };
+}
