@@ -4,6 +4,7 @@ import { Fusion, padCaptionIds, TextEncoder, type Captioner, type Encoder, type 
 import { differingKey, restoreTrainerState, saveTrainerState, type TrainerStateParts } from '../util/trainer-state';
 import { hashInts } from '@lfe/face-synth';
 import { SyntheticPairSource, editAtomKey, editPair, renderPairs, type EditPair, type PairSource, type TargetCaption } from './edit-pairs';
+import { loadAtomDirections } from './measured-atoms';
 import { atomDirections, isAtomStream, pairOptions, targetPair, type EditTargets } from './edit-targets';
 
 export const EDITOR_STATE_KIND = 'editor-training-state';
@@ -56,6 +57,12 @@ export interface EditorTrainConfig {
    * direction (caption term not available: nllWeight must be 0).
    */
   distill: string | null;
+  /**
+   * Atom distillation only: a folder of extra atom directions (`trainer:measured-atoms`: eye size and
+   * hair length, which no caption of a real face states, from their measured values). They fill the
+   * keys the targets lack; a key both have keeps the captioner-optimised direction.
+   */
+  measuredAtoms: string | null;
   distillWeight: number;
   /** Weight of the caption term −log p(target | G(w')); 0 skips the generator and captioner (distillation only, ~100× faster). */
   nllWeight: number;
@@ -83,6 +90,7 @@ export const DEFAULT_EDITOR_TRAIN_CONFIG: EditorTrainConfig = {
   checkpointEvery: 50,
   noise: 'none',
   distill: null,
+  measuredAtoms: null,
   distillWeight: 1,
   nllWeight: 1,
 };
@@ -102,6 +110,7 @@ export function resolveEditorTrainConfig(user: Partial<EditorTrainConfig> = {}):
   if (!(c.lr > 0)) throw new TypeError('editor train config: lr must be > 0');
   for (const k of ['lrDecayFactor', 'zhFraction'] as const) if (!(c[k] >= 0 && c[k] <= 1)) throw new TypeError(`editor train config: ${k} must be in [0, 1]`);
   if (c.distill !== null && (typeof c.distill !== 'string' || c.distill === '')) throw new TypeError('editor train config: distill must be a targets folder or null');
+  if (c.measuredAtoms !== null && (typeof c.measuredAtoms !== 'string' || c.measuredAtoms === '' || c.distill === null)) throw new TypeError('editor train config: measuredAtoms must be a folder, and needs atom distillation targets (distill)');
   if (c.distill === null && c.nllWeight === 0) throw new TypeError('editor train config: nllWeight 0 needs distill targets (nothing would be learned)');
   for (const k of ['weightDecay', 'latentWeight', 'earlyStopBand', 'distillWeight', 'nllWeight'] as const) if (!(c[k] >= 0)) throw new TypeError(`editor train config: ${k} must be ≥ 0`);
   if (c.noise !== 'const' && c.noise !== 'none') throw new TypeError('editor train config: noise must be "const" or "none"');
@@ -183,6 +192,11 @@ export class EditorTrainer {
     if (targets !== undefined && isAtomStream(targets.manifest.config.stream)) {
       if (config.nllWeight !== 0) throw new TypeError('editor: atom distillation pairs stored faces with new commands; it has no caption term (nllWeight must be 0)');
       this.#atoms = atomDirections(targets);
+      if (config.measuredAtoms !== null) {
+        for (const [k, d] of loadAtomDirections(config.measuredAtoms, { numWs: targets.numWs, wDim: targets.wDim })) if (!this.#atoms.has(k)) this.#atoms.set(k, d);
+      }
+    } else if (config.measuredAtoms !== null) {
+      throw new TypeError('editor: measuredAtoms adds atom directions; it needs atom distillation targets');
     }
     this.source = source ?? new SyntheticPairSource(generator.config.resolution, config.seed, config);
     if (this.source.resolution !== generator.config.resolution) throw new TypeError(`editor: training images are ${this.source.resolution}px, the generator makes ${generator.config.resolution}px`);
@@ -194,6 +208,11 @@ export class EditorTrainer {
 
   get step(): number {
     return this.#step;
+  }
+
+  /** The atom keys an atom distillation teaches (captioner-optimised and measured), sorted; [] otherwise. */
+  atomKeys(): string[] {
+    return this.#atoms === null ? [] : [...this.#atoms.keys()].sort();
   }
 
   /** True once the smoothed loss has stayed within the band for the patience window. */

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editAtomKey, editAtoms } from './edit-pairs';
 import { EDIT_TARGETS_KIND, atomDirections, loadEditTargets, makeEditTargetShard, resolveEditTargetConfig, writeEditTargetsManifest } from './edit-targets';
 import { EditorTrainer, resolveEditorTrainConfig } from './editor-trainer';
+import { saveAtomDirections } from './measured-atoms';
 import { labelsOfRow, realAtomPair, realAtoms, realFaceImages } from './real-pairs';
 
 const G_CFG: GeneratorConfig = { resolution: 64, zDim: 16, wDim: 16, mappingLayers: 2, mappingLrMul: 0.01, channelBase: 64, channelMax: 8 };
@@ -101,8 +102,20 @@ describe('real atoms (the edits a real face caption can state)', () => {
       try {
         const s = await tr.trainStep();
         expect(Number.isFinite(s.distill)).toBe(true);
+        expect(tr.atomKeys()).toEqual([...dirs.keys()].sort());
       } finally {
         tr.dispose();
+      }
+      // Measured atoms (eye size, hair length) fill keys the captioner cannot teach; shared keys keep the captioner's.
+      const measured = join(dir, 'measured');
+      saveAtomDirections(measured, new Map([['hairLength:set:2:0.6', new Float32Array(per).fill(0.5)], [realAtoms()[0]!.key, new Float32Array(per)]]), [g.numWs, 16], {}, { ...PROV, seed: 0, steps: 0 });
+      expect(() => resolveEditorTrainConfig({ ...cfg, distill: null, nllWeight: 1, measuredAtoms: measured })).toThrow(/needs atom distillation/);
+      const tm = new EditorTrainer(resolveEditorTrainConfig({ ...cfg, measuredAtoms: measured }), g, enc, cap, undefined, t);
+      try {
+        expect(tm.atomKeys()).toEqual([...dirs.keys(), 'hairLength:set:2:0.6'].sort());
+        await tm.trainStep();
+      } finally {
+        tm.dispose();
       }
     } finally {
       for (const m of [g, enc, cap]) m.dispose();
