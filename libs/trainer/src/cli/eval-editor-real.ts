@@ -1,7 +1,9 @@
 /** The real world of `eval-editor` (imported by eval-editor.ts for `--world real`). */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Editor, FaceDescriptor, type EditOptions } from '@lfe/face-pipeline';
+import { Editor, FaceDescriptor, loadFraming, type EditOptions } from '@lfe/face-pipeline';
+import type { MeasuredDirectionStats } from '../editor/measured-atoms';
+import { evaluateMeasuredEditsReal, formatMeasuredEditsReport, type MeasuredEditsReport } from '../eval/eval-measured-real';
 import { RealFaceDataset } from '@lfe/realface';
 import { evaluateEditorReal, formatRealEditorReport, type RealCustomEdit } from '../eval/eval-editor-real';
 import { fitInterFaceGanReal, interFaceGanRealMethod } from '../eval/eval-interfacegan-real';
@@ -22,6 +24,8 @@ export interface RealEditorArgs {
   variants?: string[];
   /** Train faces the InterFaceGAN baseline is fitted on (0: no baseline row). */
   ifgFaces?: number;
+  /** `trainer:measured-atoms`' report.json: its train tertiles score "big eyes", "long/short hair" on measured values (no such rows when absent). */
+  measured?: string;
   out?: string;
   md?: string;
 }
@@ -54,12 +58,31 @@ export async function runRealEditorEval(a: RealEditorArgs): Promise<void> {
   }
   try {
     const report = await evaluateEditorReal(editor, judge, descriptor, cal.threshold, set, { faces: a.faces, perFace: a.perFace, seed: a.seed, methods, log: (l) => console.error(l) });
-    const md = formatRealEditorReport(report);
+    let measured: MeasuredEditsReport | undefined;
+    if (a.measured !== undefined && existsSync(a.measured)) {
+      const stats = (JSON.parse(readFileSync(a.measured, 'utf8')) as { stats: MeasuredDirectionStats[] }).stats;
+      const tert = (name: string): [number, number] => {
+        const t = stats.find((x) => x.attribute === name)?.tertiles;
+        if (t === undefined) throw new Error(`${a.measured}: no ${name} tertiles`);
+        return t;
+      };
+      const framing = loadFraming('models/real');
+      if (framing === undefined) throw new Error('models/real/framing.json is missing');
+      measured = await evaluateMeasuredEditsReal(editor, descriptor, cal.threshold, set, {
+        faces: a.faces,
+        seed: a.seed,
+        framing,
+        tertiles: { eyeSize: tert('eyeSize'), hairLength: tert('hairLength') },
+        methods,
+        log: (l) => console.error(l),
+      });
+    }
+    const md = formatRealEditorReport(report) + (measured !== undefined ? `\n\n${formatMeasuredEditsReport(measured)}` : '');
     console.log(md);
     const meta = { editor: a.editor, generator: a.generator, judge: a.judge, identity: a.identity, ...(ifg !== undefined ? { interfacegan: ifg } : {}), command: `npx nx run trainer:eval-editor -- ${process.argv.slice(2).join(' ')}` };
     if (a.out !== undefined) {
       mkdirSync(dirname(a.out), { recursive: true });
-      writeFileSync(a.out, `${JSON.stringify({ ...meta, ...report }, null, 2)}\n`);
+      writeFileSync(a.out, `${JSON.stringify({ ...meta, ...report, ...(measured !== undefined ? { measured } : {}) }, null, 2)}\n`);
     }
     if (a.md !== undefined) {
       mkdirSync(dirname(a.md), { recursive: true });

@@ -23,7 +23,9 @@
  * product runs it, scored by the real judge (models/real/judge) and the face descriptor
  * (models/real/identity.json): [--faces 1500] [--per-face 2] [--refine-edit 10] [--data DIR] [--out] [--md]
  * [--variants a,b] (other fusion variants of the bundle as rows) [--ifg-samples 2000] (the InterFaceGAN
- * baseline fitted on that many inverted train faces and their labels; 0 leaves it out).
+ * baseline fitted on that many inverted train faces and their labels; 0 leaves it out)
+ * [--measured training/edit-targets-real/measured-atoms/report.json] ("big eyes", "long/short hair"
+ * scored on measured values against that report's train tertiles; skipped when the file is absent).
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,6 +66,7 @@ const { values } = parseArgs({
     'refine-edit': { type: 'string', default: '' },
     captioner: { type: 'string', default: 'models/default/captioner' },
     variants: { type: 'string' },
+    measured: { type: 'string' },
   },
 });
 const int = (name: string, v: string, min: number): number => {
@@ -96,6 +99,7 @@ if (values.world === 'real') {
     seed: int('seed', values.seed, 0),
     refineEdit: int('refine-edit', values['refine-edit'] === '' ? '10' : values['refine-edit'], 0),
     ifgFaces: int('ifg-samples', values['ifg-samples'], 0),
+    measured: values.measured ?? 'training/edit-targets-real/measured-atoms/report.json',
     ...(values.variants !== undefined ? { variants: values.variants.split(',').filter((v) => v !== '') } : {}),
     ...(values.out !== undefined ? { out: values.out } : {}),
     ...(values.md !== undefined ? { md: values.md } : {}),

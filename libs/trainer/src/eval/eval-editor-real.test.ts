@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { Editor, FaceDescriptor, initRuntime } from '@lfe/face-pipeline';
+import { Editor, FaceDescriptor, initRuntime, loadFraming } from '@lfe/face-pipeline';
 import { RealFaceDataset } from '@lfe/realface';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RealJudge } from '../judge/real-judge';
+import { loadLandmarkNet } from '../realface/measures';
 import { REAL_IDENTITY_FILE, REAL_JUDGE_DIR, REPO } from '../testing/real-models';
 import { evaluateEditorReal, formatRealEditorReport, realCommands } from './eval-editor-real';
 import { fitInterFaceGanReal, interFaceGanRealMethod } from './eval-interfacegan-real';
+import { evaluateMeasuredEditsReal, formatMeasuredEditsReport, measuredCommands } from './eval-measured-real';
 
 beforeAll(async () => {
   await initRuntime();
@@ -33,6 +35,7 @@ describe('evaluateEditorReal (trainer:eval-editor --world real) with the InterFa
       }
       // Smiling is labelled on about half of CelebA: its direction exists and separates the classes.
       expect(dirs.directions.get('expression=1')?.step).toBeGreaterThan(0);
+      await loadLandmarkNet(); // its weights stay loaded (not a leak of the evaluation)
       const before = tf.memory().numTensors;
       const report = await evaluateEditorReal(editor, judge, descriptor, cal.threshold, set, {
         faces: 6,
@@ -54,6 +57,23 @@ describe('evaluateEditorReal (trainer:eval-editor --world real) with the InterFa
         expect(Object.values(m.perCommand).reduce((s, v) => s + v.n, 0)).toBe(12);
       }
       expect(formatRealEditorReport(report)).toContain('| interfacegan |');
+      // The commands CelebA cannot check, scored on their measured values.
+      const measured = await evaluateMeasuredEditsReal(editor, descriptor, cal.threshold, set, {
+        faces: 6,
+        seed: 3,
+        framing: loadFraming(join(REPO, 'models/real'))!,
+        tertiles: { eyeSize: [0.25, 0.3], hairLength: [0.1, 0.4] },
+        methods: { product: { composite: 'replace', refineEdit: 0 }, interfacegan: interFaceGanRealMethod(dirs) },
+      });
+      expect(measured.cases % 2).toBe(0);
+      expect(measured.cases).toBeLessThanOrEqual(12);
+      expect(Object.keys(measured.reconstructionEditAccuracy)).toEqual(measuredCommands().map((c) => c.key));
+      for (const m of Object.values(measured.methods)) {
+        expect(Object.values(m.perCommand).reduce((s, v) => s + v.n, 0)).toBe(measured.cases);
+        for (const v of Object.values(m.perCommand)) expect(v.editAccuracy).toBeGreaterThanOrEqual(0);
+      }
+      expect(formatMeasuredEditsReport(measured)).toContain('| reconstruction alone |');
+      expect(tf.memory().numTensors).toBe(before);
     } finally {
       editor.dispose();
       judge.dispose();
