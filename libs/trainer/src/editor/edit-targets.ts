@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CheckpointError, loadCheckpoint, optimiseLatentOffset, padCaptionIds, saveCheckpoint, type Captioner, type Encoder, type Generator, type Provenance } from '@lfe/face-pipeline';
 import type { RealFaceDataset } from '@lfe/realface';
 import { atomFor, atomPair, editAtomKey, editAtoms, renderPairs, sharedCommandPair, type EditPair, type EditPairOptions, type TargetCaption } from './edit-pairs';
-import { realAtomPair, realAtoms, realFaceImages } from './real-pairs';
+import { REAL_ATOM_ALIASES, realAtomPair, realAtoms, realFaceImages } from './real-pairs';
 
 export const EDIT_TARGETS_KIND = 'lfe-edit-targets';
 
@@ -293,7 +293,14 @@ export function atomDirections(t: EditTargets): Map<string, Float32Array> {
     s.n++;
     sums.set(key, s);
   }
-  return new Map([...sums].map(([k, s]) => [k, s.sum.map((v) => v / s.n)]));
+  const out = new Map([...sums].map(([k, s]) => [k, s.sum.map((v) => v / s.n)]));
+  if (c.stream === 'real-atoms') {
+    for (const [alias, of] of Object.entries(REAL_ATOM_ALIASES)) {
+      const d = out.get(of);
+      if (d !== undefined && !out.has(alias)) out.set(alias, d);
+    }
+  }
+  return out;
 }
 
 /** All targets of a folder in memory: w and Δ* [count, numWs, wDim] and the pair index of each row. */

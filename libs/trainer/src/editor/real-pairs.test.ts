@@ -45,6 +45,16 @@ describe('real atoms (the edits a real face caption can state)', () => {
     for (const k of keys) expect(synthetic.has(k)).toBe(true);
   });
 
+  it('answer "sunglasses" with the glasses direction (CelebA has one label for both)', () => {
+    const atoms = realAtoms();
+    const glasses = atoms.findIndex((a) => a.key === 'eyewear:set:1:0.6');
+    const delta = Float32Array.from({ length: 6 }, (_, i) => i + 1);
+    const manifest = { kind: EDIT_TARGETS_KIND, config: resolveEditTargetConfig({ stream: 'real-atoms', shareGroup: 1, batchSize: 1, shardSize: 1 }), generatorSha256: 'g', encoderSha256: 'e', captionerSha256: 'c' } as const;
+    const dirs = atomDirections({ manifest, count: 1, numWs: 2, wDim: 3, w: new Float32Array(6), delta, index: Int32Array.from([glasses]) });
+    expect([...dirs.keys()].sort()).toEqual(['eyewear:set:1:0.6', 'eyewear:set:2:0.6']);
+    expect(Array.from(dirs.get('eyewear:set:2:0.6')!)).toEqual(Array.from(delta));
+  });
+
   it('pairs real train faces the edit changes with a command that parses back and a caption of the new level', () => {
     const rows = set.rowsOf('train');
     const atoms = realAtoms();
@@ -95,7 +105,7 @@ describe('real atoms (the edits a real face caption can state)', () => {
       expect(Array.from(t.delta.subarray(0, per))).toEqual(Array.from(t.delta.subarray(3 * per, 4 * per)));
       expect(Array.from(t.delta.subarray(0, per))).not.toEqual(Array.from(t.delta.subarray(4 * per, 5 * per)));
       const dirs = atomDirections(t);
-      expect([...dirs.keys()]).toEqual(realAtoms().slice(0, 2).map((a) => a.key));
+      expect([...dirs.keys()]).toEqual(realAtoms().slice(0, 2).map((a) => a.key)); // glasses not among them: no sunglasses alias either
       // The distillation pairs the stored real faces with fresh commands made only of those atoms.
       const cfg = resolveEditorTrainConfig({ batchSize: 4, steps: 2, nllWeight: 0, distill: out, distillWeight: 1, textEncoder: { alpha: 0.7, hidden: 8, codeDim: 8 }, fusion: { mode: 'residual', hidden: 8 } });
       const tr = new EditorTrainer(cfg, g, enc, cap, undefined, t);
