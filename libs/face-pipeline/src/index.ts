@@ -13,3 +13,4 @@ export * from './editor/index';
 export * from './live/index';
 export * from './photo/index';
 export * from './video/index';
+export * from './models/index';

@@ -15,6 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImage, encodeImage } from '../photo/image-io';
+import { DEFAULT_MODEL, MODEL_ENV, resolveModel, selectModel } from '../models/models';
 import { PhotoEditor } from '../photo/photo-editor';
 import { findFfmpeg } from '../runtime/host-tools';
 import { initRuntime } from '../runtime/init-runtime';
@@ -28,15 +29,29 @@ const { values } = parseArgs({
     video: { type: 'string', default: '640x480' },
     seconds: { type: 'string', default: '4' },
     runs: { type: 'string', default: '5' },
-    editor: { type: 'string', default: 'models/default/editor' },
-    generator: { type: 'string', default: 'models/default/generator' },
-    captioner: { type: 'string', default: 'models/default/captioner' },
+    model: { type: 'string' },
+    editor: { type: 'string' },
+    generator: { type: 'string' },
+    captioner: { type: 'string' },
     json: { type: 'string' },
   },
 });
 if (values.help) {
-  console.log('usage: npx nx run face-pipeline:bench-offline -- [--photo 1280x960] [--video 640x480] [--seconds 4] [--runs 5] [--json out.json]');
+  console.log(
+    [
+      'usage: npx nx run face-pipeline:bench-offline -- [--photo 1280x960] [--video 640x480] [--seconds 4] [--runs 5] [--json out.json]',
+      `  --model NAME      synthetic (models/default) | real (models/real) (default ${DEFAULT_MODEL}; env ${MODEL_ENV})`,
+      "  --editor DIR --generator DIR --captioner DIR   override the model's folders",
+    ].join('\n'),
+  );
   process.exit(0);
+}
+let model: ReturnType<typeof resolveModel>;
+try {
+  model = resolveModel(selectModel(values.model), { editor: values.editor, generator: values.generator, captioner: values.captioner, need: ['editor', 'generator', 'captioner'] });
+} catch (e) {
+  console.error(`bench-offline: ${(e as Error).message}`);
+  process.exit(e instanceof RangeError ? 2 : 1);
 }
 const size = (s: string): [number, number] => {
   const m = /^(\d+)x(\d+)$/.exec(s);
@@ -65,7 +80,7 @@ try {
   }
   rows.push({ scenario: `photo ${PW}×${PH}, 1 face`, variant: 'baseline: decode + encode', value: median(base), unit: 'ms' });
   for (const refineEdit of [0, 10]) {
-    const ed = await PhotoEditor.load({ editorDir: values.editor, generatorDir: values.generator, captioner: values.captioner, refineEdit });
+    const ed = await PhotoEditor.load({ editorDir: model.editor, generatorDir: model.generator, captioner: model.captioner, refineEdit, ...(model.levels !== undefined ? { levels: model.levels } : {}) });
     try {
       await ed.edit(await decodeImage(jpeg, 'photo.jpg'), 'add glasses'); // warm
       const ms: number[] = [];
@@ -95,7 +110,7 @@ try {
   rows.push({ scenario: `video ${VW}×${VH} at 30 fps, ${seconds} s`, variant: 'baseline: ffmpeg decode + encode', value: frames / ((performance.now() - t) / 1000), unit: 'fps' });
   for (const modelEvery of [2, 1]) {
     t = performance.now();
-    const s = await editVideo({ input: clip, output: join(dir, `out${modelEvery}.mp4`), schedule: [{ atMs: 0, command: 'add glasses' }], editorDir: values.editor, generatorDir: values.generator, modelEvery });
+    const s = await editVideo({ input: clip, output: join(dir, `out${modelEvery}.mp4`), schedule: [{ atMs: 0, command: 'add glasses' }], editorDir: model.editor, generatorDir: model.generator, modelEvery });
     rows.push({ scenario: `video ${VW}×${VH} at 30 fps, ${seconds} s`, variant: `edit-video, model every ${modelEvery} (${s.editedFrames}/${s.frames} edited)`, value: s.frames / ((performance.now() - t) / 1000), unit: 'fps' });
   }
 } finally {
@@ -105,6 +120,6 @@ const w = Math.max(...rows.map((r) => r.scenario.length));
 const v = Math.max(...rows.map((r) => r.variant.length));
 console.log(`\n${'scenario'.padEnd(w)}  ${'variant'.padEnd(v)}  value`);
 for (const r of rows) console.log(`${r.scenario.padEnd(w)}  ${r.variant.padEnd(v)}  ${r.value.toFixed(r.unit === 'ms' ? 0 : 1)} ${r.unit}`);
-const report = { date: new Date().toISOString(), cpus: cpus().length, cpu: cpus()[0]?.model, runs, rows };
+const report = { date: new Date().toISOString(), model: model.name, cpus: cpus().length, cpu: cpus()[0]?.model, runs, rows };
 if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
 

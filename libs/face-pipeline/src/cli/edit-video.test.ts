@@ -65,18 +65,22 @@ describe('nx run face-pipeline:edit-video', () => {
     const help = await editVideoCli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--at TIME "COMMAND"/);
+    expect(help.stdout).toMatch(/--model NAME +synthetic \(models\/default\) \| real \(models\/real\)/);
     const cases: Array<[string[], number, RegExp]> = [
       [['--in', join(dir, 'clip.mp4'), '--text', 'add goggles', '--out', join(dir, 'x1.mp4')], 5, /unknown word "goggles"/],
       [['--in', join(dir, 'junk.mp4'), '--text', 'add glasses', '--out', join(dir, 'x2.mp4')], 3, /no video stream/],
       [['--in', join(dir, 'clip.mp4'), '--text', 'add glasses', '--out', join(dir, 'x3.gif')], 3, /extension must be/],
       [['--in', join(dir, 'clip.mp4'), '--out', join(dir, 'x4.mp4')], 2, /give --text/],
       [['--in', join(dir, 'clip.mp4'), '--at', 'later', 'smile', '--out', join(dir, 'x5.mp4')], 2, /time "later"/],
+      // The real model's world, at the parse step: exit 2 before the video or a model is read.
+      [['--in', join(dir, 'clip.mp4'), '--at', '0s', 'add glasses', '--at', '1s', 'red hair', '--out', join(dir, 'x6.mp4'), '--model', 'real'], 2, /this model cannot do hairColor=red/],
+      [['--in', join(dir, 'clip.mp4'), '--text', 'smile', '--out', join(dir, 'x7.mp4'), '--model', 'celeba'], 2, /--model: must be synthetic or real/],
     ];
     for (const [args, code, msg] of cases) {
       const r = await editVideoCli(args);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code);
       expect(r.stderr).toMatch(msg);
     }
-    for (const f of ['x1.mp4', 'x2.mp4', 'x3.gif', 'x4.mp4', 'x5.mp4']) expect(existsSync(join(dir, f))).toBe(false);
+    for (const f of ['x1.mp4', 'x2.mp4', 'x3.gif', 'x4.mp4', 'x5.mp4', 'x6.mp4', 'x7.mp4']) expect(existsSync(join(dir, f))).toBe(false);
   }, 120_000);
 });

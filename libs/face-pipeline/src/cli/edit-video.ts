@@ -3,8 +3,9 @@
  *   npx nx run face-pipeline:edit-video -- --in clip.mp4 --text "blond hair" --out out.mp4
  *   npx nx run face-pipeline:edit-video -- --in clip.mp4 --at 0s "add glasses" --at 3s "smile" --out out.mp4
  */
-import { CommandError } from '@lfe/edit-language';
+import { CommandError, UnsupportedEditError } from '@lfe/edit-language';
 import { CheckpointError } from '../checkpoint/errors';
+import { DEFAULT_MODEL, MODEL_ENV, MissingModelError, UnknownModelError, modelLevels, parseForModel, resolveModel, selectModel } from '../models/models';
 import { initRuntime } from '../runtime/init-runtime';
 import { type ScheduledCommand, VideoInputError, editVideo, parseTime } from '../video/video-edit';
 
@@ -19,13 +20,17 @@ between commands), keeping the frame size, the frame rate and the audio. OUT: .m
   --strength S          edit strength 0…3 (default 1)
   --model-every N       run the model every N frames, re-paste between (default 2, as live)
   --composite MODE      delta (default) | replace | local-replace
-  --editor DIR          default models/default/editor
-  --generator DIR       default models/default/generator
+  --model NAME          synthetic (models/default) | real (models/real): the model's editor and
+                        generator, and what it can do (default ${DEFAULT_MODEL}; env ${MODEL_ENV}); the
+                        real model refuses edits outside CelebA's labels + eye size + hair length
+                        (e.g. "red hair") with exit code 2
+  --editor DIR          default the model's editor/ (overrides --model's)
+  --generator DIR       default the model's generator/
   --fusion NAME         residual | patent (default: the bundle's)
   --quiet               no progress bar
   --help
 
-Exit codes: 0 written; 2 usage; 3 input unreadable or not a video; 5 a command the model cannot carry
+Exit codes: 0 written; 2 usage, or an edit the model cannot do (--model real: "red hair"); 3 input unreadable or not a video; 5 a command the model cannot carry
 out; 1 anything else. Nothing is written on failure.`;
 
 function fail(msg: string, code: number): never {
@@ -38,7 +43,7 @@ const argv = process.argv.slice(2);
 const opts: Record<string, string> = {};
 const flags = new Set<string>();
 const schedule: ScheduledCommand[] = [];
-const VALUED = new Set(['in', 'out', 'text', 'strength', 'model-every', 'composite', 'editor', 'generator', 'fusion']);
+const VALUED = new Set(['in', 'out', 'text', 'strength', 'model-every', 'composite', 'model', 'editor', 'generator', 'fusion']);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i]!;
   if (a === '--help' || a === '-h') {
@@ -77,6 +82,24 @@ const modelEvery = Number(opts['model-every'] ?? '2');
 if (!Number.isInteger(modelEvery) || modelEvery < 1 || modelEvery > 30) fail(`--model-every must be an integer in 1…30, got "${opts['model-every']}"`, 2);
 const composite = opts['composite'] ?? 'delta';
 if (composite !== 'delta' && composite !== 'replace' && composite !== 'local-replace') fail(`--composite must be delta, replace or local-replace, got "${composite}"`, 2);
+let model: ReturnType<typeof resolveModel>;
+try {
+  const name = selectModel(opts['model']);
+  // What the model can do is checked at the parse step, before the video or a model is read.
+  for (const s of schedule) {
+    try {
+      if (s.command !== null) parseForModel(s.command, modelLevels(name));
+    } catch (e) {
+      if (e instanceof UnsupportedEditError) fail(e.message, 2);
+      if (!(e instanceof CommandError)) throw e; // other command errors: exit 5, below
+    }
+  }
+  model = resolveModel(name, { editor: opts['editor'], generator: opts['generator'] });
+} catch (e) {
+  if (e instanceof UnknownModelError) fail(`${e.message}\n\n${USAGE}`, 2);
+  if (e instanceof MissingModelError) fail(e.message, 1);
+  throw e;
+}
 
 await initRuntime();
 const quiet = flags.has('quiet') || !process.stderr.isTTY;
@@ -86,8 +109,9 @@ try {
     input: opts['in'],
     output: opts['out'],
     schedule,
-    editorDir: opts['editor'] ?? 'models/default/editor',
-    generatorDir: opts['generator'] ?? 'models/default/generator',
+    editorDir: model!.editor,
+    generatorDir: model!.generator,
+    ...(model!.levels !== undefined ? { levels: model!.levels } : {}),
     ...(opts['fusion'] !== undefined ? { fusion: opts['fusion'] } : {}),
     strength,
     composite,

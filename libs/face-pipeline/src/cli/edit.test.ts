@@ -65,12 +65,24 @@ describe('nx run face-pipeline:edit', () => {
       [['--in', join(dir, 'photo.png'), '--text', 'add glasses', '--out', join(dir, 'x6.gif')], 2, /extension must be/],
       [['--in', join(dir, 'photo.png'), '--text', 'add glasses', '--out', join(dir, 'x7.png'), '--editor', join(dir, 'none')], 1, /editor\.json/],
       [['--bogus'], 2, /Unknown option '--bogus'/],
+      // The real model's world: refused at the parse step (before the photo or a model is read), exit 2.
+      [['--in', join(dir, 'photo.png'), '--text', 'red hair', '--out', join(dir, 'x8.png'), '--model', 'real'], 2, /this model cannot do hairColor=red; it can do: .*eyewear=glasses/],
+      [['--in', join(dir, 'nope.png'), '--text', 'add glasses and thin eyebrows', '--out', join(dir, 'x9.png'), '--model', 'real'], 2, /this model cannot do eyebrows=thin/],
+      [['--in', join(dir, 'photo.png'), '--text', 'add glasses', '--out', join(dir, 'x10.png'), '--model', 'celeba'], 2, /--model: must be synthetic or real/],
     ];
     for (const [args, code, msg] of cases) {
       const r = await edit(args);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code);
       expect(r.stderr).toMatch(msg);
     }
-    for (const f of ['x1.png', 'x2.png', 'x3.png', 'x4.png', 'x5.png', 'x6.gif', 'x7.png']) expect(existsSync(join(dir, f))).toBe(false);
+    for (const f of ['x1.png', 'x2.png', 'x3.png', 'x4.png', 'x5.png', 'x6.gif', 'x7.png', 'x8.png', 'x9.png', 'x10.png']) expect(existsSync(join(dir, f))).toBe(false);
   }, 120_000);
+
+  // Skipped once models/real/editor exists.
+  it.skipIf(existsSync(join(ROOT, 'models/real/editor')))('--model real without models/real/editor: exit 1 naming the folder and how to make it', async () => {
+    const r = await edit(['--in', join(dir, 'photo.png'), '--text', 'add glasses', '--out', join(dir, 'x11.png'), '--model', 'real'], false);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain(join(ROOT, 'models/real/editor'));
+    expect(r.stderr).toContain('bash scripts/real-editor.sh');
+  }, 60_000);
 });

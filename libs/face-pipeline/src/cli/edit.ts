@@ -1,16 +1,18 @@
 /**
  * Edit the faces in a photo with a command, at the photo's own size.
  *   npx nx run face-pipeline:edit -- --in photo.jpg --text "add glasses" --out out.jpg
- * See USAGE below; exit codes: 0 written, 2 usage, 3 unreadable or undecodable input, 4 no face,
- * 5 a command the model cannot carry out (unknown word, too long), 6 image too large, 1 anything
- * else (models missing or not belonging together). Nothing is written unless the edit succeeded.
+ * See USAGE below; exit codes: 0 written, 2 usage (and an edit the chosen model's world cannot do,
+ * e.g. "red hair" with --model real), 3 unreadable or undecodable input, 4 no face, 5 a command the
+ * model cannot carry out (unknown word, too long), 6 image too large, 1 anything else (models
+ * missing or not belonging together). Nothing is written unless the edit succeeded.
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CommandError } from '@lfe/edit-language';
+import { CommandError, UnsupportedEditError } from '@lfe/edit-language';
 import { CheckpointError } from '../checkpoint/errors';
 import type { RgbImageLike } from '../align/align';
 import { ImageDecodeError, ImageTooLargeError, MAX_PHOTO_PIXELS, decodeImage, encodeImage, formatFromPath } from '../photo/image-io';
+import { DEFAULT_MODEL, MODEL_ENV, MissingModelError, UnknownModelError, modelLevels, parseForModel, resolveModel, selectModel } from '../models/models';
 import { NoFaceError, PhotoEditor } from '../photo/photo-editor';
 import { initRuntime } from '../runtime/init-runtime';
 
@@ -30,13 +32,18 @@ follows OUT's extension: .png, .jpg/.jpeg, .webp).
   --refine-edit N       captioner-guided edit refinement steps per face (default 10; 0 = off)
   --composite MODE      delta (default) | replace | local-replace   (as the live server)
   --no-localize         delta: add the change everywhere under the face mask
-  --editor DIR          default models/default/editor
-  --generator DIR       default models/default/generator (its framing.json, when present, sets the crop)
-  --captioner DIR       default models/default/captioner (for --refine-edit)
+  --model NAME          synthetic (models/default) | real (models/real): the model's editor,
+                        generator and captioner, and what it can do (default ${DEFAULT_MODEL}; env ${MODEL_ENV});
+                        the real model refuses edits outside CelebA's labels + eye size + hair
+                        length (e.g. "red hair") with exit code 2
+  --editor DIR          default the model's editor/ (overrides --model's)
+  --generator DIR       default the model's generator/ (framing.json beside its folder, when present,
+                        sets the crop)
+  --captioner DIR       default the model's captioner/ (for --refine-edit)
   --fusion NAME         residual | patent (default: the editor bundle's)
   --help
 
-Exit codes: 0 written; 2 usage; 3 input unreadable or not an image; 4 no face (or not the N-th);
+Exit codes: 0 written; 2 usage, or an edit the model cannot do (--model real: "red hair"); 3 input unreadable or not an image; 4 no face (or not the N-th);
 5 a command the model cannot carry out (unknown word, too long); 6 image larger than ${MAX_PHOTO_PIXELS / 1e6} megapixels;
 1 anything else (e.g. a missing model). Nothing is written on failure.`;
 
@@ -64,9 +71,10 @@ const OPTIONS = {
   'refine-edit': { type: 'string', default: '10' },
   composite: { type: 'string', default: 'delta' },
   'no-localize': { type: 'boolean', default: false },
-  editor: { type: 'string', default: 'models/default/editor' },
-  generator: { type: 'string', default: 'models/default/generator' },
-  captioner: { type: 'string', default: 'models/default/captioner' },
+  model: { type: 'string' },
+  editor: { type: 'string' },
+  generator: { type: 'string' },
+  captioner: { type: 'string' },
   fusion: { type: 'string' },
 } as const;
 try {
@@ -91,6 +99,22 @@ if (values.face !== undefined && values['all-faces']) fail('--face and --all-fac
 if (values.aligned && (values.face !== undefined || values['all-faces'])) fail('--aligned takes the whole picture as one face: no --face / --all-faces', EXIT.usage);
 const faceN = values.face === undefined ? undefined : Number(values.face);
 if (faceN !== undefined && (!Number.isInteger(faceN) || faceN < 1)) fail(`--face must be a positive integer, got "${values.face}"`, EXIT.usage);
+let model: ReturnType<typeof resolveModel>;
+try {
+  const name = selectModel(values.model);
+  // What the model can do is checked at the parse step, before any file or model is read.
+  try {
+    parseForModel(values.text, modelLevels(name));
+  } catch (e) {
+    if (e instanceof UnsupportedEditError) fail(e.message, EXIT.usage);
+    if (!(e instanceof CommandError)) throw e; // other command errors: exit 5, below
+  }
+  model = resolveModel(name, { editor: values.editor, generator: values.generator, captioner: values.captioner, need: refineEdit > 0 ? ['editor', 'generator', 'captioner'] : ['editor', 'generator'] });
+} catch (e) {
+  if (e instanceof UnknownModelError) fail(`${e.message}\n\n${USAGE}`, EXIT.usage);
+  if (e instanceof MissingModelError) fail(e.message, EXIT.other);
+  throw e;
+}
 
 let bytes: Buffer;
 try {
@@ -111,9 +135,10 @@ await initRuntime();
 let editor: PhotoEditor;
 try {
   editor = await PhotoEditor.load({
-    editorDir: values.editor,
-    generatorDir: values.generator,
-    captioner: values.captioner,
+    editorDir: model!.editor,
+    generatorDir: model!.generator,
+    captioner: model!.captioner,
+    ...(model!.levels !== undefined ? { levels: model!.levels } : {}),
     refineEdit,
     composite,
     localize: !values['no-localize'],

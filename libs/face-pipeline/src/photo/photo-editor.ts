@@ -1,6 +1,5 @@
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { parseCommand } from '@lfe/edit-language';
 import { Editor } from '../editor/editor';
 import type { RgbImageLike } from '../align/align';
 import { enlargeForDetection } from '../detect/enlarge';
@@ -8,6 +7,7 @@ import { loadFraming } from '../align/photo-face';
 import { type DetectedFace, FaceTracker } from '../detect/tracker';
 import { LiveFaceEditor } from '../live/live-editor';
 import type { LiveComposite } from '../live/live-options';
+import { parseForModel } from '../models/models';
 
 /** No face in the picture (or not the one asked for). */
 export class NoFaceError extends Error {
@@ -23,6 +23,11 @@ export interface PhotoEditorOptions {
   captioner?: string;
   composite?: LiveComposite;
   localize?: boolean;
+  /**
+   * The `attribute=level` edits the model's world can do (`modelLevels`, e.g. the real model's);
+   * commands outside it fail with `UnsupportedEditError` before any work. Undefined: every edit.
+   */
+  levels?: ReadonlySet<string>;
 }
 
 export interface PhotoEditRequest {
@@ -114,11 +119,11 @@ export class PhotoEditor {
   }
 
   /**
-   * Edit a copy of `img` with `command`. Throws the command's CommandError (unknown word, too long)
-   * before any work, NoFaceError when there is no face (or no n-th face).
+   * Edit a copy of `img` with `command`. Throws the command's CommandError (unknown word, too long,
+   * an edit outside the model's `levels`) before any work, NoFaceError when there is no face (or no n-th face).
    */
   async edit(img: RgbImageLike, command: string, req: PhotoEditRequest = {}): Promise<PhotoEditResult> {
-    parseCommand(command); // a bad command fails before the picture is looked at
+    parseForModel(command, this.#opts.levels); // a bad command fails before the picture is looked at
     const t0 = performance.now();
     const found = await this.detect(img);
     const detectMs = performance.now() - t0;
@@ -156,7 +161,7 @@ export class PhotoEditor {
    * (edited − input at the model's size) scaled up and added, so their own detail stays.
    */
   editAligned(img: RgbImageLike, command: string, req: { strength?: number } = {}): PhotoEditResult {
-    parseCommand(command);
+    parseForModel(command, this.#opts.levels);
     const r = this.#editor.resolution;
     const t0 = performance.now();
     const out = tf.tidy(() => {

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { CommandError, UnknownWordError } from '@lfe/edit-language';
+import { CommandError, UnknownWordError, UnsupportedEditError } from '@lfe/edit-language';
 import { initRuntime } from '../runtime/init-runtime';
 import { ImageDecodeError, ImageTooLargeError, decodeImage, encodeImage } from './image-io';
 import { NoFaceError, PhotoEditor } from './photo-editor';
@@ -18,6 +18,7 @@ try {
     ...(init.fusion !== undefined ? { fusion: init.fusion } : {}),
     ...(init.captioner !== undefined ? { captioner: init.captioner } : {}),
     ...(init.refineEdit !== undefined ? { refineEdit: init.refineEdit } : {}),
+    ...(init.levels !== undefined ? { levels: new Set(init.levels) } : {}),
   });
   post({ type: 'ready', backend: rt.backend, resolution: editor.resolution });
 } catch (e) {
@@ -39,7 +40,7 @@ async function handle(m: PhotoWorkerRequest): Promise<void> {
     const bytes = out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength) as ArrayBuffer;
     post({ type: 'done', id: m.id, bytes, found: r.found, edited: r.faces.filter((f) => f.edited).length, ms: r.ms }, [bytes]);
   } catch (e) {
-    const kind = e instanceof CommandError ? 'command' : e instanceof NoFaceError ? 'no-face' : e instanceof ImageTooLargeError ? 'too-large' : e instanceof ImageDecodeError ? 'not-an-image' : 'other';
+    const kind = e instanceof UnsupportedEditError ? 'unsupported' : e instanceof CommandError ? 'command' : e instanceof NoFaceError ? 'no-face' : e instanceof ImageTooLargeError ? 'too-large' : e instanceof ImageDecodeError ? 'not-an-image' : 'other';
     post({ type: 'error', id: m.id, kind, message: (e as Error).message, ...(e instanceof UnknownWordError ? { suggestions: [...e.suggestions] } : {}) });
   }
 }

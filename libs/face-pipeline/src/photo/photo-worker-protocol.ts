@@ -7,6 +7,8 @@ export interface PhotoWorkerInit {
   captioner?: string;
   refineEdit?: number;
   backend?: string;
+  /** The `attribute=level` edits the model can do (`modelLevels`); commands outside them are refused (`unsupported`). Absent: every edit. */
+  levels?: string[];
 }
 
 export type PhotoWorkerRequest = {
@@ -21,7 +23,8 @@ export type PhotoWorkerRequest = {
 };
 
 /** Why an edit was refused: the caller's input (a status it can act on) or something else. */
-export type PhotoErrorKind = 'command' | 'no-face' | 'not-an-image' | 'too-large' | 'other';
+/** `unsupported`: a valid command the model's world cannot do (UnsupportedEditError). */
+export type PhotoErrorKind = 'command' | 'unsupported' | 'no-face' | 'not-an-image' | 'too-large' | 'other';
 
 export type PhotoWorkerReply =
   | { type: 'done'; id: number; bytes: ArrayBuffer; found: number; edited: number; ms: { detect: number; edit: number } }

@@ -1,11 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseCommand } from '@lfe/edit-language';
 import { Editor } from '../editor/editor';
 import { loadFraming } from '../align/photo-face';
 import { LiveFaceEditor } from '../live/live-editor';
 import type { LiveComposite } from '../live/live-options';
+import { parseForModel } from '../models/models';
 import { findFfmpeg } from '../runtime/host-tools';
 
 export class VideoInputError extends Error {
@@ -70,6 +70,8 @@ export interface VideoEditOptions {
   editorDir: string;
   generatorDir: string;
   fusion?: string;
+  /** The edits the model's world can do (`modelLevels`); a command outside it fails before any work. Undefined: every edit. */
+  levels?: ReadonlySet<string>;
   strength?: number;
   composite?: LiveComposite;
   /** Run the model every N frames, re-pasting the last face at each frame's tracked position between (the live inline schedule; default 2). */
@@ -95,7 +97,7 @@ export interface VideoEditSummary {
  * everything worked (written to a temporary name, then renamed).
  */
 export async function editVideo(o: VideoEditOptions): Promise<VideoEditSummary> {
-  for (const s of o.schedule) if (s.command !== null) parseCommand(s.command); // a bad command fails before any work
+  for (const s of o.schedule) if (s.command !== null) parseForModel(s.command, o.levels); // a bad command fails before any work
   const ffmpeg = ffmpegPath();
   const info = probeVideo(o.input, ffmpeg);
   const { width: W, height: H, fps } = info;

@@ -1,0 +1,18 @@
+export {
+  DEFAULT_MODEL,
+  MODEL_ENV,
+  MODEL_NAMES,
+  MODELS_ROOT,
+  MissingModelError,
+  UnknownModelError,
+  modelFolders,
+  modelLevels,
+  parseForModel,
+  parseModelName,
+  resolveModel,
+  selectModel,
+  type ModelFolders,
+  type ModelName,
+  type ModelPart,
+  type ResolveModelOptions,
+} from './models';
