@@ -5,7 +5,8 @@
  */
 
 /** `code` of a WebSocket / data-channel `error` message. */
-export type ErrorCode = 'unknown-word' | 'too-long' | 'bad-message' | 'capacity' | 'auth' | 'invalid-command' | 'rate-limited' | 'voice';
+/** `unsupported-edit`: a valid command the server's model cannot do (its world has no such attribute level, e.g. "red hair" with the real-face model). */
+export type ErrorCode = 'unknown-word' | 'too-long' | 'bad-message' | 'capacity' | 'auth' | 'invalid-command' | 'unsupported-edit' | 'rate-limited' | 'voice';
 
 /** `error` of the JSON body of a refused HTTP request (WHIP, WHEP, the WebSocket upgrade, `POST /v1/edit`). */
 export type HttpErrorCode =
@@ -20,7 +21,8 @@ export type HttpErrorCode =
   | 'auth'
   | 'method'
   | 'no-face'
-  | 'unknown-word';
+  | 'unknown-word'
+  | 'unsupported-edit';
 
 /** The JSON body of a refused HTTP request. `suggestions` only with `unknown-word` (a photo's command). */
 export interface HttpErrorBody {

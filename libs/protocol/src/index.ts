@@ -5,6 +5,7 @@
 export {
   MAX_COMMAND_CHARS,
   MAX_MESSAGE_BYTES,
+  MAX_MODEL_LEVELS,
   MIC_MODES,
   encodeClientMessage,
   parseClientMessage,
@@ -14,6 +15,7 @@ export {
   type ClientMessage,
   type ErrorMessage,
   type MicMode,
+  type ModelInfo,
   type ParsedErrorMessage,
   type ParsedServerMessage,
   type ParsedStatsMessage,

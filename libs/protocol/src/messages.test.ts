@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProtocolError } from './errors';
-import { MAX_COMMAND_CHARS, MAX_MESSAGE_BYTES, encodeClientMessage, parseClientMessage, parseServerMessage } from './messages';
+import { MAX_COMMAND_CHARS, MAX_MESSAGE_BYTES, MAX_MODEL_LEVELS, encodeClientMessage, parseClientMessage, parseServerMessage, type StateMessage } from './messages';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
@@ -62,6 +62,31 @@ describe('parseServerMessage', () => {
     expect(parseServerMessage('{"type":"transcript","text":"long hair","final":true,"latencyMs":310}')).toEqual({ type: 'transcript', text: 'long hair', final: true, latencyMs: 310 });
     const stats = parseServerMessage('{"type":"stats","fpsIn":30,"fpsOut":29.5,"procMs":{"p50":1,"p95":2},"dropped":3,"backend":"wasm","effect":"none","extra":1}');
     expect(stats).toEqual({ type: 'stats', fpsIn: 30, fpsOut: 29.5, procMs: { p50: 1, p95: 2 }, dropped: 3, backend: 'wasm', effect: 'none' });
+  });
+
+  it('state.model: the server\'s model and what it can do round-trip; absent stays absent', () => {
+    const state: StateMessage = { type: 'state', edits: [], strength: 1, canUndo: false, canRedo: false, model: { name: 'real', supported: ['hairColor=blond', 'eyeSize=big'] } };
+    expect(parseServerMessage(JSON.stringify(state))).toEqual(state);
+    const all: StateMessage = { type: 'state', edits: [], strength: 1, canUndo: false, canRedo: false, model: { name: 'synthetic' } };
+    expect(parseServerMessage(JSON.stringify({ ...all, model: { ...all.model, extra: 1 } }))).toEqual(all);
+    const older = parseServerMessage('{"type":"state","edits":[],"strength":1,"canUndo":false,"canRedo":false}');
+    expect('model' in older).toBe(false);
+  });
+
+  it('state.model is parsed strictly, naming the field', () => {
+    const state = (model: unknown): string => JSON.stringify({ type: 'state', edits: [], strength: 1, canUndo: false, canRedo: false, model });
+    const bad: Array<[unknown, RegExp]> = [
+      ['real', /state.model: must be an object/],
+      [null, /state.model: must be an object/],
+      [{}, /state.model.name: must be a string/],
+      [{ name: '' }, /state.model.name: must not be empty/],
+      [{ name: 'real', supported: 'hairColor=blond' }, /state.model.supported: must be an array/],
+      [{ name: 'real', supported: ['hairColor=blond', 3] }, /state.model.supported\[1\]: must be an "attribute=level" string/],
+      [{ name: 'real', supported: ['red hair'] }, /state.model.supported\[0\]/],
+      [{ name: 'real', supported: Array.from({ length: MAX_MODEL_LEVELS + 1 }, () => 'a=b') }, /more than 256/],
+    ];
+    for (const [model, re] of bad) expect(() => parseServerMessage(state(model)), JSON.stringify(model)).toThrow(re);
+    for (const [model] of bad) expect(() => parseServerMessage(state(model))).toThrow(ProtocolError);
   });
 
   it('keeps only protocol fields (no prototype tricks, no extras)', () => {

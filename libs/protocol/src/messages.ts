@@ -38,12 +38,27 @@ export interface Percentiles {
   readonly p95: number;
 }
 
+/** Largest `model.supported` list either side accepts. */
+export const MAX_MODEL_LEVELS = 256;
+
+/**
+ * The model that edits the session's video, as `state` tells the page: its name (`synthetic`,
+ * `real`) and, when its world is limited, the edits it can do as edit-language's `attribute=level`
+ * keys (`hairColor=blond`, `eyeSize=big`); no `supported` means every edit of the vocabulary.
+ */
+export interface ModelInfo {
+  readonly name: string;
+  readonly supported?: readonly string[];
+}
+
 export interface StateMessage {
   readonly type: 'state';
   readonly edits: readonly ActiveEdit[];
   readonly strength: number;
   readonly canUndo: boolean;
   readonly canRedo: boolean;
+  /** The server's model (absent: a server without one, `--effect none`, or an older server). */
+  readonly model?: ModelInfo;
 }
 
 export interface AckMessage {
@@ -215,6 +230,24 @@ function edit(v: unknown, where: string): ActiveEdit {
   return level === undefined ? base : { ...base, level };
 }
 
+const LEVEL_KEY = /^[a-zA-Z]{1,32}=[a-zA-Z]{1,32}$/;
+
+/** `state.model`: strict (a name of 1–64 characters; `supported`, when there, an array of `attribute=level` keys). */
+function modelInfo(v: unknown, where: string): ModelInfo {
+  const o = obj(v, where);
+  const name = str(o, 'name', where, 64);
+  if (name.length === 0) throw new ProtocolError(`${where}.name: must not be empty`);
+  const s = o['supported'];
+  if (s === undefined) return { name };
+  if (!Array.isArray(s)) throw new ProtocolError(`${where}.supported: must be an array`);
+  if (s.length > MAX_MODEL_LEVELS) throw new ProtocolError(`${where}.supported: more than ${MAX_MODEL_LEVELS} entries`);
+  const supported = s.map((k, i) => {
+    if (typeof k !== 'string' || !LEVEL_KEY.test(k)) throw new ProtocolError(`${where}.supported[${i}]: must be an "attribute=level" string`);
+    return k;
+  });
+  return { name, supported };
+}
+
 /** Parse one server message (the page's side). Unknown `type`s are a ProtocolError (the caller counts and drops it). */
 export function parseServerMessage(raw: string): ParsedServerMessage {
   let value: unknown;
@@ -228,12 +261,14 @@ export function parseServerMessage(raw: string): ParsedServerMessage {
     case 'state': {
       const edits = o['edits'];
       if (!Array.isArray(edits)) throw new ProtocolError('state.edits: must be an array');
+      const model = o['model'];
       return {
         type: 'state',
         edits: edits.map((e, i) => edit(e, `state.edits[${i}]`)),
         strength: num(o, 'strength', 'state'),
         canUndo: bool(o, 'canUndo', 'state'),
         canRedo: bool(o, 'canRedo', 'state'),
+        ...(model !== undefined ? { model: modelInfo(model, 'state.model') } : {}),
       };
     }
     case 'ack':
