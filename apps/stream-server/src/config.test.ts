@@ -35,6 +35,24 @@ describe('parseServeArgs', () => {
     expect(() => parseServeArgs(['--speech-command', 'asr "x'], {})).toThrow(/--speech-command: .*unclosed/);
   });
 
+  it('--model / LFE_MODEL / the config file pick the model; synthetic by default', () => {
+    expect(parseServeArgs([], {}).model).toBe('synthetic');
+    expect(parseServeArgs(['--model', 'real'], {}).model).toBe('real');
+    expect(parseServeArgs([], { LFE_MODEL: 'real' }).model).toBe('real');
+    expect(parseServeArgs(['--model', 'synthetic'], { LFE_MODEL: 'real' }).model).toBe('synthetic');
+    expect(() => parseServeArgs(['--model', 'celeba'], {})).toThrow(/--model: must be synthetic or real \(got "celeba"\)/);
+    expect(() => parseServeArgs([], { LFE_MODEL: 'x' })).toThrow(/LFE_MODEL: must be synthetic or real/);
+    const d = mkdtempSync(join(tmpdir(), 'cfg-model-'));
+    try {
+      const f = join(d, 'c.json');
+      writeFileSync(f, JSON.stringify({ model: 'real' }));
+      expect(parseServeArgs(['--config', f], {}).model).toBe('real');
+      expect(parseServeArgs(['--config', f], { LFE_MODEL: 'synthetic' }).model).toBe('synthetic');
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
   it('names the flag in errors', () => {
     expect(() => parseServeArgs(['--effect', 'cartoon'], {})).toThrow(/--effect/);
     expect(() => parseServeArgs(['--port', '-1'], {})).toThrow(/--port/);

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BadInputError } from './errors';
-import type { LiveComposite } from '@lfe/face-pipeline';
+import { DEFAULT_MODEL, MODEL_ENV, UnknownModelError, selectModel, type LiveComposite, type ModelName } from '@lfe/face-pipeline';
 import { splitCommandLine } from '@lfe/speech';
 import type { LogLevel } from './util/log';
 
@@ -17,8 +17,12 @@ Usage: npx nx run stream-server:serve -- [options]
   --require-token       require the token on loopback too (always required elsewhere)
   --effect none|edit    edit (default): the face editor with the bundled model; none: frames pass
                         through unchanged (the latency baseline)
-  --editor DIR          editor bundle (default models/default/editor)
-  --generator DIR       generator it was trained for (default models/default/generator)
+  --model NAME          which model edits: synthetic (models/default, face-synth's world) or real
+                        (models/real, real faces; it can do CelebA's labels + eye size + hair length
+                        and refuses other edits, e.g. "red hair", with an error to the client)
+                        (default ${DEFAULT_MODEL}; env ${MODEL_ENV})
+  --editor DIR          editor bundle (default the model's editor/; overrides --model's)
+  --generator DIR       generator it was trained for (default the model's generator/)
   --fusion NAME         fusion variant of the bundle (residual | patent; default: the bundle's)
   --detect-every N      run the face detector every N frames, track landmarks between (default 5)
   --schedule S          async (default): no frame waits for the model: it runs in its own (lower
@@ -36,7 +40,7 @@ Usage: npx nx run stream-server:serve -- [options]
   --refine-edit N       edit refinement: per person and command, N captioner-guided steps, one per
                         model job, on top of the fused edit (live edit accuracy 22-28 % -> 57-60 %,
                         identity kept -5 points; default 10, 0 = off; env LFE_REFINE_EDIT)
-  --captioner DIR       captioner for --refine-edit (default models/default/captioner)
+  --captioner DIR       captioner for --refine-edit (default the model's captioner/)
   --max-sessions N      concurrent publishers (default 4); more get 503 (with Retry-After)
   --max-viewers N       WHEP viewers over all sessions (default 32) --max-viewers-per-session N (default 8)
   --allow-host NAMES    more Host names to answer to, comma-separated (default: on loopback only
@@ -72,6 +76,8 @@ export interface ServeConfig {
   token: string | undefined;
   requireToken: boolean;
   effect: 'none' | 'edit';
+  /** `--model` / LFE_MODEL: whose folders and whose world (what it can be asked for). */
+  model: ModelName;
   editorDir: string | undefined;
   generatorDir: string | undefined;
   fusion: string | undefined;
@@ -113,7 +119,7 @@ function int(name: string, v: string | undefined, def: number, min: number, max:
 
 /** Flags over env over defaults. Throws BadInputError naming the flag. */
 /** Options whose environment variable wins over the config file. */
-const ENV_OF: Record<string, string> = { 'ice-server': 'LFE_ICE_SERVERS', 'ice-credential': 'LFE_ICE_CREDENTIAL', port: 'PORT', token: 'LFE_TOKEN', effect: 'LFE_EFFECT', schedule: 'LFE_SCHEDULE', composite: 'LFE_COMPOSITE', 'refine-edit': 'LFE_REFINE_EDIT', 'log-level': 'LFE_LOG_LEVEL', 'speech-command': 'LFE_SPEECH_COMMAND' };
+const ENV_OF: Record<string, string> = { model: MODEL_ENV, 'ice-server': 'LFE_ICE_SERVERS', 'ice-credential': 'LFE_ICE_CREDENTIAL', port: 'PORT', token: 'LFE_TOKEN', effect: 'LFE_EFFECT', schedule: 'LFE_SCHEDULE', composite: 'LFE_COMPOSITE', 'refine-edit': 'LFE_REFINE_EDIT', 'log-level': 'LFE_LOG_LEVEL', 'speech-command': 'LFE_SPEECH_COMMAND' };
 
 /**
  * The options of a `--config` JSON file as flag values: strings for string options (numbers are
@@ -157,6 +163,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     token: { type: 'string' },
     'require-token': { type: 'boolean' },
     effect: { type: 'string' },
+    model: { type: 'string' },
     editor: { type: 'string' },
     generator: { type: 'string' },
     fusion: { type: 'string' },
@@ -201,6 +208,13 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   }
   const effect = values.effect ?? env['LFE_EFFECT'] ?? 'edit';
   if (effect !== 'none' && effect !== 'edit') throw new BadInputError(`--effect: must be none or edit (got ${effect})`);
+  let model: ModelName;
+  try {
+    model = selectModel(values.model, env);
+  } catch (err) {
+    if (err instanceof UnknownModelError) throw new BadInputError(err.message);
+    throw err;
+  }
   const composite = values.composite ?? env['LFE_COMPOSITE'] ?? 'delta';
   if (composite !== 'delta' && composite !== 'replace' && composite !== 'local-replace') throw new BadInputError(`--composite: must be delta, replace or local-replace (got ${composite})`);
   const schedule = values.schedule ?? env['LFE_SCHEDULE'] ?? 'async';
@@ -239,6 +253,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     token: values.token ?? (env['LFE_TOKEN'] !== undefined && env['LFE_TOKEN'] !== '' ? env['LFE_TOKEN'] : undefined),
     requireToken: values['require-token'] === true,
     effect,
+    model,
     editorDir: values.editor,
     generatorDir: values.generator,
     fusion: values.fusion,

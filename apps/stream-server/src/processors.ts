@@ -1,18 +1,34 @@
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { LiveComposite } from '@lfe/face-pipeline';
+import { DEFAULT_MODEL, resolveModel, type LiveComposite, type ModelFolders, type ModelName } from '@lfe/face-pipeline';
 import { EditProcessor } from './media/edit-processor';
 import { type FrameProcessor, PassthroughProcessor } from './media/frame-processor';
 import { createLogger, type Logger } from './util/log';
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The bundled model (committed under models/default). */
-export const DEFAULT_EDITOR_DIR = resolve(here, '../../../models/default/editor');
-export const DEFAULT_GENERATOR_DIR = resolve(here, '../../../models/default/generator');
-export const DEFAULT_CAPTIONER_DIR = resolve(here, '../../../models/default/captioner');
-
-export interface ProcessorOptions {
+/** Which model's folders to load: `--model`, with `--editor` / `--generator` / `--captioner` overriding its own. */
+export interface ModelChoice {
+  /** The model (face-pipeline's `DEFAULT_MODEL` when absent). */
+  model?: ModelName;
   editorDir?: string;
+  generatorDir?: string;
+  /** Captioner for the refinement (default the model's). */
+  captionerDir?: string;
+  /** Edit refinement steps (the captioner is only needed, and checked, when > 0). */
+  refineEdit?: number;
+}
+
+/**
+ * The folders the edit effect loads (face-pipeline's `resolveModel`): throws its MissingModelError,
+ * naming the folder and how to make it, when the chosen model's own folders are missing.
+ */
+export function modelForServer(o: ModelChoice): ModelFolders {
+  return resolveModel(o.model ?? DEFAULT_MODEL, {
+    editor: o.editorDir,
+    generator: o.generatorDir,
+    captioner: o.captionerDir,
+    need: (o.refineEdit ?? 0) > 0 ? ['editor', 'generator', 'captioner'] : ['editor', 'generator'],
+  });
+}
+
+export interface ProcessorOptions extends ModelChoice {
   generatorDir?: string;
   /** Fusion variant of the editor bundle (default: the bundle's default). */
   fusion?: string;
@@ -26,25 +42,23 @@ export interface ProcessorOptions {
   schedule?: 'inline' | 'async';
   /** How the edited face goes back into the frame (LiveEditOptions.composite; default delta). */
   composite?: LiveComposite;
-  /** Edit refinement steps per person and command (LiveEditOptions.refineEdit; default 0 = off). */
-  refineEdit?: number;
-  /** Captioner for the refinement (default the bundled one). */
-  captionerDir?: string;
   log?: Logger;
 }
 
 /**
- * `--effect` → FrameProcessor. `edit` is the face editor of libs/face-pipeline in a worker thread;
- * call `start()` (when present) before serving so a missing or mismatched model fails at once.
+ * `--effect` → FrameProcessor. `edit` is the face editor of libs/face-pipeline in a worker thread,
+ * with the folders of `opts.model` (throws MissingModelError at once when they are not there);
+ * call `start()` (when present) before serving so a mismatched model fails at once.
  */
 export function createFrameProcessor(effect: 'none' | 'edit', opts: ProcessorOptions = {}): FrameProcessor {
   if (effect === 'none') return new PassthroughProcessor();
+  const m = modelForServer(opts);
   return new EditProcessor(
     {
-      editorDir: opts.editorDir ?? DEFAULT_EDITOR_DIR,
-      generatorDir: opts.generatorDir ?? DEFAULT_GENERATOR_DIR,
+      editorDir: m.editor,
+      generatorDir: m.generator,
       ...(opts.fusion !== undefined ? { fusion: opts.fusion } : {}),
-      ...((opts.refineEdit ?? 0) > 0 ? { captioner: opts.captionerDir ?? DEFAULT_CAPTIONER_DIR } : {}),
+      ...((opts.refineEdit ?? 0) > 0 ? { captioner: m.captioner } : {}),
       options: {
         ...(opts.refineEdit !== undefined ? { refineEdit: opts.refineEdit } : {}),
         ...(opts.detectEvery !== undefined ? { detectEvery: opts.detectEvery } : {}),

@@ -6,7 +6,7 @@ import { StreamServerError } from '../errors';
 import { StreamServer } from '../http/server';
 import { resolveFfmpeg } from '@lfe/media';
 import type { FrameProcessor } from '../media/frame-processor';
-import { DEFAULT_CAPTIONER_DIR, DEFAULT_EDITOR_DIR, DEFAULT_GENERATOR_DIR, createFrameProcessor } from '../processors';
+import { createFrameProcessor, modelForServer } from '../processors';
 import { type RecognizerFactory, WAKE_PHRASE } from '../session/voice';
 import { createLogger } from '../util/log';
 
@@ -40,6 +40,7 @@ async function main(): Promise<number> {
   let processor: FrameProcessor | undefined;
   try {
     processor = createFrameProcessor(config.effect, {
+      model: config.model,
       ...(config.editorDir !== undefined ? { editorDir: config.editorDir } : {}),
       ...(config.generatorDir !== undefined ? { generatorDir: config.generatorDir } : {}),
       ...(config.fusion !== undefined ? { fusion: config.fusion } : {}),
@@ -59,15 +60,28 @@ async function main(): Promise<number> {
     await processor?.close();
     return 2;
   }
+  // The model's folders (checked above by createFrameProcessor) and what it can do.
+  const model =
+    config.effect === 'edit'
+      ? modelForServer({
+          model: config.model,
+          ...(config.editorDir !== undefined ? { editorDir: config.editorDir } : {}),
+          ...(config.generatorDir !== undefined ? { generatorDir: config.generatorDir } : {}),
+          ...(config.captionerDir !== undefined ? { captionerDir: config.captionerDir } : {}),
+          refineEdit: config.refineEdit,
+        })
+      : undefined;
+  if (model !== undefined) log.info('model', { model: model.name, editor: model.editor, generator: model.generator, limited: model.levels !== undefined });
   // POST /v1/edit: the same model, in its own thread (loaded on the first photo).
   const photo =
-    config.effect === 'edit'
+    model !== undefined
       ? new PhotoWorker({
-          editorDir: config.editorDir ?? DEFAULT_EDITOR_DIR,
-          generatorDir: config.generatorDir ?? DEFAULT_GENERATOR_DIR,
+          editorDir: model.editor,
+          generatorDir: model.generator,
           ...(config.fusion !== undefined ? { fusion: config.fusion } : {}),
           refineEdit: config.refineEdit,
-          ...(config.refineEdit > 0 ? { captioner: config.captionerDir ?? DEFAULT_CAPTIONER_DIR } : {}),
+          ...(config.refineEdit > 0 ? { captioner: model.captioner } : {}),
+          ...(model.levels !== undefined ? { levels: [...model.levels] } : {}),
         })
       : undefined;
   const binary = resolveFfmpeg();
@@ -102,11 +116,12 @@ async function main(): Promise<number> {
     binary,
     ...(voice ? { recognizer } : {}),
     ...(photo !== undefined ? { photo } : {}),
+    ...(model !== undefined ? { model: { name: model.name, ...(model.levels !== undefined ? { levels: model.levels } : {}) } } : {}),
     ...(config.v4l2 !== undefined ? { v4l2: config.v4l2 } : {}),
   });
   process.stdout.write(
     [
-      `stream-server listening on ${server.url}  (effect: ${config.effect}, voice: ${voice ? 'on' : 'off'})`,
+      `stream-server listening on ${server.url}  (effect: ${config.effect}${model !== undefined ? `, model: ${model.name}` : ''}, voice: ${voice ? 'on' : 'off'})`,
       `  token: ${server.auth.token}${server.auth.required ? '' : '  (optional on loopback; --require-token to enforce)'}`,
       `  viewer: ${server.url}/?token=${server.auth.token}`,
       `  WHIP:   ${server.url}/whip   (Authorization: Bearer <token>)`,

@@ -90,3 +90,19 @@ describe('POST /v1/edit', () => {
     }
   });
 });
+
+describe('POST /v1/edit with a model that cannot do the command', () => {
+  it('answers 422 unsupported-edit with the model\'s message (PhotoWorker kind "unsupported")', async () => {
+    const refusing = {
+      edit: () => Promise.reject(Object.assign(new Error('command: this model cannot do hairColor=red; it can do: hairColor=blond'), { kind: 'unsupported' })),
+    };
+    const s = await startTestServer({ token: 'tok', photo: refusing });
+    try {
+      const r = await fetch(`${s.url}/v1/edit?text=${encodeURIComponent('red hair')}`, { method: 'POST', headers: { 'Content-Type': 'image/jpeg', Authorization: 'Bearer tok' }, body: jpeg });
+      expect(r.status).toBe(422);
+      expect(await r.json()).toEqual({ error: 'unsupported-edit', message: 'command: this model cannot do hairColor=red; it can do: hairColor=blond' });
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -20,7 +20,7 @@ import { type FrameProcessor, PassthroughProcessor } from '../media/frame-proces
 import { V4l2Sink } from '../media/v4l2-sink';
 import type { IceOptions } from '../peer/codecs';
 import { MAX_SDP_BYTES, candidatePolicy } from '../peer/sdp-check';
-import { Session, checkSessionId, newSessionId } from '../session/session';
+import { Session, type SessionModel, checkSessionId, newSessionId } from '../session/session';
 import type { RecognizerFactory } from '../session/voice';
 import { type Logger, silentLogger } from '../util/log';
 import type { RateLimits } from '../util/rate-limit';
@@ -67,6 +67,8 @@ export interface StreamServerOptions {
   iceAllowPrivate?: boolean;
   /** Photo editing for `POST /v1/edit` (face-pipeline's PhotoWorker); without it the endpoint answers 503. */
   photo?: PhotoService;
+  /** The model editing the frames (`--model`): sessions refuse commands outside its levels and tell clients about it. */
+  model?: SessionModel;
 }
 
 /** What `POST /v1/edit` needs: face-pipeline's `PhotoWorker` fits. Its errors carry a `kind` (no-face, command, not-an-image, too-large; mapped to statuses in `#photoEdit`). */
@@ -378,6 +380,7 @@ export class StreamServer {
       if (kind === 'too-large') return this.#jsonError(res, 413, { error: 'too-large', message }, cors);
       if (kind === 'no-face') return this.#jsonError(res, 422, { error: 'no-face', message }, cors);
       if (kind === 'command') return this.#jsonError(res, 422, { error: 'unknown-word', message, ...(suggestions ? { suggestions } : {}) }, cors);
+      if (kind === 'unsupported') return this.#jsonError(res, 422, { error: 'unsupported-edit', message }, cors);
       throw err;
     } finally {
       this.#photoQueue--;
@@ -424,6 +427,7 @@ export class StreamServer {
         ...(this.#o.rateLimits !== undefined ? { rateLimits: this.#o.rateLimits } : {}),
         ...(this.#o.recognizer ? { recognizer: this.#o.recognizer } : {}),
         ...(this.#o.binary ? { binary: this.#o.binary } : {}),
+        ...(this.#o.model ? { model: this.#o.model } : {}),
       });
       if (this.#closed) {
         await session.close('server shutdown');

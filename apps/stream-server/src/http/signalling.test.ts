@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { REAL_WORLD_LEVELS } from '@lfe/edit-language';
+import { parseServerMessage } from '@lfe/protocol';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -236,5 +238,63 @@ describe('commands over WebSocket and the data channel', () => {
 
   it('refuses ws for unknown sessions', async () => {
     await expect(wsConnect(`${server.url.replace('http', 'ws')}/ws/nope`)).rejects.toThrow(/404/);
+  });
+
+  it('a server without a model (--effect none) names none in state and takes every edit', async () => {
+    const a = await wsConnect(`${server.url.replace('http', 'ws')}/ws/cmd`);
+    expect(await a.next((m) => m['type'] === 'state')).not.toHaveProperty('model');
+    a.ws.send(JSON.stringify({ type: 'command', text: 'red hair', id: 'n1' }));
+    expect(await a.next((m) => m['type'] === 'ack')).toEqual({ type: 'ack', id: 'n1' });
+    a.ws.send(JSON.stringify({ type: 'command', text: 'undo' }));
+    a.ws.close();
+  });
+});
+
+describe('the real-face model: what it cannot do is refused, and the page is told what it can do', () => {
+  let server: StreamServer;
+  let pub: TestPublisher;
+  beforeAll(async () => {
+    server = await startTestServer({ model: { name: 'real', levels: REAL_WORLD_LEVELS } });
+    pub = new TestPublisher({ baseUrl: server.url, width: 160, height: 120 });
+    await pub.publish('real', true);
+  });
+  afterAll(async () => {
+    await pub?.close();
+    await server?.close();
+  });
+
+  it('state names the model and its levels (parsed by the page\'s strict parser); "red hair" → unsupported-edit, to the sender only, state unchanged', async () => {
+    const base = `${server.url.replace('http', 'ws')}/ws/real`;
+    const a = await wsConnect(base);
+    const b = await wsConnect(base);
+    const first = await a.next((m) => m['type'] === 'state');
+    const parsed = parseServerMessage(JSON.stringify(first));
+    expect(parsed.type === 'state' && parsed.model).toEqual({ name: 'real', supported: [...REAL_WORLD_LEVELS] });
+    await b.next((m) => m['type'] === 'state');
+    for (const [text, id] of [['red hair', 'u1'], ['thin eyebrows', 'u2'], ['add glasses and red hair', 'u3']] as const) {
+      a.ws.send(JSON.stringify({ type: 'command', text, id }));
+      const err = await a.next((m) => m['type'] === 'error' && m['id'] === id);
+      expect(err).toMatchObject({ code: 'unsupported-edit' });
+      expect(String(err['message'])).toMatch(/this model cannot do .*hairColor=red|eyebrows=thin/);
+      expect(String(err['message'])).toMatch(/it can do: .*eyewear=glasses/);
+    }
+    expect(server.sessions.get('real')?.edits.snapshot().edits).toEqual([]);
+    a.ws.send(JSON.stringify({ type: 'command', text: 'add sunglasses', id: 'ok' }));
+    expect(await a.next((m) => m['type'] === 'ack')).toEqual({ type: 'ack', id: 'ok' });
+    expect(await b.next((m) => m['type'] === 'state' && Array.isArray(m['edits']) && m['edits'].length === 1)).toHaveProperty('model.name', 'real');
+    expect(b.messages.filter((m) => m['type'] === 'error')).toEqual([]);
+    a.ws.close();
+    b.ws.close();
+  });
+
+  it('the data channel gets the same refusal', async () => {
+    const dc = pub.commands;
+    const got: Array<Record<string, unknown>> = [];
+    dc?.onMessage.subscribe((d) => got.push(JSON.parse(d.toString()) as Record<string, unknown>));
+    const deadline = Date.now() + 5000;
+    while (dc?.readyState !== 'open' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    dc?.send(JSON.stringify({ type: 'command', text: 'red hair', id: 'd1' }));
+    while (!got.some((m) => m['type'] === 'error') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(got.find((m) => m['type'] === 'error')).toMatchObject({ id: 'd1', code: 'unsupported-edit' });
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { RTCDataChannel } from 'werift';
-import { CommandError, InputTooLongError, UnknownWordError, parseCommand } from '@lfe/edit-language';
-import { type ClientMessage, type ServerMessage, parseClientMessage } from '@lfe/protocol';
+import { CommandError, InputTooLongError, UnknownWordError, UnsupportedEditError, checkSupported, parseCommand } from '@lfe/edit-language';
+import { type ClientMessage, type ModelInfo, type ServerMessage, parseClientMessage } from '@lfe/protocol';
 import { AudioPcmStream, type FfmpegBinary, SafeEmitter } from '@lfe/media';
 import { BadInputError, CapacityError, InvalidStateError, NotFoundError } from '../errors';
 import type { FrameProcessor, SessionView } from '../media/frame-processor';
@@ -19,8 +19,18 @@ export interface MessageSink {
   send(message: ServerMessage): void;
 }
 
+/** The model that edits this server's frames: its name and, when its world is limited, what it can do. */
+export interface SessionModel {
+  /** `synthetic` | `real` (face-pipeline's ModelName). */
+  readonly name: string;
+  /** The `attribute=level` edits it can do (edit-language's keys); absent: every edit of the vocabulary. */
+  readonly levels?: ReadonlySet<string>;
+}
+
 export interface SessionOptions {
   id: string;
+  /** The model: commands outside its `levels` are refused (`unsupported-edit`), and the clients are told its name and levels in `state`. Absent (`--effect none`): every command is taken. */
+  model?: SessionModel;
   processor: FrameProcessor;
   width: number;
   height: number;
@@ -79,6 +89,7 @@ export class Session extends SafeEmitter<SessionEvents> {
   #closed = false;
   #closePromise: Promise<void> | undefined;
   #statsTicks = 0;
+  #modelInfoCache: ModelInfo | undefined;
 
   private constructor(options: SessionOptions) {
     super();
@@ -296,18 +307,27 @@ export class Session extends SafeEmitter<SessionEvents> {
     }
   }
 
-  /** Parse text into the edit state; unknown words etc. go back to the sender only (if any). */
+  /**
+   * Parse text into the edit state; unknown words etc. go back to the sender only (if any). An edit
+   * the model cannot do (outside its levels) is refused the same way, as `unsupported-edit`; a
+   * spoken one goes to every client (the transcript went to them all), never a silent no-op.
+   */
   #applyCommand(text: string, id: string | undefined, from: MessageSink | undefined): void {
     try {
       const parsed = parseCommand(text);
+      const levels = this.#o.model?.levels;
+      if (levels !== undefined && parsed.kind === 'edit') checkSupported(parsed.edits, levels);
       this.#changed(this.edits.apply(parsed, text), id, from);
       this.#log.info('command applied', { text, edits: this.edits.snapshot().edits.length });
     } catch (err) {
       if (!(err instanceof CommandError)) throw err;
-      const code = err instanceof UnknownWordError ? 'unknown-word' : err instanceof InputTooLongError ? 'too-long' : 'invalid-command';
+      const code = err instanceof UnknownWordError ? 'unknown-word' : err instanceof InputTooLongError ? 'too-long' : err instanceof UnsupportedEditError ? 'unsupported-edit' : 'invalid-command';
       const suggestions = err instanceof UnknownWordError ? err.suggestions : undefined;
       if (from !== undefined) {
         this.#safeSend(from, { type: 'error', ...(id !== undefined ? { id } : {}), code, message: err.message, ...(suggestions ? { suggestions } : {}) });
+      } else if (err instanceof UnsupportedEditError) {
+        this.#log.info('voice command rejected', { code });
+        this.broadcast({ type: 'error', code, message: err.message });
       } else {
         this.#log.info('voice command rejected', { code });
       }
@@ -324,7 +344,15 @@ export class Session extends SafeEmitter<SessionEvents> {
   }
 
   #stateMessage(): ServerMessage {
-    return { type: 'state', ...this.edits.snapshot() };
+    return { type: 'state', ...this.edits.snapshot(), ...(this.#modelInfo !== undefined ? { model: this.#modelInfo } : {}) };
+  }
+
+  /** The model as `state` tells it (built once). */
+  get #modelInfo(): ModelInfo | undefined {
+    const m = this.#o.model;
+    if (m === undefined) return undefined;
+    this.#modelInfoCache ??= { name: m.name, ...(m.levels !== undefined ? { supported: [...m.levels] } : {}) };
+    return this.#modelInfoCache;
   }
 
   #sendStats(): void {
