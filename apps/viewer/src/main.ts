@@ -2,7 +2,6 @@
  * The viewer page: camera + mic → WHIP publish → processed video back on the same peer
  * connection; commands, transcript and stats over the session's WebSocket.
  */
-import { spokenCommands } from '@lfe/edit-language';
 import { MIC_MODES, type MicMode } from '@lfe/protocol';
 import './styles.css';
 import { CommandClient, ReconnectingSocket, type SocketStatus } from './protocol/command-client';
@@ -13,6 +12,7 @@ import { FrameWatch } from './media/frame-watch';
 import { publish, type Publication } from './media/publisher';
 import { LatencyTracker } from './stats/latency-tracker';
 import { byId, button } from './ui/dom';
+import { levelsKey, spokenCommandsFor, supportedLevels } from './ui/model-filter';
 import { suggestedCommands } from './ui/suggestions';
 import { applySuggestion, commandErrorView, editLabel, noticeForError, statsRows, type Notice } from './ui/view-model';
 import { Backoff } from './util/backoff';
@@ -118,6 +118,7 @@ function showNotice(n: Notice | undefined, retry?: () => void): void {
 
 function renderState(): void {
   const s = client.state;
+  if (s?.model !== undefined) renderModelHelp(supportedLevels(s.model));
   el.undo.disabled = !s?.canUndo;
   el.redo.disabled = !s?.canRedo;
   if (s !== undefined && !strengthDragging) {
@@ -244,23 +245,33 @@ el.strength.addEventListener('change', () => {
   client.strength(Number(el.strength.value));
 });
 
-el.suggestions.replaceChildren(
-  ...suggestedCommands().map((s) =>
-    button(s.text, () => {
-      el.input.value = s.text;
-      el.input.focus();
-    }, `Put “${s.text}” in the command box`),
-  ),
-);
-
-// The recogniser's grammar is exactly these phrases (edit-language `spokenCommands`).
-document.getElementById('spoken')?.replaceChildren(
-  ...spokenCommands().map((c) => {
-    const li = document.createElement('li');
-    li.textContent = c.text;
-    return li;
-  }),
-);
+/**
+ * The chips and the "What can I say?" list: only what the server's model can do (`state.model`;
+ * everything until the server has said). Re-rendered when that changes.
+ */
+let shownLevels: string | undefined;
+function renderModelHelp(levels: ReadonlySet<string> | undefined): void {
+  const key = levelsKey(levels);
+  if (key === shownLevels) return;
+  shownLevels = key;
+  el.suggestions.replaceChildren(
+    ...suggestedCommands(levels).map((s) =>
+      button(s.text, () => {
+        el.input.value = s.text;
+        el.input.focus();
+      }, `Put “${s.text}” in the command box`),
+    ),
+  );
+  // The recogniser's grammar is these phrases (edit-language `spokenCommands`), less what the model cannot do.
+  document.getElementById('spoken')?.replaceChildren(
+    ...spokenCommandsFor(levels).map((c) => {
+      const li = document.createElement('li');
+      li.textContent = c.text;
+      return li;
+    }),
+  );
+}
+renderModelHelp(undefined);
 
 el.previewToggle.addEventListener('change', () => {
   el.videos.classList.toggle('no-preview', !el.previewToggle.checked);

@@ -50,6 +50,15 @@ describe('CommandClient', () => {
     expect(c.stats?.fpsOut).toBe(30);
   });
 
+  it('keeps the model the server said (state.model) and drops a state whose model is malformed', () => {
+    const { c } = client();
+    expect(c.handle('{"type":"state","edits":[],"strength":1,"canUndo":false,"canRedo":false,"model":{"name":"real","supported":["eyewear=glasses"]}}', 0)).toBe('state');
+    expect(c.state?.model).toEqual({ name: 'real', supported: ['eyewear=glasses'] });
+    expect(c.handle('{"type":"state","edits":[],"strength":1,"canUndo":false,"canRedo":false,"model":{"name":"real","supported":[1]}}', 0)).toBeUndefined();
+    expect(c.badMessages).toBe(1);
+    expect(c.state?.model?.name).toBe('real');
+  });
+
   it('replaces a partial transcript line by the next, keeps the last lines only', () => {
     const { c } = client();
     c.handle('{"type":"transcript","text":"long","final":false}', 1);

@@ -9,7 +9,7 @@ import { type FetchLike, authHeaders } from './http';
 export class PhotoRefusedError extends Error {
   override readonly name = 'PhotoRefusedError';
   constructor(
-    readonly reason: 'no-face' | 'unknown-word' | 'not-an-image' | 'too-large',
+    readonly reason: 'no-face' | 'unknown-word' | 'unsupported-edit' | 'not-an-image' | 'too-large',
     message: string,
     readonly suggestions: readonly string[] = [],
   ) {
@@ -44,7 +44,7 @@ export async function editPhoto(fetchFn: FetchLike, base: string, photo: Blob, t
   const message = body.message ?? `HTTP ${res.status}`;
   if (res.status === 401) throw new AuthError(`photo: not authorised: ${message}`);
   if (res.status === 503) throw new CapacityError(`photo: ${message}`);
-  if (res.status === 422) throw new PhotoRefusedError(body.error === 'no-face' ? 'no-face' : 'unknown-word', message, body.suggestions ?? []);
+  if (res.status === 422) throw new PhotoRefusedError(body.error === 'no-face' ? 'no-face' : body.error === 'unsupported-edit' ? 'unsupported-edit' : 'unknown-word', message, body.suggestions ?? []);
   if (res.status === 415) throw new PhotoRefusedError('not-an-image', message);
   if (res.status === 413) throw new PhotoRefusedError('too-large', message);
   throw new HttpError(res.status, `photo: ${message}`);

@@ -1,6 +1,7 @@
 /**
  * Suggested commands, written by @lfe/edit-language's own realiser from the attribute schema, so
- * they always match what the server parses (a test parses every one back).
+ * they always match what the server parses (a test parses every one back), and only those the
+ * server's model can do (`levels`, from `state.model`).
  */
 import {
   EDITABLE_ATTRIBUTES,
@@ -13,6 +14,7 @@ import {
   type FaceDescription,
   type Lang,
 } from '@lfe/edit-language';
+import { canDo } from './model-filter';
 
 export interface Suggestion {
   readonly text: string;
@@ -52,7 +54,8 @@ function shortest(face: FaceDescription, attribute: EditableAttributeName, level
   return (best ?? fallback) as string;
 }
 
-export function suggestedCommands(): Suggestion[] {
+/** The suggestions; with `levels` (the model's `attribute=level` edits) only those it can do. */
+export function suggestedCommands(levels?: ReadonlySet<string>): Suggestion[] {
   const face = neutralFace();
   const out: Suggestion[] = [];
   for (const lang of ['en', 'zh'] as const) {
@@ -65,5 +68,5 @@ export function suggestedCommands(): Suggestion[] {
     }
   }
   out.push({ text: 'a bit bigger eyes', lang: 'en' }, { text: 'no glasses', lang: 'en' }, { text: '大眼睛长头发', lang: 'zh' });
-  return out;
+  return levels === undefined ? out : out.filter((s) => canDo(s.text, levels));
 }

@@ -93,6 +93,7 @@ export function commandErrorView(e: CommandFailure): { title: string; detail: st
     'unknown-word': 'Unknown word',
     'too-long': 'Command too long',
     'invalid-command': 'Could not understand that',
+    'unsupported-edit': 'This model cannot do that',
     'bad-message': 'Message refused',
     capacity: 'Server is full',
     auth: 'Not authorised',
