@@ -2,8 +2,26 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { applyEdits, levelOf, parseCommand, type EditableAttributeName } from '@lfe/edit-language';
-import { Editor, LiveFaceEditor, LocalFaceModel, alignmentFromLandmarks, cropAligned, initRuntime, type FaceModel, type ModelJob, type ModelOutput } from '@lfe/face-pipeline';
+import { UnsupportedEditError, applyEdits, levelOf, type EditableAttributeName } from '@lfe/edit-language';
+import {
+  DEFAULT_MODEL,
+  Editor,
+  LiveFaceEditor,
+  LocalFaceModel,
+  MODEL_ENV,
+  MissingModelError,
+  UnknownModelError,
+  alignmentFromLandmarks,
+  cropAligned,
+  initRuntime,
+  modelLevels,
+  parseForModel,
+  resolveModel,
+  selectModel,
+  type FaceModel,
+  type ModelJob,
+  type ModelOutput,
+} from '@lfe/face-pipeline';
 import { TestClip, faceLandmarks, hashInts, sample } from '@lfe/face-synth';
 import { Judge, encodePng, identityKept, imageGrid, type JudgeVerdict } from '@lfe/trainer';
 import { table } from '../bench/timing';
@@ -19,6 +37,11 @@ const USAGE = [
   "  npx nx run tools:eval-live -- [--faces 6] [--frames 24] [--edits \"add glasses;long hair;…\"] [--composite delta|replace|local-replace] [--strength 1] [--schedule inline|async] [--lag 7] [--refine-edit 0] [--json out.json] [--png sheet.png]",
   "--refine-edit N: the live loop's per-person edit refinement (LiveEditOptions.refineEdit, with the",
   "bundled captioner --captioner).",
+  `--model synthetic|real: the model whose editor, generator and captioner run (default ${DEFAULT_MODEL};`,
+  `env ${MODEL_ENV}); --editor / --generator / --captioner override its folders. The judge stays the`,
+  "synthetic world's (--judge, default models/judge), as the clips are face-synth renders. With --model",
+  "real, a command the real model cannot do (outside CelebA's labels + eye size + hair length, e.g.",
+  "\"red hair\") is refused before anything runs (exit code 2).",
   "--schedule async: the server's async schedule with the model's latency replayed deterministically:",
   "each generated face arrives `--lag` frames after the frame it was made from (the live bench",
   "measures the real age; ~7 frames at 30 fps on this machine) and is pasted, tracked, until then.",
@@ -41,8 +64,9 @@ const { values } = parseArgs({
     // `--edits` (not `--commands`, which `nx run` takes as its own option); `--commands` still works without nx.
     edits: { type: 'string' },
     commands: { type: 'string' },
-    editor: { type: 'string', default: '../models/default/editor' },
-    generator: { type: 'string', default: '../models/default/generator' },
+    model: { type: 'string' },
+    editor: { type: 'string' },
+    generator: { type: 'string' },
     judge: { type: 'string', default: '../models/judge' },
     json: { type: 'string' },
     png: { type: 'string' },
@@ -51,9 +75,27 @@ const { values } = parseArgs({
     schedule: { type: 'string', default: 'inline' },
     lag: { type: 'string', default: '7' },
     'refine-edit': { type: 'string', default: '0' },
-    captioner: { type: 'string', default: '../models/default/captioner' },
+    captioner: { type: 'string' },
   },
 });
+const DEFAULT_EDITS = 'add glasses;long hair;give her a beard;blond hair;big eyes;a smile;wear a hat';
+const texts = (values.edits ?? values.commands ?? DEFAULT_EDITS).split(';').map((s) => s.trim()).filter((s) => s !== '');
+let model: ReturnType<typeof resolveModel>;
+try {
+  const name = selectModel(values.model);
+  // What the model can do is checked at the parse step, before anything is loaded.
+  for (const text of texts) parseForModel(text, modelLevels(name));
+  model = resolveModel(name, {
+    editor: values.editor,
+    generator: values.generator,
+    captioner: values.captioner,
+    need: Number(values['refine-edit']) > 0 ? ['editor', 'generator', 'captioner'] : ['editor', 'generator'],
+  });
+} catch (e) {
+  if (!(e instanceof UnknownModelError || e instanceof UnsupportedEditError || e instanceof MissingModelError)) throw e;
+  console.error(`eval-live: ${e.message}`);
+  process.exit(e instanceof MissingModelError ? 1 : 2);
+}
 const schedule = values.schedule;
 const lag = Number(values.lag);
 if ((schedule !== 'inline' && schedule !== 'async') || !Number.isInteger(lag) || lag < 0 || lag > 60) {
@@ -114,7 +156,7 @@ if (!Number.isInteger(refineEdit) || refineEdit < 0 || refineEdit > 1000) {
   console.error('eval-live: --refine-edit wants an integer in 0…1000');
   process.exit(2);
 }
-const editor = Editor.load(values.editor, values.generator, refineEdit > 0 ? { captioner: values.captioner } : {});
+const editor = Editor.load(model.editor, model.generator, refineEdit > 0 ? { captioner: model.captioner } : {});
 const judge = Judge.load(values.judge);
 const W = 640;
 const H = 480;
@@ -125,9 +167,8 @@ const sheet: Uint8Array[] = [];
 const toBytes = (crop: Float32Array): Uint8Array => Uint8Array.from(crop, (v) => Math.max(0, Math.min(255, Math.round((v + 1) * 127.5))));
 const rows: Array<{ command: string; faces: number; frames: number; edited: number; untouched: number; identityKept: number }> = [];
 const t0 = performance.now();
-const DEFAULT_EDITS = 'add glasses;long hair;give her a beard;blond hair;big eyes;a smile;wear a hat';
-for (const text of (values.edits ?? values.commands ?? DEFAULT_EDITS).split(';').map((s) => s.trim()).filter((s) => s !== '')) {
-  const cmd = parseCommand(text);
+for (const text of texts) {
+  const cmd = parseForModel(text, model.levels);
   if (cmd.kind !== 'edit') throw new Error(`eval-live: "${text}" is not an edit`);
   let hit = 0;
   let floor = 0;
@@ -185,6 +226,6 @@ if (values.png !== undefined && sheet.length > 0) {
   const grid = imageGrid(Uint8Array.from(sheet.flatMap((b) => Array.from(b))), sheet.length, r, cols);
   writeFileSync(values.png, encodePng(grid.rgb, grid.width, grid.height));
 }
-if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ backend: rt.backend, composite, strength, refineEdit, schedule, ...(schedule === 'async' ? { lag } : {}), faces, frames, skip: SKIP, rows }, null, 2)}\n`);
+if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify({ backend: rt.backend, model: model.name, composite, strength, refineEdit, schedule, ...(schedule === 'async' ? { lag } : {}), faces, frames, skip: SKIP, rows }, null, 2)}\n`);
 editor.dispose();
 judge.dispose();
