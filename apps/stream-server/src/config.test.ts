@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_MODEL } from '@lfe/face-pipeline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseServeArgs } from './config';
 
@@ -35,8 +36,8 @@ describe('parseServeArgs', () => {
     expect(() => parseServeArgs(['--speech-command', 'asr "x'], {})).toThrow(/--speech-command: .*unclosed/);
   });
 
-  it('--model / LFE_MODEL / the config file pick the model; synthetic by default', () => {
-    expect(parseServeArgs([], {}).model).toBe('synthetic');
+  it('--model / LFE_MODEL / the config file pick the model; face-pipeline\'s DEFAULT_MODEL otherwise', () => {
+    expect(parseServeArgs([], {}).model).toBe(DEFAULT_MODEL);
     expect(parseServeArgs(['--model', 'real'], {}).model).toBe('real');
     expect(parseServeArgs([], { LFE_MODEL: 'real' }).model).toBe('real');
     expect(parseServeArgs(['--model', 'synthetic'], { LFE_MODEL: 'real' }).model).toBe('synthetic');

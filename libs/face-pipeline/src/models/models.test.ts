@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_MODEL,
   MODELS_ROOT,
+  MODEL_NAMES,
   MissingModelError,
   UnknownModelError,
   modelFolders,
@@ -25,9 +26,10 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('model selection', () => {
-  it('keeps the synthetic model as the default (models/default)', () => {
-    expect(DEFAULT_MODEL).toBe('synthetic');
-    expect(selectModel(undefined, {})).toBe('synthetic');
+  it('the default is DEFAULT_MODEL (the one constant to flip), a known model whose folders exist in the repo', () => {
+    expect(MODEL_NAMES).toContain(DEFAULT_MODEL);
+    expect(selectModel(undefined, {})).toBe(DEFAULT_MODEL);
+    expect(() => resolveModel(DEFAULT_MODEL)).not.toThrow();
     expect(existsSync(join(MODELS_ROOT, 'default/editor'))).toBe(true);
     expect(modelFolders('synthetic').editor).toBe(join(MODELS_ROOT, 'default/editor'));
   });
