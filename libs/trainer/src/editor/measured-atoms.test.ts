@@ -69,6 +69,7 @@ describe('measured atom directions (eye size, hair length)', () => {
         expect(s.zTop).toBeGreaterThan(s.zNotTop);
         expect(s.zBottom).toBeLessThan(s.zNotBottom);
       }
+      for (const s of stats) expect(s.calibrationFaces).toBe(80);
       expect(directions.size).toBe(24); // 2 attributes × 3 degrees × (set big, set small, increase, decrease)
       const per = g.numWs * 8;
       for (const d of directions.values()) {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { canonicalEdit, type Edit, type EditableAttributeName } from '@lfe/edit-language';
 import { loadCheckpoint, saveCheckpoint, type Encoder, type FaceTemplate, type Generator, type Provenance } from '@lfe/face-pipeline';
 import type { RealFaceDataset } from '@lfe/realface';
-import { eyeOpening, hairLengthProxy, loadLandmarkNet } from '../realface/measures';
+import { eyeOpening, hairLengthProxy, loadLandmarkNet, measureFaces } from '../realface/measures';
 import { editAtomKey } from './edit-pairs';
 import { labelsOfRow, REAL_ATOM_DEGREE } from './real-pairs';
 
@@ -24,8 +24,17 @@ export interface MeasuredDirectionStats {
   zTop: number;
   zNotBottom: number;
   zNotTop: number;
-  /** ‖β‖ of the unit-z direction (W+ per unit standard deviation of the measure, labels held fixed). */
+  /** ‖β‖ of the regression (W+ per unit standard deviation of the measure, labels held fixed). */
   betaNorm: number;
+  /**
+   * The measured change (in standard deviations) that G(w + β) − G(w) makes on the calibration faces,
+   * and the norm of the direction after calibration (β / that change, at most 10 β; β itself when the
+   * change is under 0.1 sd or reversed): a noisy measure
+   * attenuates β, so its gap is crossed by measuring what β does to generated faces.
+   */
+  calibrationFaces: number;
+  zPerBeta: number;
+  directionNorm: number;
 }
 
 /**
@@ -117,9 +126,10 @@ export function measuredAtomScales(attribute: EditableAttributeName, s: Pick<Mea
 /**
  * Atom directions for the attributes CelebA never labelled (eye size, hair length), from their
  * measured values (src/realface/measures.ts) on real train faces: each face inverted by the encoder,
- * the W+ code regressed on the standardised measure and the 40 labels (`conditionalDirection`), and
- * each atom ("big eyes", "a bit longer hair", …) the direction times the measured gap it must cross
- * (`measuredAtomScales`). No judge and no test face is read. Keys are `editAtomKey`s, values
+ * the W+ code regressed on the standardised measure and the 40 labels (`conditionalDirection`),
+ * the direction calibrated to one standard deviation of the measure on generated faces (a noisy
+ * measure attenuates the regression: `zPerBeta`), and each atom ("big eyes", "a bit longer hair", …)
+ * that direction times the measured gap it must cross (`measuredAtomScales`). No judge and no test face is read. Keys are `editAtomKey`s, values
  * [numWs · wDim] offsets, as `atomDirections` returns for captioner-optimised atoms.
  */
 export async function measuredAtomDirections(
@@ -127,7 +137,7 @@ export async function measuredAtomDirections(
   encoder: Encoder,
   set: RealFaceDataset,
   framing: FaceTemplate,
-  opts: { faces: number; log?: (l: string) => void },
+  opts: { faces: number; calibrationFaces?: number; log?: (l: string) => void },
 ): Promise<{ directions: Map<string, Float32Array>; stats: MeasuredDirectionStats[] }> {
   const rows = set.rowsOf('train').slice(0, opts.faces);
   const n = rows.length;
@@ -176,6 +186,9 @@ export async function measuredAtomDirections(
       return c === 0 ? 0 : s / c;
     };
     const st: MeasuredDirectionStats = {
+      calibrationFaces: 0,
+      zPerBeta: 0,
+      directionNorm: 0,
       attribute,
       faces: n,
       mean,
@@ -189,8 +202,23 @@ export async function measuredAtomDirections(
     };
     const beta = conditionalDirection(z, labels, set.names, w, dim);
     st.betaNorm = Math.hypot(...beta);
+    // Calibration on the first train faces' codes: what β does to the measure of generated faces.
+    const m = Math.min(n, opts.calibrationFaces ?? 200);
+    st.calibrationFaces = m;
+    const shape: [number, number, number] = [m, generator.numWs, generator.config.wDim];
+    const base = tf.tensor3d(w.subarray(0, m * dim), shape);
+    const img0 = tf.tidy(() => generator.synthesis(base, { noise: 'const' }));
+    const img1 = tf.tidy(() => generator.synthesis(tf.add(base, tf.reshape(tf.tensor1d(beta), [1, generator.numWs, generator.config.wDim])), { noise: 'const' }));
+    const [m0, m1] = [await measureFaces(img0, framing), await measureFaces(img1, framing)];
+    tf.dispose([base, img0, img1]);
+    const key = attribute as 'eyeSize' | 'hairLength';
+    st.zPerBeta = m0[key].reduce((a, v, i) => a + (m1[key][i]! - v), 0) / m / sd;
+    // β that barely moves (or reverses) the measure on generated faces is kept as it is, not blown up.
+    const gain = st.zPerBeta > 0.1 ? Math.min(10, 1 / st.zPerBeta) : 1;
+    st.directionNorm = st.betaNorm * gain;
     stats.push(st);
-    for (const { edit, scale } of measuredAtomScales(attribute, st)) directions.set(editAtomKey(edit), beta.map((b) => b * scale));
+    opts.log?.(`measured atoms: ${attribute}: β moves the measure by ${st.zPerBeta.toFixed(3)} sd on ${m} generated faces; direction ×${gain.toFixed(2)}`);
+    for (const { edit, scale } of measuredAtomScales(attribute, st)) directions.set(editAtomKey(edit), beta.map((b) => b * scale * gain));
   }
   return { directions, stats };
 }

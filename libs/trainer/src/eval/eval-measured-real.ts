@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { EDITABLE_ATTRIBUTES, commandForEdits, seededRandom, type Edit, type Lang } from '@lfe/edit-language';
 import { descriptorDistance, type EditOptions, type Editor, type FaceDescriptor, type FaceTemplate } from '@lfe/face-pipeline';
 import type { RealFaceDataset } from '@lfe/realface';
-import { eyeOpening, hairLengthProxy, loadLandmarkNet } from '../realface/measures';
+import { measureFaces as measure } from '../realface/measures';
 import type { RealCommand, RealCustomEdit, RealEditCase } from './eval-editor-real';
 
 /** A command on an attribute CelebA never labelled, checked by its measured value. */
@@ -35,24 +35,6 @@ export interface MeasuredEditsReport {
   /** Share of cases the reconstruction G(E(x)) alone already puts on the target side. */
   reconstructionEditAccuracy: Record<string, number>;
   methods: Record<string, MeasuredMethodReport>;
-}
-
-/** Eye opening and hair-length proxy of faces in [-1, 1] ([B,R,R,3]). */
-async function measure(x: tf.Tensor4D, framing: FaceTemplate): Promise<{ eyeSize: number[]; hairLength: number[] }> {
-  const net = await loadLandmarkNet();
-  const [b, r] = x.shape;
-  const t = tf.tidy(() => tf.clipByValue(tf.round(tf.mul(tf.add(x, 1), 127.5)), 0, 255));
-  const bytes = t.dataSync();
-  t.dispose();
-  const px = r * r * 3;
-  const eyeSize: number[] = [];
-  const hairLength: number[] = [];
-  for (let i = 0; i < b; i++) {
-    const img = Uint8Array.from(bytes.subarray(i * px, (i + 1) * px));
-    eyeSize.push(await eyeOpening(net, img, r, framing));
-    hairLength.push(hairLengthProxy(img, r));
-  }
-  return { eyeSize, hairLength };
 }
 
 /**

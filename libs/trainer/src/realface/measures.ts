@@ -107,3 +107,21 @@ export async function eyeOpening(net: LandmarkNet, img: Uint8Array, r: number, f
   const iod = Math.hypot(rr.x - l.x, rr.y - l.y);
   return (d(37, 41) + d(38, 40) + d(43, 47) + d(44, 46)) / 4 / iod;
 }
+
+/** Eye opening and hair-length proxy of each face of a batch in [-1, 1] ([B,R,R,3]); no tensor is left behind. */
+export async function measureFaces(x: tf.Tensor4D, framing: FaceTemplate): Promise<{ eyeSize: number[]; hairLength: number[] }> {
+  const net = await loadLandmarkNet();
+  const [b, r] = x.shape;
+  const t = tf.tidy(() => tf.clipByValue(tf.round(tf.mul(tf.add(x, 1), 127.5)), 0, 255));
+  const bytes = t.dataSync();
+  t.dispose();
+  const px = r * r * 3;
+  const eyeSize: number[] = [];
+  const hairLength: number[] = [];
+  for (let i = 0; i < b; i++) {
+    const img = Uint8Array.from(bytes.subarray(i * px, (i + 1) * px));
+    eyeSize.push(await eyeOpening(net, img, r, framing));
+    hairLength.push(hairLengthProxy(img, r));
+  }
+  return { eyeSize, hairLength };
+}
