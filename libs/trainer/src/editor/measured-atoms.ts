@@ -4,7 +4,7 @@ import { loadCheckpoint, saveCheckpoint, type Encoder, type FaceTemplate, type G
 import type { RealFaceDataset } from '@lfe/realface';
 import { eyeOpening, hairLengthProxy, loadLandmarkNet, measureFaces } from '../realface/measures';
 import { editAtomKey } from './edit-pairs';
-import { labelsOfRow, REAL_ATOM_DEGREE } from './real-pairs';
+import { labelsOfRow, realFaceImages, REAL_ATOM_DEGREE } from './real-pairs';
 
 export const ATOM_DIRECTIONS_KIND = 'lfe-atom-directions';
 
@@ -143,16 +143,11 @@ export async function measuredAtomDirections(
   const n = rows.length;
   if (n < 60) throw new RangeError(`measured atoms: need at least 60 faces, got ${n}`);
   const r = set.resolution;
-  const px = r * r * 3;
   const dim = generator.numWs * generator.config.wDim;
   const w = new Float32Array(n * dim);
   for (let s = 0; s < n; s += 100) {
     const part = rows.slice(s, s + 100);
-    const img = new Float32Array(part.length * px);
-    part.forEach((row, i) => {
-      const b = set.image(row);
-      for (let j = 0; j < px; j++) img[i * px + j] = b[j]! / 127.5 - 1;
-    });
+    const img = realFaceImages(set, part);
     const code = tf.tidy(() => encoder.encode(tf.tensor4d(img, [part.length, r, r, 3]), generator.params.get('mapping/w_avg')));
     w.set(code.dataSync(), s * dim);
     code.dispose();

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { EDITABLE_ATTRIBUTES, meetsCeleba } from '@lfe/edit-language';
 import type { Editor } from '@lfe/face-pipeline';
 import type { RealFaceDataset } from '@lfe/realface';
-import { labelsOfRow } from '../editor/real-pairs';
+import { labelsOfRow, realFaceImages } from '../editor/real-pairs';
 import { fitLinearSvm, interFaceGanEdit, type InterFaceGanDirections } from './eval-interfacegan';
 import { realCommands, type RealEditCase, type RealCustomEdit } from './eval-editor-real';
 
@@ -19,15 +19,10 @@ export function fitInterFaceGanReal(editor: Editor, set: RealFaceDataset, opts: 
   const n = rows.length;
   const wDim = editor.generator.config.wDim;
   const r = set.resolution;
-  const px = r * r * 3;
   const ws = new Float32Array(n * wDim);
   for (let s = 0; s < n; s += 100) {
     const part = rows.slice(s, s + 100);
-    const img = new Float32Array(part.length * px);
-    part.forEach((row, i) => {
-      const b = set.image(row);
-      for (let j = 0; j < px; j++) img[i * px + j] = b[j]! / 127.5 - 1;
-    });
+    const img = realFaceImages(set, part);
     const mean = tf.tidy(() => tf.mean(editor.invert(tf.tensor4d(img, [part.length, r, r, 3])), 1));
     ws.set(mean.dataSync(), s * wDim);
     mean.dispose();
