@@ -3,7 +3,7 @@ import { EDITABLE_ATTRIBUTES, meetsCeleba } from '@lfe/edit-language';
 import type { Editor } from '@lfe/face-pipeline';
 import type { RealFaceDataset } from '@lfe/realface';
 import { labelsOfRow, realFaceImages } from '../editor/real-pairs';
-import { fitLinearSvm, interFaceGanEdit, type InterFaceGanDirections } from './eval-interfacegan';
+import { directionsFromLabels, interFaceGanEdit, type InterFaceGanDirections } from './eval-interfacegan';
 import { realCommands, type RealEditCase, type RealCustomEdit } from './eval-editor-real';
 
 /**
@@ -28,37 +28,9 @@ export function fitInterFaceGanReal(editor: Editor, set: RealFaceDataset, opts: 
     mean.dispose();
     opts.log?.(`interfacegan: inverted ${Math.min(n, s + 100)}/${n} train faces`);
   }
-  const mean = new Float32Array(wDim);
-  const std = new Float32Array(wDim);
-  for (let i = 0; i < n; i++) for (let d = 0; d < wDim; d++) mean[d]! += ws[i * wDim + d]! / n;
-  for (let i = 0; i < n; i++) for (let d = 0; d < wDim; d++) std[d]! += (ws[i * wDim + d]! - mean[d]!) ** 2 / n;
-  for (let d = 0; d < wDim; d++) std[d] = Math.sqrt(std[d]!) + 1e-6;
-  const x = tf.tidy(() => tf.div(tf.sub(tf.tensor2d(ws, [n, wDim]), tf.tensor1d(mean)), tf.tensor1d(std))) as tf.Tensor2D;
   const labels = rows.map((row) => labelsOfRow(set, row));
-  const directions: InterFaceGanDirections['directions'] = new Map();
-  const minPos = opts.minPositives ?? 20;
-  try {
-    for (const c of realCommands()) {
-      const y = labels.map((l) => (meetsCeleba(c.target, l) ? 1 : -1));
-      const positives = y.filter((v) => v > 0).length;
-      if (positives < minPos || positives > n - minPos) continue;
-      const { normal } = fitLinearSvm(x, y, opts.iterations ?? 300);
-      const nW = normal.map((v, d) => v / std[d]!);
-      const len = Math.hypot(...nW);
-      const unit = Float32Array.from(nW, (v) => v / len);
-      let posMean = 0;
-      let negMean = 0;
-      for (let i = 0; i < n; i++) {
-        let p = 0;
-        for (let d = 0; d < wDim; d++) p += ws[i * wDim + d]! * unit[d]!;
-        if (y[i]! > 0) posMean += p / positives;
-        else negMean += p / (n - positives);
-      }
-      directions.set(`${c.edit.attribute}=${c.edit.level}`, { normal: unit, step: Math.max(0, posMean - negMean), positives });
-    }
-  } finally {
-    x.dispose();
-  }
+  const labelings = realCommands().map((c) => [`${c.edit.attribute}=${c.edit.level}`, labels.map((l) => (meetsCeleba(c.target, l) ? 1 : -1))] as const);
+  const directions = directionsFromLabels(ws, wDim, labelings, { iterations: opts.iterations ?? 300, minPositives: opts.minPositives ?? 20 });
   return { wDim, directions, samples: n };
 }
 

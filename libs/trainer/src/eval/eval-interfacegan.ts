@@ -31,21 +31,32 @@ export function fitInterFaceGan(g: Generator, judge: Judge, opts: { samples: num
     for (const v of judge.judge(img)) levels.push(v.levels);
     tf.dispose([w, img]);
   }
-  // Standardise W so one SVM regularisation fits every coordinate.
+  const labelings: Array<[string, number[]]> = [];
+  for (const spec of EDITABLE_ATTRIBUTES) spec.levels.forEach((_, level) => labelings.push([`${spec.name}=${level}`, levels.map((l) => (l[spec.name] === level ? 1 : -1))]));
+  const directions = directionsFromLabels(ws, wDim, labelings, { iterations: opts.iterations ?? 300, minPositives: opts.minPositives ?? 10 });
+  return { wDim, directions, samples: n };
+}
+
+/**
+ * One InterFaceGAN direction per labelling of the codes `ws` ([n, wDim]; labels ±1): W standardised
+ * so one SVM regularisation fits every coordinate, a class-balanced linear SVM, its normal taken
+ * back to W as a unit vector, and the step = the distance between the two classes' mean
+ * projections. Labellings with fewer than `minPositives` on either side get no direction.
+ */
+export function directionsFromLabels(ws: Float32Array, wDim: number, labelings: Iterable<readonly [string, number[]]>, opts: { iterations: number; minPositives: number }): InterFaceGanDirections['directions'] {
+  const n = ws.length / wDim;
   const mean = new Float32Array(wDim);
   const std = new Float32Array(wDim);
   for (let i = 0; i < n; i++) for (let d = 0; d < wDim; d++) mean[d]! += ws[i * wDim + d]! / n;
   for (let i = 0; i < n; i++) for (let d = 0; d < wDim; d++) std[d]! += (ws[i * wDim + d]! - mean[d]!) ** 2 / n;
   for (let d = 0; d < wDim; d++) std[d] = Math.sqrt(std[d]!) + 1e-6;
-  const x = tf.tidy(() => tf.div(tf.sub(tf.tensor2d(ws, [n, wDim]), tf.tensor1d(mean)), tf.tensor1d(std)));
-  const directions = new Map<string, { normal: Float32Array; step: number; positives: number }>();
-  const minPos = opts.minPositives ?? 10;
-  for (const spec of EDITABLE_ATTRIBUTES) {
-    spec.levels.forEach((_, level) => {
-      const y = levels.map((l) => (l[spec.name] === level ? 1 : -1));
+  const x = tf.tidy(() => tf.div(tf.sub(tf.tensor2d(ws, [n, wDim]), tf.tensor1d(mean)), tf.tensor1d(std))) as tf.Tensor2D;
+  const directions: InterFaceGanDirections['directions'] = new Map();
+  try {
+    for (const [key, y] of labelings) {
       const positives = y.filter((v) => v > 0).length;
-      if (positives < minPos || positives > n - minPos) return;
-      const { normal } = fitLinearSvm(x as tf.Tensor2D, y, opts.iterations ?? 300);
+      if (positives < opts.minPositives || positives > n - opts.minPositives) continue;
+      const { normal } = fitLinearSvm(x, y, opts.iterations);
       // Back to W: the SVM's normal in standardised space is a/σ per coordinate in W.
       const nW = normal.map((v, d) => v / std[d]!);
       const len = Math.hypot(...nW);
@@ -58,11 +69,12 @@ export function fitInterFaceGan(g: Generator, judge: Judge, opts: { samples: num
         if (y[i]! > 0) posMean += p / positives;
         else negMean += p / (n - positives);
       }
-      directions.set(`${spec.name}=${level}`, { normal: unit, step: Math.max(0, posMean - negMean), positives });
-    });
+      directions.set(key, { normal: unit, step: Math.max(0, posMean - negMean), positives });
+    }
+  } finally {
+    x.dispose();
   }
-  x.dispose();
-  return { wDim, directions, samples: n };
+  return directions;
 }
 
 /** Linear SVM (hinge loss + ½λ‖a‖², class-balanced) by full-batch Adam: the normal a and the bias b (decision a·x + b > 0). */
