@@ -17,6 +17,8 @@ export interface RealEditorArgs {
   identity: string;
   data?: string;
   faces: number;
+  /** 'test' (the report) or 'validation' (where variants and settings are chosen). */
+  split?: 'test' | 'validation';
   perFace: number;
   seed: number;
   refineEdit: number;
@@ -57,7 +59,7 @@ export async function runRealEditorEval(a: RealEditorArgs): Promise<void> {
     methods[`InterFaceGAN (replace; SVM on ${dirs.samples} inverted train faces' labels)`] = interFaceGanRealMethod(dirs);
   }
   try {
-    const report = await evaluateEditorReal(editor, judge, descriptor, cal.threshold, set, { faces: a.faces, perFace: a.perFace, seed: a.seed, methods, log: (l) => console.error(l) });
+    const report = await evaluateEditorReal(editor, judge, descriptor, cal.threshold, set, { faces: a.faces, perFace: a.perFace, seed: a.seed, methods, log: (l) => console.error(l), ...(a.split !== undefined ? { split: a.split } : {}) });
     let measured: MeasuredEditsReport | undefined;
     if (a.measured !== undefined && existsSync(a.measured)) {
       const stats = (JSON.parse(readFileSync(a.measured, 'utf8')) as { stats: MeasuredDirectionStats[] }).stats;
@@ -75,6 +77,7 @@ export async function runRealEditorEval(a: RealEditorArgs): Promise<void> {
         tertiles: { eyeSize: tert('eyeSize'), hairLength: tert('hairLength') },
         methods,
         log: (l) => console.error(l),
+        ...(a.split !== undefined ? { split: a.split } : {}),
       });
     }
     const md = formatRealEditorReport(report) + (measured !== undefined ? `\n\n${formatMeasuredEditsReport(measured)}` : '');

@@ -21,7 +21,9 @@
  *
  * --world real: the editor on real test faces (src/eval/eval-editor-real.ts), end to end as the
  * product runs it, scored by the real judge (models/real/judge) and the face descriptor
- * (models/real/identity.json): [--faces 1500] [--per-face 2] [--refine-edit 10] [--data DIR] [--out] [--md]
+ * (models/real/identity.json), the real model by default (--editor models/real/editor --generator
+ * models/real/generator): [--split test|validation] (validation: where variants and settings are
+ * chosen; test: the report) [--faces 1500] [--per-face 2] [--refine-edit 10] [--data DIR] [--out] [--md]
  * [--variants a,b] (other fusion variants of the bundle as rows) [--ifg-samples 2000] (the InterFaceGAN
  * baseline fitted on that many inverted train faces and their labels; 0 leaves it out)
  * [--measured training/edit-targets-real/measured-atoms/report.json] ("big eyes", "long/short hair"
@@ -49,8 +51,9 @@ const { values } = parseArgs({
     texts: { type: 'string' },
     out: { type: 'string' },
     md: { type: 'string' },
-    editor: { type: 'string', default: 'models/default/editor' },
-    generator: { type: 'string', default: 'models/default/generator' },
+    editor: { type: 'string' },
+    generator: { type: 'string' },
+    split: { type: 'string', default: 'test' },
     judge: { type: 'string' },
     faces: { type: 'string' },
     refine: { type: 'string', default: '0' },
@@ -85,13 +88,18 @@ if (values.world !== 'synthetic' && values.world !== 'real') {
   console.error('eval-editor: --world must be synthetic or real');
   process.exit(2);
 }
+if (values.split !== 'test' && values.split !== 'validation') {
+  console.error('eval-editor: --split must be test or validation');
+  process.exit(2);
+}
 if (values.world === 'real') {
   await initRuntime();
   await runRealEditorEval({
-    editor: values.editor,
-    generator: values.generator,
+    editor: values.editor ?? 'models/real/editor',
+    generator: values.generator ?? 'models/real/generator',
     captioner: values.captioner,
     judge: values.judge ?? 'models/real/judge',
+    split: values.split === 'validation' ? 'validation' : 'test',
     identity: values.identity,
     ...(values.data !== undefined ? { data: values.data } : {}),
     faces: int('faces', values.faces ?? '1500', 1),
@@ -127,14 +135,17 @@ if (values.texts !== undefined) {
 }
 
 await initRuntime();
-const info = readEditorInfo(values.editor);
-const g = loadGenerator(values.generator);
-const sha = (JSON.parse(readFileSync(join(values.generator, 'manifest.json'), 'utf8')) as { weights: { sha256: string } }).weights.sha256;
+// The synthetic world's models by default.
+const editorDir = values.editor ?? 'models/default/editor';
+const generatorDir = values.generator ?? 'models/default/generator';
+const info = readEditorInfo(editorDir);
+const g = loadGenerator(generatorDir);
+const sha = (JSON.parse(readFileSync(join(generatorDir, 'manifest.json'), 'utf8')) as { weights: { sha256: string } }).weights.sha256;
 if (sha !== info.generatorSha256) {
-  console.error(`eval-editor: ${values.editor} was trained for another generator than ${values.generator}; retrain it`);
+  console.error(`eval-editor: ${editorDir} was trained for another generator than ${generatorDir}; retrain it`);
   process.exit(2);
 }
-const encoder = loadEncoder(join(values.editor, 'encoder'));
+const encoder = loadEncoder(join(editorDir, 'encoder'));
 const judgeDir = values.judge ?? 'models/judge';
 const judge = Judge.load(judgeDir);
 const owned: Array<{ dispose(): void }> = [g, encoder, judge];
@@ -151,16 +162,16 @@ const strengths = values.strengths
     return s;
   });
 const variant = (name: string, at?: string, strengthsToo: readonly number[] = []): Array<[string, EditMethod]> | null => {
-  const dir = at ?? join(values.editor, name);
+  const dir = at ?? join(editorDir, name);
   if (!existsSync(join(dir, 'fusion', 'manifest.json'))) return null;
-  if (at === undefined) checkVariantEncoder(values.editor, name); // trained on this bundle encoder's latents (when it says)
+  if (at === undefined) checkVariantEncoder(editorDir, name); // trained on this bundle encoder's latents (when it says)
   const t = loadTextEncoder(join(dir, 'text-encoder'));
   const f = loadFusion(join(dir, 'fusion'));
   owned.push(t, f);
   return [[name, fusionMethod(t, f)], ...strengthsToo.map((s): [string, EditMethod] => [`${name}@${s}`, fusionMethod(t, f, s)])];
 };
-checkVariantEncoder(values.editor, info.defaultFusion);
-const def = variant('default', join(values.editor, info.defaultFusion), strengths);
+checkVariantEncoder(editorDir, info.defaultFusion);
+const def = variant('default', join(editorDir, info.defaultFusion), strengths);
 if (def === null) throw new Error(`eval-editor: the default variant ${info.defaultFusion} has no fusion`);
 for (const [k, m] of def) methods[k] = m;
 const refineEdit = values['refine-edit']
@@ -173,7 +184,7 @@ if (refineEdit.length > 0) {
   for (const n of refineEdit) methods[`default +refine ${n}`] = refinedMethod(def[0]![1], g, captioner, n, info.noise ?? 'const');
 }
 // Every other variant of the bundle (patent, residual, their distilled versions…), under its folder name.
-for (const name of readdirSync(values.editor).sort()) {
+for (const name of readdirSync(editorDir).sort()) {
   if (name === info.defaultFusion || !/^[a-z0-9-]+$/.test(name)) continue;
   const m = variant(name);
   if (m !== null) methods[name] = m[0]![1];
@@ -212,7 +223,7 @@ if (values.md !== undefined) {
   writeFileSync(
     values.md,
     `# Editor evaluation\n\nCommand: \`npx nx run trainer:eval-editor -- ${process.argv.slice(2).join(' ')}\` (${new Date().toISOString().slice(0, 10)}).\n` +
-      `Default variant: **${info.defaultFusion}**. Generator: \`${values.generator}\` (${sha.slice(0, 12)}…). Judge: \`${values.judge}\` (${judgeSha.slice(0, 12)}…).\n\n${table.replace(/^inversion on/m, '\n## Inversion\n\n```\ninversion on')}\n\`\`\`\n`,
+      `Default variant: **${info.defaultFusion}**. Generator: \`${generatorDir}\` (${sha.slice(0, 12)}…). Judge: \`${values.judge}\` (${judgeSha.slice(0, 12)}…).\n\n${table.replace(/^inversion on/m, '\n## Inversion\n\n```\ninversion on')}\n\`\`\`\n`,
   );
 }
 for (const o of owned) o.dispose();

@@ -1,4 +1,5 @@
 /** `nx run trainer:make-edit-targets`: the usage and options are in USAGE below (printed by `--help`). */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +15,7 @@ import {
   EDIT_TARGETS_KIND,
   type EditTargetConfig,
 } from '../editor/edit-targets';
+import { loadDiscriminator } from '../gan/discriminator';
 import { fmtDuration } from '../util/run-loop';
 import { stopRequests } from '../util/stop-requests';
 
@@ -95,6 +97,7 @@ console.error(`runtime: ${rt.backend} (${rt.reason})`);
 const generator = loadGenerator(c.generator);
 const encoder = loadEncoder(c.encoder);
 const captioner = Captioner.load(c.captioner);
+const discriminator = c.realismWeight > 0 ? loadDiscriminator(c.discriminator) : undefined;
 const realFaces = c.stream === 'real-atoms' ? await RealFaceDataset.open({ ...(values.data !== undefined ? { data: values.data } : {}), log: (l) => console.error(l) }) : undefined;
 const stop = stopRequests(out, 'make-edit-targets');
 const command = `npx nx run trainer:make-edit-targets -- ${process.argv.slice(2).join(' ')}`;
@@ -106,7 +109,7 @@ for (let s = 0; s < shards; s++) {
   if (done.has(s) || s % partN !== partI) continue;
   if (stop()) break;
   const t = performance.now();
-  const st = makeEditTargetShard(out, s, c, { generator, encoder, captioner, ...(realFaces !== undefined ? { realFaces } : {}) }, {
+  const st = makeEditTargetShard(out, s, c, { generator, encoder, captioner, ...(realFaces !== undefined ? { realFaces } : {}), ...(discriminator !== undefined ? { discriminator } : {}) }, {
     command,
     dataManifestSha256: null,
     date: new Date().toISOString(),
@@ -116,14 +119,16 @@ for (let s = 0; s < shards; s++) {
         : `edit pairs ${s * c.shardSize}…${(s + 1) * c.shardSize - 1} of stream ${c.seed} (face k = sample(hashInts(${c.seed}, k)) rendered, inverted by ${c.encoder})`,
     generatorSha256: sha.generatorSha256,
     captionerSha256: sha.captionerSha256,
-    objective: `min_Δ −log p(caption | G(w + Δ)) + ${c.latentWeight}·mean(c_l·Δ²), c_l = ${c.coarseWeight} on W+ rows < ${c.coarseLayers}; Adam(${c.lr}) × ${c.steps} steps`,
+    objective: `min_Δ −log p(caption | G(w + Δ)) + ${c.latentWeight}·mean(c_l·Δ²), c_l = ${c.coarseWeight} on W+ rows < ${c.coarseLayers}${c.realismWeight > 0 ? ` + ${c.realismWeight}·mean(relu(D(G(w)) − D(G(w + Δ)))), D = the discriminator of ${c.discriminator}` : ''}; Adam(${c.lr}) × ${c.steps} steps`,
+    ...(discriminator !== undefined ? { discriminatorSha256: createHash('sha256').update(readFileSync(join(c.discriminator, 'weights.bin'))).digest('hex') } : {}),
   });
   made++;
   const left = Math.ceil((shards - done.size) / partN) - made;
   const per = (performance.now() - t0) / made;
-  console.error(`shard ${s + 1}/${shards}: caption nll ${st.nllBefore.toFixed(2)} → ${st.nllAfter.toFixed(2)}, mean Δ² ${st.shift.toFixed(4)}, ${((performance.now() - t) / 1000).toFixed(1)} s; ETA ${fmtDuration((left * per) / 1000)}`);
+  console.error(`shard ${s + 1}/${shards}: caption nll ${st.nllBefore.toFixed(2)} → ${st.nllAfter.toFixed(2)}, mean Δ² ${st.shift.toFixed(4)}${discriminator !== undefined ? `, critic drop ${st.realismDrop.toFixed(2)}` : ''}, ${((performance.now() - t) / 1000).toFixed(1)} s; ETA ${fmtDuration((left * per) / 1000)}`);
 }
 generator.dispose();
 encoder.dispose();
 captioner.dispose();
+discriminator?.dispose();
 console.error(`make-edit-targets: ${listShards(out).length * c.shardSize} of ${total} pairs in ${out}`);

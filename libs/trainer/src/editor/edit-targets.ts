@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CheckpointError, loadCheckpoint, optimiseLatentOffset, padCaptionIds, saveCheckpoint, type Captioner, type Encoder, type Generator, type Provenance } from '@lfe/face-pipeline';
 import type { RealFaceDataset } from '@lfe/realface';
 import { atomFor, atomPair, editAtomKey, editAtoms, renderPairs, sharedCommandPair, type EditPair, type EditPairOptions, type TargetCaption } from './edit-pairs';
+import type { Discriminator } from '../gan/discriminator';
 import { REAL_ATOM_ALIASES, realAtomPair, realAtoms, realFaceImages } from './real-pairs';
 
 export const EDIT_TARGETS_KIND = 'lfe-edit-targets';
@@ -58,6 +59,15 @@ export interface EditTargetConfig {
    * attribute is asked to stay).
    */
   targetCaption: TargetCaption;
+  /**
+   * A GAN training state whose discriminator is the realism critic ('' = none): with
+   * `realismWeight` > 0 the objective adds realismWeight · mean(relu(D(G(w)) − D(G(w + Δ)))), so
+   * an offset may not make the face look less like the training faces (to the GAN's own critic)
+   * than its reconstruction does. Without it the captioner is satisfied by colour casts (green
+   * "glasses", orange "blond") that the critic scores far below the reconstruction.
+   */
+  discriminator: string;
+  realismWeight: number;
 }
 
 export type EditTargetStream = 'pairs' | 'atoms' | 'real-atoms';
@@ -85,6 +95,8 @@ export const DEFAULT_EDIT_TARGET_CONFIG: EditTargetConfig = {
   shareGroup: 1,
   stream: 'pairs',
   targetCaption: 'requested',
+  discriminator: '',
+  realismWeight: 0,
 };
 
 export function resolveEditTargetConfig(user: Partial<EditTargetConfig> = {}): EditTargetConfig {
@@ -103,6 +115,9 @@ export function resolveEditTargetConfig(user: Partial<EditTargetConfig> = {}): E
   for (const k of ['latentWeight', 'coarseWeight'] as const) if (!(c[k] >= 0)) throw new TypeError(`edit-targets config: ${k} must be ≥ 0`);
   if (!(c.zhFraction >= 0 && c.zhFraction <= 1)) throw new TypeError('edit-targets config: zhFraction must be in [0, 1]');
   if (c.noise !== 'const' && c.noise !== 'none') throw new TypeError('edit-targets config: noise must be "const" or "none"');
+  if (!(c.realismWeight >= 0)) throw new TypeError('edit-targets config: realismWeight must be ≥ 0');
+  if (typeof c.discriminator !== 'string') throw new TypeError('edit-targets config: discriminator must be a folder path or ""');
+  if (c.realismWeight > 0 && c.discriminator === '') throw new TypeError('edit-targets config: realismWeight > 0 needs a discriminator (a GAN training state folder, e.g. training/gan-real/state)');
   return c;
 }
 
@@ -133,14 +148,27 @@ export function optimiseEditOffsets(
   w: tf.Tensor3D,
   pairs: ReadonlyArray<Pick<EditPair, 'captionIds' | 'style'>>,
   c: OffsetOptimiseConfig,
-): { delta: tf.Tensor3D; nllBefore: number; nllAfter: number } {
+  realism?: { discriminator: Discriminator; weight: number },
+): { delta: tf.Tensor3D; nllBefore: number; nllAfter: number; realismDrop: number } {
   const ids = padCaptionIds(pairs.map((p) => p.captionIds));
   const styles = pairs.map((p) => p.style);
+  const D = realism !== undefined && realism.weight > 0 ? realism.discriminator : undefined;
+  // The critic's score of each reconstruction: the bar an edited face may not fall under.
+  const bar = D === undefined ? null : tf.tidy(() => D.apply(generator.synthesis(w, { noise: c.noise })));
   try {
-    const r = optimiseLatentOffset(generator, w, (img) => captioner.loss(img, ids, styles), c);
-    return { delta: r.delta, nllBefore: r.before, nllAfter: r.after };
+    const caption = (img: tf.Tensor4D): tf.Scalar => captioner.loss(img, ids, styles);
+    const objective = bar === null ? caption : (img: tf.Tensor4D): tf.Scalar => tf.add(caption(img), tf.mul(realism!.weight, tf.mean(tf.relu(tf.sub(bar, D!.apply(img)))))) as tf.Scalar;
+    const r = optimiseLatentOffset(generator, w, objective, c);
+    if (bar === null) return { delta: r.delta, nllBefore: r.before, nllAfter: r.after, realismDrop: 0 };
+    // Report the caption loss and the critic's drop apart (the objective sums them).
+    const [nll, drop] = tf.tidy(() => {
+      const img = generator.synthesis(tf.add(w, r.delta) as tf.Tensor3D, { noise: c.noise });
+      return [caption(img).dataSync()[0]!, tf.mean(tf.sub(bar, D!.apply(img))).dataSync()[0]!];
+    });
+    return { delta: r.delta, nllBefore: r.before, nllAfter: nll!, realismDrop: drop! };
   } finally {
     ids.dispose();
+    bar?.dispose();
   }
 }
 
@@ -168,9 +196,9 @@ export function makeEditTargetShard(
   dir: string,
   shard: number,
   c: EditTargetConfig,
-  parts: { generator: Generator; encoder: Encoder; captioner: Captioner; realFaces?: RealFaceDataset },
+  parts: { generator: Generator; encoder: Encoder; captioner: Captioner; realFaces?: RealFaceDataset; discriminator?: Discriminator },
   provenance: { command: string; dataManifestSha256: string | null; date: string; [extra: string]: unknown },
-): { nllBefore: number; nllAfter: number; shift: number } {
+): { nllBefore: number; nllAfter: number; shift: number; realismDrop: number } {
   const { generator: g, encoder, captioner } = parts;
   const r = g.config.resolution;
   const start = shard * c.shardSize;
@@ -179,6 +207,9 @@ export function makeEditTargetShard(
   let before = 0;
   let after = 0;
   let shift = 0;
+  let drop = 0;
+  if (c.realismWeight > 0 && parts.discriminator === undefined) throw new TypeError('edit targets: realismWeight > 0 needs parts.discriminator');
+  const realism = c.realismWeight > 0 ? { discriminator: parts.discriminator!, weight: c.realismWeight } : undefined;
   const real = c.stream === 'real-atoms' ? realSource(parts.realFaces, r) : null;
   for (let b = 0; b < c.shardSize; b += c.batchSize) {
     const n = Math.min(c.batchSize, c.shardSize - b);
@@ -194,7 +225,7 @@ export function makeEditTargetShard(
     }
     const x = tf.tensor4d(images, [n, r, r, 3]);
     const w = encoder.encode(x, g.params.get('mapping/w_avg'));
-    const res = optimiseEditOffsets(g, captioner, w, pairs, { ...c, shared: c.shareGroup > 1 });
+    const res = optimiseEditOffsets(g, captioner, w, pairs, { ...c, shared: c.shareGroup > 1 }, realism);
     ws.push(w.dataSync() as Float32Array);
     const d = res.delta.dataSync() as Float32Array;
     if (res.delta.shape[0] === n) deltas.push(d);
@@ -202,10 +233,11 @@ export function makeEditTargetShard(
     shift += tf.tidy(() => tf.mean(tf.square(res.delta)).dataSync()[0]!) * n;
     before += res.nllBefore * n;
     after += res.nllAfter * n;
+    drop += res.realismDrop * n;
     tf.dispose([x, w, res.delta]);
   }
   const shape = [c.shardSize, g.numWs, g.config.wDim];
-  const stats = { nllBefore: before / c.shardSize, nllAfter: after / c.shardSize, shift: shift / c.shardSize };
+  const stats = { nllBefore: before / c.shardSize, nllAfter: after / c.shardSize, shift: shift / c.shardSize, realismDrop: drop / c.shardSize };
   const tmp = join(dir, `.${shardName(shard)}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   saveCheckpoint(tmp, {

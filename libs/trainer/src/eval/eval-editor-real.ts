@@ -111,9 +111,11 @@ export async function evaluateEditorReal(
   descriptor: FaceDescriptor,
   identityThreshold: number,
   set: RealFaceDataset,
-  opts: { faces: number; perFace?: number; seed?: number; methods: Record<string, EditOptions | RealCustomEdit>; log?: (l: string) => void },
+  opts: { faces: number; perFace?: number; seed?: number; methods: Record<string, EditOptions | RealCustomEdit>; log?: (l: string) => void; split?: 'test' | 'validation' },
 ): Promise<RealEditorReport> {
-  const split = set.split('test');
+  // The test split reports; the validation split is where choices (variants, training settings) are made.
+  const splitName = opts.split ?? 'test';
+  const split = set.split(splitName);
   const n = Math.min(opts.faces, split.count);
   const batch = split.slice(0, n);
   const x = tf.tensor4d(batch.images, batch.shape);
@@ -138,8 +140,8 @@ export async function evaluateEditorReal(
     tf.dispose(reconParts);
     const reconVerdicts: ReturnType<RealJudge['judge']> = [];
     forChunks(recon, (part) => reconVerdicts.push(...judge.judge(part)));
-    // The realism reference: as many validation faces (other people than the edited ones).
-    const ref = set.split('validation').slice(0, n);
+    // The realism reference: as many faces of another split (other people than the edited ones).
+    const ref = set.split(splitName === 'test' ? 'validation' : 'train').slice(0, n);
     const refX = tf.tensor4d(ref.images, ref.shape);
     const statsOf = async (imgs: tf.Tensor4D): Promise<{ j: ReturnType<typeof gaussianStats>; f: ReturnType<typeof gaussianStats> }> => {
       const dim = judge.config.featureDim;
@@ -236,7 +238,7 @@ export async function evaluateEditorReal(
         reconstructionEditAccuracy: reconOk / cases.length,
       };
     }
-    return { world: 'real', split: 'test', faces: n, cases: cases.length, methods, identityThreshold };
+    return { world: 'real', split: splitName, faces: n, cases: cases.length, methods, identityThreshold };
   } finally {
     x.dispose();
   }

@@ -55,9 +55,10 @@ export async function evaluateMeasuredEditsReal(
     tertiles: Record<'eyeSize' | 'hairLength', [number, number]>;
     methods: Record<string, EditOptions | RealCustomEdit>;
     log?: (l: string) => void;
+    split?: 'test' | 'validation';
   },
 ): Promise<MeasuredEditsReport> {
-  const split = set.split('test');
+  const split = set.split(opts.split ?? 'test');
   const n = Math.min(opts.faces, split.count);
   const batch = split.slice(0, n);
   const x = tf.tensor4d(batch.images, batch.shape);

@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { convScale, dense, ParamStore } from '@lfe/face-pipeline';
+import { CheckpointError, convScale, dense, loadCheckpoint, ParamStore } from '@lfe/face-pipeline';
 
 export interface DiscriminatorConfig {
   resolution: number;
@@ -112,4 +113,29 @@ export class Discriminator {
   dispose(): void {
     this.params.dispose();
   }
+}
+
+/**
+ * The discriminator of a GAN training state (`trainer:train-gan` or `trainer-torch:train-gan`
+ * write `state/` with the `D/…` tensors and the run's config): the GAN's own realism critic, for
+ * objectives that must keep an image looking like the training faces (edit targets' realism term).
+ * It is part of the generator's training, not a measurement network (those are the judges).
+ */
+export function loadDiscriminator(dir: string): Discriminator {
+  const { manifest, tensors } = loadCheckpoint(dir);
+  const cfg = manifest.architecture.config as { generator?: { resolution?: unknown }; discriminator?: Partial<DiscriminatorConfig> };
+  const resolution = cfg.generator?.resolution;
+  const d = cfg.discriminator;
+  if (typeof resolution !== 'number' || d === undefined || typeof d.channelBase !== 'number' || typeof d.channelMax !== 'number' || typeof d.mbstdGroup !== 'number') {
+    throw new CheckpointError('not a GAN training state: its config lacks generator.resolution or discriminator {channelBase, channelMax, mbstdGroup}', join(dir, 'manifest.json'));
+  }
+  const D = new Discriminator({ resolution, channelBase: d.channelBase, channelMax: d.channelMax, mbstdGroup: d.mbstdGroup });
+  const own = new Map([...tensors].filter(([k]) => k.startsWith('D/')).map(([k, v]) => [k.slice(2), v]));
+  try {
+    D.params.fromArrays(own);
+  } catch (e) {
+    D.dispose();
+    throw new CheckpointError(`discriminator weights do not fit its config: ${(e as Error).message}`, join(dir, 'weights.bin'));
+  }
+  return D;
 }
