@@ -4,10 +4,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { StreamServer } from '../http/server';
 import { percentileOfSorted } from '../media/stats';
 import type { EditProcessor } from '../media/edit-processor';
-import type { LiveComposite } from '@lfe/face-pipeline';
+import { DEFAULT_MODEL, parseModelName, type LiveComposite, type ModelName } from '@lfe/face-pipeline';
 import { createFrameProcessor } from '../processors';
 import { createLogger } from '../util/log';
 import { faceClipSource } from '../testing/face-clip';
+import { realFaceClipSource } from '../testing/real-face-clip';
 import { TestPublisher } from '../testing/werift-client';
 
 /** What `--help` prints (the live benchmark's documentation). */
@@ -26,6 +27,10 @@ const USAGE = [
   "(steady state: the refined offset is made once per session, in the warm-up);",
   "`--schedule inline,async` runs the inline schedule (one row per `--model-every`) and the async one",
   "(the model in its own thread; no frame waits for it).",
+  `\`--model synthetic|real\` (default ${DEFAULT_MODEL}) picks the model; the clip is a face of that model's`,
+  "world: a face-synth render for the synthetic model, for the real one the first full-size test face",
+  "without glasses from the real-face data set (`--data DIR`, default ../shared/realface), panned,",
+  "zoomed and turned over a background (made at run time, never stored).",
 ].join('\n');
 if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
   console.log(USAGE);
@@ -34,6 +39,8 @@ if (process.argv.slice(2).some((a) => a === '--help' || a === '-h')) {
 const { values } = parseArgs({
   options: {
     effect: { type: 'string', default: 'none,edit' },
+    model: { type: 'string' },
+    data: { type: 'string' },
     editor: { type: 'string' },
     generator: { type: 'string' },
     command: { type: 'string', default: 'add glasses' },
@@ -51,8 +58,11 @@ const { values } = parseArgs({
   },
 });
 
+const model: ModelName = parseModelName(values.model ?? DEFAULT_MODEL);
+
 interface Run {
   effect: string;
+  model: ModelName;
   /** Model every N frames (edit runs, inline schedule). */
   modelEvery?: number;
   /** When the model runs (edit runs). */
@@ -72,6 +82,7 @@ interface Run {
 
 async function runOnce(effect: 'none' | 'edit', schedule: 'inline' | 'async', modelEvery: number, composite: LiveComposite, refineEdit: number, sessions: number, seconds: number, warmup: number, width: number, height: number, fps: number): Promise<Run> {
   const processor = createFrameProcessor(effect, {
+    model,
     composite,
     ...(values.editor !== undefined ? { editorDir: values.editor } : {}),
     ...(values.generator !== undefined ? { generatorDir: values.generator } : {}),
@@ -92,7 +103,7 @@ async function runOnce(effect: 'none' | 'edit', schedule: 'inline' | 'async', mo
     viewerDist: '/nonexistent',
     log: createLogger({ app: 'bench' }, { level: 'warn' }),
   });
-  const clip = faceClipSource(width, height, fps);
+  const clip = model === 'real' ? await realFaceClipSource(width, height, fps, values.data !== undefined ? { data: values.data } : {}) : faceClipSource(width, height, fps);
   const pubs = Array.from({ length: sessions }, () => new TestPublisher({ baseUrl: server.url, width, height, fps, source: clip.source }));
   try {
     for (const [i, p] of pubs.entries()) {
@@ -127,6 +138,7 @@ async function runOnce(effect: 'none' | 'edit', schedule: 'inline' | 'async', mo
     const r1 = (x: number): number => Math.round(x * 10) / 10;
     return {
       effect,
+      model,
       ...(effect === 'edit' ? { schedule, ...(schedule === 'inline' ? { modelEvery } : {}), composite, refineEdit } : {}),
       sessions,
       fpsOut: r1(fpsSum / sessions),
@@ -192,8 +204,8 @@ async function main(): Promise<void> {
   for (const r of runs) {
     if (r.stagesMs.edit !== undefined) lines.push('', `${label(r)}, ${r.sessions} stream(s), ${r.schedule === 'async' ? 'model ms per job batch, track / paste ms per frame, age of the pasted face' : 'mean ms per model-run frame'}: ${Object.entries(r.stagesMs.edit).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
-  const out = { machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, width: Number(values.width), height: Number(values.height), fps: Number(values.fps), runs };
+  process.stdout.write(`model: ${model}; clip: ${model === 'real' ? 'a real test face (RealFaceClip)' : 'a face-synth render (TestClip)'}; command "${values.command ?? ''}"\n${lines.join('\n')}\n`);
+  const out = { model, machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, width: Number(values.width), height: Number(values.height), fps: Number(values.fps), runs };
   if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(out, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
