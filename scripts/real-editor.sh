@@ -4,7 +4,8 @@
 #   1. captions of the real train and validation faces from their CelebA labels (tmp/real-captions, 3 s)
 #   2. the CNN + LSTM captioner grounded on them (PyTorch engine; ~55 min alone on 2 cores)
 #   3. one captioner-optimised direction per real atom on real train faces (27 atoms × 2 groups of 16
-#      faces; two processes, one core each, ~20 min)
+#      faces), held by the GAN's own discriminator to stay as realistic as the reconstruction
+#      (training/edit-targets-real-critic.json; two processes, one core each, ~40 min)
 #   3b. directions for eye size and hair length from their measured values (no caption states them;
 #      3000 inverted train faces, ~2 min)
 #   4. the atom-distilled fusion, residual (the default) and the patent's tanh(A·w + B·f + b) (~15 min each)
@@ -47,11 +48,11 @@ if ! step captioner; then
 fi
 
 if ! step targets; then
-  RESUME=(); [ -f training/edit-targets-real/targets.json ] && RESUME=(--resume)
-  $TSX libs/trainer/src/cli/make-edit-targets.ts --out training/edit-targets-real --pairs 896 \
-    --config training/edit-targets-real.json --part 0/2 "${RESUME[@]}" "${DATA[@]}" &
+  RESUME=(); [ -f training/edit-targets-real-critic/targets.json ] && RESUME=(--resume)
+  $TSX libs/trainer/src/cli/make-edit-targets.ts --out training/edit-targets-real-critic --pairs 896 \
+    --config training/edit-targets-real-critic.json --part 0/2 "${RESUME[@]}" "${DATA[@]}" &
   sleep 20 # the first process writes targets.json; the second resumes into the same folder
-  $TSX libs/trainer/src/cli/make-edit-targets.ts --out training/edit-targets-real --pairs 896 --part 1/2 --resume "${DATA[@]}"
+  $TSX libs/trainer/src/cli/make-edit-targets.ts --out training/edit-targets-real-critic --pairs 896 --part 1/2 --resume "${DATA[@]}"
   wait
   done_ targets
 fi
@@ -63,9 +64,12 @@ fi
 
 for v in residual patent; do
   if ! step "fusion-$v"; then
-    CFG=training/editor-distill-real.json; [ "$v" = patent ] && CFG=training/editor-distill-real-patent.json
-    RESUME=(); [ -d "training/editor-real-$v/state" ] && RESUME=(--resume)
-    $TSX libs/trainer/src/cli/train-editor.ts --out models/real/editor --work "training/editor-real-$v" \
+    # Both learn the critic-held directions (the shipped patent fusion was trained on the earlier,
+    # critic-free ones: its manifest says so).
+    CFG=training/editor-distill-real-critic.json; WORK=training/editor-real-critic-residual
+    [ "$v" = patent ] && CFG=training/editor-distill-real-patent.json && WORK=training/editor-real-patent
+    RESUME=(); [ -d "$WORK/state" ] && RESUME=(--resume)
+    $TSX libs/trainer/src/cli/train-editor.ts --out models/real/editor --work "$WORK" \
       --config "$CFG" --variant "$v" "${RESUME[@]}" "${DATA[@]}"
     done_ "fusion-$v"
   fi

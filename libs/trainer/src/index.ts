@@ -10,6 +10,7 @@ export type { ImageSource } from './gan/image-source';
 export { runGan } from './gan/run-gan';
 export { encodePng, imageGrid } from './util/png';
 export { Judge, DEFAULT_JUDGE_CONFIG } from './judge/judge';
+export { RealJudge, type RealVerdict } from './judge/real-judge';
 export type { JudgeVerdict, JudgeConfig } from './judge/judge';
 export { frechetDistance, frechetDistanceFromStats, gaussianStats } from './judge/frechet';
 export { fdRealReal } from './judge/fd-real-real';

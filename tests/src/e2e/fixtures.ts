@@ -4,10 +4,12 @@
  * −60 dB noise floor (without it the recogniser's accuracy collapses, see DESIGN.md).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import type { FaceDescription } from '@lfe/edit-language';
-import { RENDERER_VERSION, sample } from '@lfe/face-synth';
+import { RENDERER_VERSION, sample, y4mFrame, y4mHeader } from '@lfe/face-synth';
+import { RealFaceClip, firstFullSizeFaceWithout, loadFullSizeFace } from '@lfe/realface';
 
 export const ROOT = join(import.meta.dirname, '../../..');
 export const FIXTURE_DIR = join(ROOT, 'tmp/e2e');
@@ -48,6 +50,32 @@ export function cameraClip(): string {
   ]);
   renameSync(tmp, out);
   return out;
+}
+
+/**
+ * The real-face camera clip: the first full-size test face whose CelebA label says no glasses
+ * (so "add glasses" is a visible change), panned, zoomed, rolled and turned over a background at
+ * 640×480, 30 fps, 5 s, with the frame stamp (`RealFaceClip`). Made at test time from the shared
+ * data set into tmp/e2e (git-ignored): the data's terms forbid committing any copy of its faces.
+ */
+export const REAL_CAMERA_CLIP = { width: 640, height: 480, fps: 30, seconds: 5 } as const;
+
+/** The real camera clip as a y4m file and the clip object that made it (for its geometry). */
+export async function realCameraClip(): Promise<{ file: string; clip: RealFaceClip; face: number }> {
+  mkdirSync(FIXTURE_DIR, { recursive: true });
+  const c = REAL_CAMERA_CLIP;
+  const face = firstFullSizeFaceWithout('Eyeglasses');
+  const clip = new RealFaceClip(await loadFullSizeFace(face), { width: c.width, height: c.height, fps: c.fps, stamp: true });
+  const out = join(FIXTURE_DIR, `real-clip-${face}-${c.width}x${c.height}-${c.seconds}s-v1-stamp.y4m`);
+  if (existsSync(out) && statSync(out).size > 0) return { file: out, clip, face };
+  const tmp = `${out}.tmp.y4m`;
+  const stream = createWriteStream(tmp);
+  stream.write(y4mHeader(c.width, c.height, c.fps));
+  for (let i = 0; i < c.fps * c.seconds; i++) if (!stream.write(y4mFrame(clip.frame(i)))) await once(stream, 'drain');
+  stream.end();
+  await once(stream, 'finish');
+  renameSync(tmp, out);
+  return { file: out, clip, face };
 }
 
 /**

@@ -2,12 +2,14 @@
  * Judge the face in video frames grabbed from the page: align it to the model's crop with the
  * clip's ground-truth geometry (read from the frame stamp), then ask the shipped judge.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadImage, createCanvas } from '@napi-rs/canvas';
 import * as tf from '@tensorflow/tfjs';
-import { FaceTracker, alignmentFromLandmarks, cropAligned, initRuntime } from '@lfe/face-pipeline';
+import { FaceDescriptor, FaceTracker, alignmentFromLandmarks, cropAligned, descriptorDistance, initRuntime } from '@lfe/face-pipeline';
+import type { RealFaceClip } from '@lfe/realface';
 import { TestClip, faceLandmarks, readFrameNumber } from '@lfe/face-synth';
-import { Judge } from '@lfe/trainer';
+import { Judge, RealJudge } from '@lfe/trainer';
 import type { Page } from 'playwright-core';
 import { CAMERA_CLIP, ROOT, cameraClipFace } from './fixtures';
 
@@ -84,4 +86,49 @@ export async function judgeEyewear(dataUrls: readonly string[]): Promise<FrameVe
     judge.dispose();
   }
   return { frames: dataUrls.length, judged: eyewear.length, eyewear, faceApiFaces };
+}
+
+export interface RealFrameVerdicts {
+  frames: number;
+  /** Frames judged (their frame stamp was readable). */
+  judged: number;
+  /** The real judge's Eyeglasses decision per judged frame. */
+  glasses: boolean[];
+  /** Per judged frame: descriptor distance between this frame's face and the clip's own frame's face (same stamp). */
+  distance: number[];
+  /** The calibrated identity threshold (models/real/identity.json). */
+  threshold: number;
+}
+
+/**
+ * Judge the face in frames of the real-face camera clip as the page shows them: each frame's stamp
+ * says which clip frame it is, the clip's geometry cuts the photo's square back out (the data set's
+ * framing, the real judge's input), the real judge says whether it wears glasses, and face-api's
+ * descriptor says how far it is from the same clip frame as the camera made it.
+ */
+export async function judgeRealFrames(dataUrls: readonly string[], clip: RealFaceClip, frameCount: number): Promise<RealFrameVerdicts> {
+  await initRuntime();
+  const judge = RealJudge.load(join(ROOT, 'models/real/judge'));
+  const { threshold, crop } = JSON.parse(readFileSync(join(ROOT, 'models/real/identity.json'), 'utf8')) as { threshold: number; crop: number };
+  const descriptor = await FaceDescriptor.load({ crop });
+  const r = judge.config.resolution;
+  const glasses: boolean[] = [];
+  const distance: number[] = [];
+  try {
+    for (const url of dataUrls) {
+      const img = await decode(url);
+      const n = readFrameNumber(img, Math.round((8 * img.height) / clip.options.height));
+      if (n >= frameCount) continue; // stamp unreadable
+      const shown = tf.tensor4d(clip.cropFace(img, n, r), [1, r, r, 3]);
+      const made = tf.tensor4d(clip.cropFace(clip.frame(n), n, r), [1, r, r, 3]);
+      glasses.push(judge.judge(shown)[0]!.has['Eyeglasses'] === true);
+      const both = tf.concat([shown, made]) as tf.Tensor4D;
+      const [a, b] = await descriptor.describe(both);
+      distance.push(descriptorDistance(a!, b!));
+      tf.dispose([shown, made, both]);
+    }
+  } finally {
+    judge.dispose();
+  }
+  return { frames: dataUrls.length, judged: glasses.length, glasses, distance, threshold };
 }

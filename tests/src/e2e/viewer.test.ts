@@ -1,16 +1,21 @@
 /**
  * Browser end-to-end: real chromium (fake camera = stamped face-synth clip, fake mic = espeak-ng
- * with a −60 dB noise floor), real stream server (`--effect none`), the built viewer page.
- * Screenshots go to test-output/e2e/. Prints capture→display latency p50/p95 and fps.
+ * with a −60 dB noise floor), real stream server (`--effect none`), the built viewer page; the full
+ * face pipeline with the synthetic model on that clip; and the product's default model (the
+ * real-face one) on a camera clip made at test time from a real 256-px test face of the shared data
+ * set (`RealFaceClip`: panned, zoomed and turned over a background at 640×480), read back by the
+ * real judge and the face descriptor. Screenshots go to test-output/e2e/. Prints capture→display
+ * latency p50/p95 and fps.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumMissing, launchWithFakeMedia } from './browser';
-import { ROOT, buildViewer, cameraClip, hasCommand, speechWav } from './fixtures';
+import { REAL_CAMERA_CLIP, ROOT, buildViewer, cameraClip, hasCommand, realCameraClip, speechWav } from './fixtures';
 import { takeHeavyLock, type HeldLock } from './heavy-lock';
-import { grabFrames, judgeEyewear } from './judge-frames';
+import { grabFrames, judgeEyewear, judgeRealFrames } from './judge-frames';
+import type { RealFaceClip } from '@lfe/realface';
 import { serveTarget, startServer, type RunningServer } from './server';
 
 const SHOTS = join(ROOT, 'test-output/e2e');
@@ -97,10 +102,9 @@ interface Rig {
   page: Page;
 }
 
-async function openRig(serverArgs: readonly string[], wav: string | undefined): Promise<Rig> {
+async function openRig(serverArgs: readonly string[], wav: string | undefined, clip: string = cameraClip()): Promise<Rig> {
   mkdirSync(SHOTS, { recursive: true });
   buildViewer();
-  const clip = cameraClip();
   const rig: Partial<Rig> = { lock: await takeHeavyLock() };
   if (!rig.lock!.held) console.warn('[e2e] /tmp/heavy.lock is held by another job; running without it (timings share the CPU)');
   try {
@@ -304,13 +308,14 @@ describe.skipIf(skipReason !== undefined)(`viewer in chromium against the stream
 
 });
 
-describe.skipIf(skipReason !== undefined)(`viewer in chromium against the full face pipeline (--effect edit)${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
+describe.skipIf(skipReason !== undefined)(`viewer in chromium against the full face pipeline (--effect edit --model synthetic)${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
   let rig: Partial<Rig> = {};
   let server: RunningServer | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    rig = await openRig(['--effect', 'edit', '--no-voice'], undefined);
+    // The synthetic model on face-synth's clip: the world with exact ground truth (the synthetic judge).
+    rig = await openRig(['--effect', 'edit', '--model', 'synthetic', '--no-voice'], undefined);
     server = rig.server!;
     page = rig.page!;
   }, 240_000);
@@ -380,3 +385,84 @@ describe.skipIf(skipReason !== undefined)(`viewer in chromium against the full f
   }, 120_000);
 });
 
+describe.skipIf(skipReason !== undefined)(`viewer in chromium, the default (real-face) model on a real face (--effect edit)${skipReason ? ` — skipped: ${skipReason}` : ''}`, () => {
+  let rig: Partial<Rig> = {};
+  let server: RunningServer | undefined;
+  let page: Page;
+  let clip: RealFaceClip;
+  let face = 0;
+  /** Processed frames under the identity threshold (−1 until the edit test measured them). */
+  let identityUnder = -1;
+
+  beforeAll(async () => {
+    // A real test face from ../shared/realface made into a moving 640×480 camera clip at test time
+    // (tmp/e2e, git-ignored); a missing data folder fails here, naming the path.
+    const made = await realCameraClip();
+    clip = made.clip;
+    face = made.face;
+    // No --model: the product's default model is the one under test.
+    rig = await openRig(['--effect', 'edit', '--no-voice'], undefined, made.file);
+    server = rig.server!;
+    page = rig.page!;
+  }, 240_000);
+
+  afterAll(() => closeRig(rig, 'server-edit-real.log'), 30_000);
+
+  it('"add glasses" on a real face: the real judge reads glasses on ≥ 6 of 8 processed frames and none on the camera frames; the descriptor distances are measured', async () => {
+    const s = server as RunningServer;
+    expect(s.output(), 'the server runs the real-face model by default').toMatch(/model: real/);
+    await page.goto(`${s.url}/?token=${TOKEN}`);
+    await waitFor('peer connected and command socket open', async () => {
+      const v = await snapshot(page);
+      return v.peer === 'connected' && v.socket === 'open' ? v : undefined;
+    }, 30_000).catch((err: unknown) => {
+      throw new Error(`${String(err)}\nserver output:\n${s.output().slice(-3000)}`);
+    });
+    await waitFor('processed video playing', async () => (await page.evaluate("document.getElementById('processed').videoWidth")) as number > 0, 30_000);
+    await page.waitForTimeout(2000);
+    const frames = REAL_CAMERA_CLIP.fps * REAL_CAMERA_CLIP.seconds;
+    // Before any edit: what the video path alone (encode, send, decode) does to the descriptor.
+    const before = await judgeRealFrames(await grabFrames(page, 'processed', 4, 150), clip, frames);
+    await type(page, 'add glasses');
+    await waitFor('glasses edit', async () => (await editLabels(page)).some((l) => /glasses/.test(l)), 10_000);
+    await waitFor('frames edited by the face pipeline', async () => {
+      const text = await (await fetch(`${s.url}/metrics`)).text();
+      return Number(/^lfe_edited_frames_total (\d+)/m.exec(text)?.[1] ?? 0) > 30;
+    }, 20_000).catch((err: unknown) => {
+      throw new Error(`${String(err)}\nserver output:\n${s.output().slice(-3000)}`);
+    });
+    await page.waitForTimeout(3000);
+    await shot(page, '11-real-face-glasses');
+    const snap = await waitFor('latency samples', async () => {
+      const v = await snapshot(page);
+      return v.latency.count >= 30 && v.server !== undefined ? v : undefined;
+    }, 20_000);
+    console.log(`[e2e] capture→display (real model, real face ${face}, "add glasses"): ${JSON.stringify(latencyLine(snap))}`);
+    const processed = await judgeRealFrames(await grabFrames(page, 'processed', 8, 150), clip, frames);
+    const camera = await judgeRealFrames(await grabFrames(page, 'preview', 8, 150), clip, frames);
+    const count = (v: boolean[]): number => v.filter(Boolean).length;
+    const under = processed.distance.filter((d) => d < processed.threshold).length;
+    console.log(
+      `[e2e] real judge on page frames after "add glasses" (face ${face}): processed ${count(processed.glasses)} of ${processed.judged} judged frames wear glasses, ` +
+        `camera ${count(camera.glasses)} of ${camera.judged}; descriptor distance processed↔camera ${processed.distance.map((d) => d.toFixed(3)).join(' ')} (threshold ${processed.threshold.toFixed(3)}: ${under} under); ` +
+        `before the edit (video path only) ${before.distance.map((d) => d.toFixed(3)).join(' ')}, glasses on ${count(before.glasses)} of ${before.judged}; camera ${camera.distance.map((d) => d.toFixed(3)).join(' ')}`,
+    );
+    expect(camera.judged, 'camera frames whose stamp reads back').toBeGreaterThanOrEqual(6);
+    expect(count(camera.glasses), 'the real judge reads no glasses on the camera frames').toBe(0);
+    expect(processed.judged, 'processed frames whose stamp reads back').toBe(8);
+    expect(count(processed.glasses), 'the real judge reads glasses on ≥ 6 of 8 processed frames').toBeGreaterThanOrEqual(6);
+    // The video path alone keeps the person (this checks the measurement: codec, crop, descriptor).
+    expect(before.distance.every((d) => d < before.threshold), 'before the edit the processed face is the camera face').toBe(true);
+    identityUnder = under;
+  }, 120_000);
+
+  // Issue "Real faces, part 3" asks that the person stays the same by the descriptor (distance under
+  // the calibrated threshold) with "add glasses" on. Not met yet: on this face the live edit moves the
+  // descriptor 0.42–0.44 (threshold 0.389; offline, on the data set's own 64-px crop, 0.38), see
+  // docs/realface-editor.md. A known gap, kept visible: this test passes while the criterion fails,
+  // and fails — to be turned into a plain `it` — the day the editor keeps the person here.
+  it.fails('known gap: the glasses-wearing face is the same person by the descriptor on ≥ 6 of 8 frames', () => {
+    expect(identityUnder, 'the identity check ran (the test above got that far)').toBeGreaterThanOrEqual(0);
+    expect(identityUnder).toBeGreaterThanOrEqual(6);
+  });
+});

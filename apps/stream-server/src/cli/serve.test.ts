@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,13 +41,20 @@ describe('serve with the face editor: a missing or damaged model stops the start
     expect(r.stderr).toMatch(/trained for generator weights 000000000000…/);
   }, 60_000);
 
-  // Skipped once models/real/editor exists (then the server would start with it).
-  it.skipIf(existsSync(join(ROOT, 'models/real/editor')))('--model real without models/real/editor → exit 2 naming the folder and how to make it', async () => {
-    const r = await serve(['--model', 'real']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(join(ROOT, 'models/real/editor'));
-    expect(r.stderr).toMatch(/bash scripts\/real-editor\.sh/);
-  }, 60_000);
+  it('with no --model the server starts with the shipped real-face model (and --model synthetic with the synthetic one)', async () => {
+    for (const [args, name] of [[[], 'real'], [['--model', 'synthetic'], 'synthetic']] as const) {
+      const child = spawn(TSX, [SERVE, '--port', '0', '--host', '127.0.0.1', '--no-voice', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LFE_MODEL: '' } });
+      let out = '';
+      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+      child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      const started = Date.now();
+      while (!/listening on/.test(out) && child.exitCode === null && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 100));
+      child.kill('SIGTERM');
+      await exited;
+      expect(out, out.slice(-2000)).toMatch(new RegExp(`listening on .*model: ${name}`));
+    }
+  }, 90_000);
 
   it('an unknown --model → exit 2 with the choices', async () => {
     const r = await serve(['--model', 'celeba']);

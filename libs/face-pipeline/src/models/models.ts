@@ -15,7 +15,7 @@ export type ModelName = 'synthetic' | 'real';
 export const MODEL_NAMES: readonly ModelName[] = ['synthetic', 'real'];
 
 /** The model the server and the CLIs use when neither `--model` nor `LFE_MODEL` says otherwise. */
-export const DEFAULT_MODEL: ModelName = 'synthetic';
+export const DEFAULT_MODEL: ModelName = 'real';
 
 /** The environment variable that picks the model where no `--model` flag is given. */
 export const MODEL_ENV = 'LFE_MODEL';

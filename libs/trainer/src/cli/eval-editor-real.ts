@@ -56,6 +56,7 @@ export async function runRealEditorEval(a: RealEditorArgs): Promise<void> {
     const dirs = fitInterFaceGanReal(editor, set, { faces: a.ifgFaces!, log: (l) => console.error(l) });
     ifg = { samples: dirs.samples, directions: dirs.directions.size };
     console.error(`interfacegan: ${dirs.directions.size} directions from ${dirs.samples} inverted train faces and their labels`);
+    methods[`InterFaceGAN (delta, localized; SVM on ${dirs.samples} inverted train faces' labels)`] = interFaceGanRealMethod(dirs, 'delta');
     methods[`InterFaceGAN (replace; SVM on ${dirs.samples} inverted train faces' labels)`] = interFaceGanRealMethod(dirs);
   }
   try {

@@ -41,11 +41,14 @@ describe('evaluateEditorReal (trainer:eval-editor --world real) with the InterFa
         faces: 6,
         perFace: 1,
         seed: 3,
-        methods: { product: { composite: 'replace', refineEdit: 0 }, interfacegan: interFaceGanRealMethod(dirs) },
+        methods: { product: { composite: 'replace', refineEdit: 0 }, interfacegan: interFaceGanRealMethod(dirs), 'interfacegan delta': interFaceGanRealMethod(dirs, 'delta') },
       });
       expect(tf.memory().numTensors).toBe(before);
+      expect(report.split).toBe('test');
       expect(report.cases).toBe(12); // one command per face, in English and Chinese
-      expect(Object.keys(report.methods)).toEqual(['product', 'interfacegan']);
+      expect(Object.keys(report.methods)).toEqual(['product', 'interfacegan', 'interfacegan delta']);
+      // The delta composite keeps most of the input: its identity is at least the regenerated face's.
+      expect(report.methods['interfacegan delta']!.identityKept).toBeGreaterThanOrEqual(report.methods['interfacegan']!.identityKept);
       for (const m of Object.values(report.methods)) {
         for (const v of [m.editAccuracy, m.identityKept, m.attributesKept, m.reconstructionEditAccuracy]) {
           expect(v).toBeGreaterThanOrEqual(0);
@@ -57,6 +60,10 @@ describe('evaluateEditorReal (trainer:eval-editor --world real) with the InterFa
         expect(Object.values(m.perCommand).reduce((s, v) => s + v.n, 0)).toBe(12);
       }
       expect(formatRealEditorReport(report)).toContain('| interfacegan |');
+      // Choices are made on the validation split: the same evaluation there.
+      const onValidation = await evaluateEditorReal(editor, judge, descriptor, cal.threshold, set, { faces: 2, perFace: 1, seed: 3, split: 'validation', methods: { product: { composite: 'delta', refineEdit: 0 } } });
+      expect(onValidation.split).toBe('validation');
+      expect(onValidation.cases).toBe(4);
       // The commands CelebA cannot check, scored on their measured values.
       const measured = await evaluateMeasuredEditsReal(editor, descriptor, cal.threshold, set, {
         faces: 6,

@@ -266,7 +266,7 @@ function siblings(attribute: EditableAttributeName): string[] {
 export function formatRealEditorReport(r: RealEditorReport): string {
   const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
   const lines = [
-    `real world, ${r.faces} test faces, ${r.cases} cases (each command in English and Chinese); identity threshold ${r.identityThreshold.toFixed(3)}`,
+    `real world, ${r.faces} ${r.split} faces, ${r.cases} cases (each command in English and Chinese); identity threshold ${r.identityThreshold.toFixed(3)}`,
     '| method | edit acc. (mean over commands) | identity kept | unrequested kept | FD-judge edited / recon. | FD-face edited / recon. | en / zh edit acc. | ms/edit |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];

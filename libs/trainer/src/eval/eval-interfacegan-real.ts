@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { EDITABLE_ATTRIBUTES, meetsCeleba } from '@lfe/edit-language';
-import type { Editor } from '@lfe/face-pipeline';
+import { EDITABLE_ATTRIBUTES, meetsCeleba, type EditableAttributeName } from '@lfe/edit-language';
+import { regionMask, type Editor } from '@lfe/face-pipeline';
 import type { RealFaceDataset } from '@lfe/realface';
 import { labelsOfRow, realFaceImages } from '../editor/real-pairs';
 import { directionsFromLabels, interFaceGanEdit, type InterFaceGanDirections } from './eval-interfacegan';
@@ -35,13 +35,18 @@ export function fitInterFaceGanReal(editor: Editor, set: RealFaceDataset, opts: 
 }
 
 /** The baseline as an edit method of `evaluateEditorReal`: invert, move along the command's direction, regenerate (the whole face, like the editor's "replace"). */
-export function interFaceGanRealMethod(dirs: InterFaceGanDirections): RealCustomEdit {
+export function interFaceGanRealMethod(dirs: InterFaceGanDirections, composite: 'replace' | 'delta' = 'replace'): RealCustomEdit {
   return {
     customEdit: (editor: Editor, x: tf.Tensor4D, c: RealEditCase) =>
       tf.tidy(() => {
         const w = editor.invert(x);
         const target = { attribute: c.command.edit.attribute, level: c.command.edit.level ?? EDITABLE_ATTRIBUTES.find((s) => s.name === c.command.edit.attribute)!.defaultLevel };
-        return editor.generate(interFaceGanEdit(dirs, w, Array.from({ length: x.shape[0] }, () => [target])));
+        const edited = editor.generate(interFaceGanEdit(dirs, w, Array.from({ length: x.shape[0] }, () => [target])));
+        if (composite === 'replace') return edited;
+        // The product's composite: the input plus the change, where the edited attribute lives.
+        const r = x.shape[1];
+        const mask = tf.tensor4d(regionMask([c.command.edit.attribute as EditableAttributeName], r), [1, r, r, 1]);
+        return tf.clipByValue(tf.add(x, tf.mul(tf.sub(edited, editor.generate(w)), mask)), -1, 1) as tf.Tensor4D;
       }),
   };
 }
