@@ -77,7 +77,7 @@ describe('shipped editor, edit CLI → judge', () => {
         ['refined', ['--refine-edit', '10']],
       ] as const) {
         const out = join(dir, `${name}-${k}.png`);
-        const r = await run(TSX, [CLI, '--in', input, '--aligned', '--text', command, '--out', out, ...extra], { cwd: ROOT });
+        const r = await run(TSX, [CLI, '--model', 'synthetic', '--in', input, '--aligned', '--text', command, '--out', out, ...extra], { cwd: ROOT });
         expect(r.stderr).toMatch(/"blond hair" on 1 of 1 face\(s\) asked for \(1 found\) in 64×64/);
         if ((await judgeFile(out)).hairColor === wanted(k)) hits[name]++;
       }
