@@ -391,8 +391,6 @@ describe.skipIf(skipReason !== undefined)(`viewer in chromium, the default (real
   let page: Page;
   let clip: RealFaceClip;
   let face = 0;
-  /** Processed frames under the identity threshold (−1 until the edit test measured them). */
-  let identityUnder = -1;
 
   beforeAll(async () => {
     // A real test face from ../shared/realface made into a moving 640×480 camera clip at test time
@@ -453,16 +451,10 @@ describe.skipIf(skipReason !== undefined)(`viewer in chromium, the default (real
     expect(count(processed.glasses), 'the real judge reads glasses on ≥ 6 of 8 processed frames').toBeGreaterThanOrEqual(6);
     // The video path alone keeps the person (this checks the measurement: codec, crop, descriptor).
     expect(before.distance.every((d) => d < before.threshold), 'before the edit the processed face is the camera face').toBe(true);
-    identityUnder = under;
+    // Issue "Real faces, part 3" asks that the person stays the same by the descriptor (distance under
+    // the calibrated threshold) with "add glasses" on. Not met yet, and at the edge: frames under the
+    // threshold were 0 to 5 of 8 across six runs (0.36–0.47; offline, on the data set's own 64-px
+    // crop, 0.38). Printed above, not asserted: an assertion either way would flake
+    // (docs/results.md, "Live on a real face").
   }, 120_000);
-
-  // Issue "Real faces, part 3" asks that the person stays the same by the descriptor (distance under
-  // the calibrated threshold) with "add glasses" on. Not met yet: on this face the live edit moves the
-  // descriptor 0.42–0.44 (threshold 0.389; offline, on the data set's own 64-px crop, 0.38), see
-  // docs/realface-editor.md. A known gap, kept visible: this test passes while the criterion fails,
-  // and fails — to be turned into a plain `it` — the day the editor keeps the person here.
-  it.fails('known gap: the glasses-wearing face is the same person by the descriptor on ≥ 6 of 8 frames', () => {
-    expect(identityUnder, 'the identity check ran (the test above got that far)').toBeGreaterThanOrEqual(0);
-    expect(identityUnder).toBeGreaterThanOrEqual(6);
-  });
 });
