@@ -12,14 +12,15 @@ export function faceClipSource(width: number, height: number, fps = 30, seed = 3
   const base = sample(hashInts(seed, 0));
   const face: FaceDescription = { attributes: { ...base.attributes, eyewear: 0, hat: 0 }, identity: base.identity };
   const clip = new TestClip(face, { width, height, fps });
-  return {
-    face,
-    clip,
-    source: (n) => {
-      const img = clip.frame(n);
-      const frame = { width, height, data: Buffer.from(img.data) };
-      stampFrameNumber(frame, n);
-      return frame;
-    },
+  return { face, clip, source: stampedSource((n) => clip.frame(n)) };
+}
+
+/** A publisher source from a clip's frames: each copied into its own buffer with the frame number stamped in. */
+export function stampedSource(frame: (n: number) => { width: number; height: number; data: Uint8Array }): (n: number) => RgbFrame {
+  return (n) => {
+    const img = frame(n);
+    const out = { width: img.width, height: img.height, data: Buffer.from(img.data) };
+    stampFrameNumber(out, n);
+    return out;
   };
 }

@@ -1,5 +1,5 @@
-import { stampFrameNumber } from '@lfe/protocol';
 import type { RgbFrame } from '@lfe/media';
+import { stampedSource } from './face-clip';
 import { RealFaceClip, firstFullSizeFaceWithout, loadFullSizeFace } from '@lfe/realface';
 
 /**
@@ -11,14 +11,5 @@ import { RealFaceClip, firstFullSizeFaceWithout, loadFullSizeFace } from '@lfe/r
 export async function realFaceClipSource(width: number, height: number, fps = 30, opts: { face?: number; data?: string } = {}): Promise<{ source: (n: number) => RgbFrame; face: number; clip: RealFaceClip }> {
   const face = opts.face ?? firstFullSizeFaceWithout('Eyeglasses', opts.data !== undefined ? { data: opts.data } : {});
   const clip = new RealFaceClip(await loadFullSizeFace(face, opts.data !== undefined ? { data: opts.data } : {}), { width, height, fps });
-  return {
-    face,
-    clip,
-    source: (n) => {
-      const img = clip.frame(n);
-      const frame = { width, height, data: Buffer.from(img.data) };
-      stampFrameNumber(frame, n);
-      return frame;
-    },
-  };
+  return { face, clip, source: stampedSource((n) => clip.frame(n)) };
 }
